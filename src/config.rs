@@ -1,0 +1,154 @@
+//! `repohealth.toml`: optional settings read from the work-tree root (or `--config FILE`).
+//! Every key is optional; command-line options win over the file.
+
+use crate::error::{exit, user};
+use crate::model::Timestamp;
+use anyhow::Result;
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The trunk branch (else `origin/HEAD`, else main, master, trunk, develop).
+    pub trunk: Option<String>,
+    /// Window start, as `--since` takes it (`90d`, `12w`, `6m`, `2024-01-31`, `all`).
+    pub since: Option<String>,
+    pub size: SizeConfig,
+    /// Author names or emails that are bots; their changes are still counted, but they are not
+    /// active developers (integration frequency, team size).
+    pub bots: Vec<String>,
+    /// Scoring overrides (docs/scoring.md).
+    pub score: toml::Table,
+    /// Monorepo settings (docs/monorepo.md).
+    pub monorepo: toml::Table,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SizeConfig {
+    /// Extra globs left out of `size` (on top of lockfiles, vendored and generated files).
+    pub exclude: Vec<String>,
+    /// Blobs larger than this count as binary (no lines), like git's core.bigFileThreshold.
+    pub max_blob_bytes: Option<u64>,
+}
+
+impl Config {
+    /// Parse a config file's text; errors name the file and the line.
+    pub fn parse(text: &str, file: &Path) -> Result<Config> {
+        toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+            user(
+                exit::BAD_CONFIG,
+                format!(
+                    "{}{at}: invalid configuration: {}",
+                    file.display(),
+                    e.message()
+                ),
+            )
+        })
+    }
+
+    /// Load `explicit`, or `repohealth.toml` in `root` when it exists, else defaults.
+    pub fn load(explicit: Option<&Path>, root: Option<&Path>) -> Result<Config> {
+        let path = match (explicit, root) {
+            (Some(p), _) => p.to_path_buf(),
+            (None, Some(r)) if r.join("repohealth.toml").is_file() => r.join("repohealth.toml"),
+            _ => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            user(
+                exit::BAD_CONFIG,
+                format!("cannot read configuration {}: {e}", path.display()),
+            )
+        })?;
+        Config::parse(&text, &path)
+    }
+}
+
+/// Parse a `--since`/`--until` value relative to `now`: `all` (None), `90d`, `12w`, `6m`
+/// (30-day months), `1y`, `YYYY-MM-DD` (midnight UTC), RFC 3339, or `@<unix seconds>`.
+pub fn parse_when(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(None);
+    }
+    let bad = || {
+        user(
+            exit::USAGE,
+            format!("cannot read the date '{s}': use 90d, 12w, 6m, 1y, all, 2024-01-31, an RFC 3339 time or @<unix seconds>"),
+        )
+    };
+    if let Some(secs) = s.strip_prefix('@') {
+        return secs.parse().map(Some).map_err(|_| bad());
+    }
+    let (digits, unit) = s.split_at(s.len().saturating_sub(1));
+    if !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && unit.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        let n: i64 = digits.parse().map_err(|_| bad())?;
+        let unit = unit.chars().next().unwrap_or('d');
+        let day = 86_400;
+        let span = match unit {
+            'd' => day,
+            'w' => 7 * day,
+            'm' => 30 * day,
+            'y' => 365 * day,
+            _ => return Err(bad()),
+        };
+        return Ok(Some(now - n.saturating_mul(span)));
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let t = d.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
+        return Ok(Some(t.and_utc().timestamp()));
+    }
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| Some(t.timestamp()))
+        .map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn when_forms() {
+        let now = 1_700_000_000;
+        assert_eq!(parse_when("all", now).ok(), Some(None));
+        assert_eq!(parse_when("90d", now).ok(), Some(Some(now - 90 * 86_400)));
+        assert_eq!(parse_when("12w", now).ok(), Some(Some(now - 84 * 86_400)));
+        assert_eq!(parse_when("6m", now).ok(), Some(Some(now - 180 * 86_400)));
+        assert_eq!(parse_when("@42", now).ok(), Some(Some(42)));
+        assert_eq!(
+            parse_when("2023-11-14", now).ok(),
+            Some(Some(1_699_920_000))
+        );
+        assert_eq!(
+            parse_when("2023-11-14T22:13:20Z", now).ok(),
+            Some(Some(1_700_000_000))
+        );
+        assert!(parse_when("yesterday", now).is_err());
+        assert!(parse_when("5q", now).is_err());
+    }
+
+    #[test]
+    fn bad_config_names_file_and_line() {
+        let err = Config::parse(
+            "trunk = \"main\"\n[size]\nexclude = 3\n",
+            Path::new("repohealth.toml"),
+        )
+        .expect_err("invalid");
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("repohealth.toml:3: invalid configuration"),
+            "{msg}"
+        );
+        assert_eq!(crate::error::exit_code(&err), exit::BAD_CONFIG);
+        let err = Config::parse("colour = 1\n", Path::new("r.toml")).expect_err("unknown key");
+        assert!(err.to_string().contains("unknown field"), "{err}");
+    }
+}

@@ -1,0 +1,65 @@
+//! Errors a user can cause, each with its documented exit code (see docs/exit-codes in
+//! README.md). Everything else is an internal error (exit 70), reported with its context chain.
+
+use std::fmt;
+
+/// Exit codes, documented in README.md. Stable: scripts depend on them.
+pub mod exit {
+    /// Success.
+    pub const OK: i32 = 0;
+    /// `--fail-under` gate: the chosen model's score is lower than the threshold.
+    pub const GATE_FAILED: i32 = 1;
+    /// Bad command line (unknown option, bad value). clap uses 2 as well.
+    pub const USAGE: i32 = 2;
+    /// The path is not a git repository (or cannot be opened as one).
+    pub const NOT_A_REPO: i32 = 3;
+    /// The repository has nothing to analyse: empty, unborn HEAD, missing trunk or revision.
+    pub const NO_HISTORY: i32 = 4;
+    /// Objects are missing or corrupt.
+    pub const CORRUPT: i32 = 5;
+    /// The configuration file is invalid.
+    pub const BAD_CONFIG: i32 = 6;
+    /// Writing the output failed.
+    pub const OUTPUT: i32 = 7;
+    /// Any other failure (a bug or an unexpected I/O error).
+    pub const INTERNAL: i32 = 70;
+}
+
+/// An error that is the user's input, not a bug: its message is shown as is, with its exit code.
+#[derive(Debug)]
+pub struct UserError {
+    pub code: i32,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(code: i32, message: impl Into<String>) -> Self {
+        UserError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// Shorthand to build an `anyhow::Error` carrying an exit code.
+pub fn user(code: i32, message: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(UserError::new(code, message))
+}
+
+/// The exit code for an error chain: the first [`UserError`] in it, else [`exit::INTERNAL`].
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if let Some(u) = cause.downcast_ref::<UserError>() {
+            return u.code;
+        }
+    }
+    exit::INTERNAL
+}

@@ -1,0 +1,362 @@
+//! Plain data shared by every stage: commit ids, commits, refs, landed changes, live branches
+//! and the JSON contract of `analyze`. Nothing here knows gix; the `git` module converts into
+//! these types and every other module works on them.
+
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// The JSON contract version; bump on any incompatible change of the output.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A SHA-1 object id (20 bytes). Serialised as 40 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Oid(pub [u8; 20]);
+
+impl Oid {
+    pub fn to_hex(&self) -> String {
+        let mut s = String::with_capacity(40);
+        for b in self.0 {
+            s.push_str(&format!("{b:02x}"));
+        }
+        s
+    }
+    /// The first `n` hex digits, for messages and tables.
+    pub fn short(&self, n: usize) -> String {
+        let mut h = self.to_hex();
+        h.truncate(n.min(40));
+        h
+    }
+    pub fn from_hex(hex: &str) -> Option<Oid> {
+        if hex.len() != 40 {
+            return None;
+        }
+        let mut out = [0u8; 20];
+        for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
+            let s = std::str::from_utf8(chunk).ok()?;
+            out[i] = u8::from_str_radix(s, 16).ok()?;
+        }
+        Some(Oid(out))
+    }
+}
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Oid({})", self.short(12))
+    }
+}
+impl Serialize for Oid {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+impl<'de> Deserialize<'de> for Oid {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Oid::from_hex(&s).ok_or_else(|| serde::de::Error::custom("expected 40 hex digits"))
+    }
+}
+
+/// Seconds since the Unix epoch (UTC). May be negative (dates before 1970 exist in the wild).
+pub type Timestamp = i64;
+
+/// Format a timestamp as an RFC 3339 UTC string (`2024-01-02T03:04:05Z`).
+/// Out-of-range values (far future or past) are clamped to chrono's range, never panic.
+pub fn rfc3339(t: Timestamp) -> String {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    let dt = DateTime::<Utc>::from_timestamp(t, 0).unwrap_or(if t < 0 {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    });
+    dt.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// serde helpers that write timestamps as RFC 3339 strings.
+pub mod time_fmt {
+    use super::{rfc3339, Timestamp};
+    use serde::Serializer;
+    pub fn serialize<S: Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&rfc3339(*t))
+    }
+    pub mod opt {
+        use super::super::{rfc3339, Timestamp};
+        use serde::Serializer;
+        pub fn serialize<S: Serializer>(t: &Option<Timestamp>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => s.serialize_str(&rfc3339(*t)),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}
+
+/// A person and a moment, as recorded in a commit header.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Signature {
+    pub name: String,
+    pub email: String,
+    /// Seconds since the epoch, UTC.
+    pub time: Timestamp,
+}
+
+/// One commit, decoded. Messages and names are converted lossily to UTF-8 (invalid bytes
+/// become U+FFFD); ids are exact.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Commit {
+    pub id: Oid,
+    pub parents: Vec<Oid>,
+    pub author: Signature,
+    pub committer: Signature,
+    /// The first line of the message (git's `%s`: the first paragraph joined by spaces).
+    pub subject: String,
+    /// The whole message.
+    pub message: String,
+}
+
+impl Commit {
+    pub fn is_merge(&self) -> bool {
+        self.parents.len() >= 2
+    }
+}
+
+/// What kind of reference a [`RefInfo`] is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    LocalBranch,
+    RemoteBranch,
+    Tag,
+    /// A pull/merge request head: `refs/pull/N/head`, `refs/merge-requests/N/head`,
+    /// `refs/remotes/*/pr/N`.
+    PullHead,
+}
+
+/// A reference, peeled to the commit it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefInfo {
+    /// Full name, e.g. `refs/remotes/origin/main`.
+    pub full_name: String,
+    /// Short name, e.g. `origin/main`, `main`, `v1.2`.
+    pub short_name: String,
+    pub kind: RefKind,
+    /// The commit the ref points to (after peeling tags).
+    pub target: Oid,
+    /// Pull/merge request number for [`RefKind::PullHead`].
+    pub pr: Option<u64>,
+    /// Tagger time of an annotated tag (None for lightweight tags and non-tags).
+    pub tagger_time: Option<Timestamp>,
+}
+
+/// How a landed change reached the trunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    Merge,
+    Squash,
+    Rebase,
+    Direct,
+    Octopus,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 5] = [
+        Strategy::Merge,
+        Strategy::Squash,
+        Strategy::Rebase,
+        Strategy::Direct,
+        Strategy::Octopus,
+    ];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Strategy::Merge => "merge",
+            Strategy::Squash => "squash",
+            Strategy::Rebase => "rebase",
+            Strategy::Direct => "direct",
+            Strategy::Octopus => "octopus",
+        }
+    }
+}
+
+/// What a landed change is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Feature,
+    /// A sync or back-merge (trunk into itself, a tag or the production branch into develop).
+    Sync,
+    Release,
+    Hotfix,
+    Revert,
+    CherryPick,
+    /// The first commit of the history (no parents).
+    Root,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Feature,
+        Kind::Sync,
+        Kind::Release,
+        Kind::Hotfix,
+        Kind::Revert,
+        Kind::CherryPick,
+        Kind::Root,
+    ];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Feature => "feature",
+            Kind::Sync => "sync",
+            Kind::Release => "release",
+            Kind::Hotfix => "hotfix",
+            Kind::Revert => "revert",
+            Kind::CherryPick => "cherry_pick",
+            Kind::Root => "root",
+        }
+    }
+}
+
+/// The hosting platform or review tool whose fingerprint a change carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Platform {
+    Github,
+    Gitlab,
+    BitbucketCloud,
+    BitbucketServer,
+    AzureDevops,
+    Gerrit,
+    Phabricator,
+    Bors,
+    BorsNg,
+    Homu,
+    Marge,
+    Git,
+}
+
+impl Platform {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Platform::Github => "github",
+            Platform::Gitlab => "gitlab",
+            Platform::BitbucketCloud => "bitbucket_cloud",
+            Platform::BitbucketServer => "bitbucket_server",
+            Platform::AzureDevops => "azure_devops",
+            Platform::Gerrit => "gerrit",
+            Platform::Phabricator => "phabricator",
+            Platform::Bors => "bors",
+            Platform::BorsNg => "bors_ng",
+            Platform::Homu => "homu",
+            Platform::Marge => "marge",
+            Platform::Git => "git",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+/// Where a change's branch lifetime came from, or why it is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifetimeSource {
+    /// Side of a true merge: `^P1 P2`.
+    MergeSide,
+    /// A squash whose PR head is in the clone: `^P1 <pr head>` (minus an earlier stacked PR).
+    PrHead,
+    /// A rebase-merge run: earliest author time in the run.
+    RebaseRun,
+    /// Committer time minus author time of a single commit (direct pushes, Gerrit, cherry-picks).
+    AuthorToCommit,
+    /// No evidence of when the work started (a squash without PR refs, an exported history).
+    Unknown,
+}
+
+/// One landed change on the trunk (or on the production branch of a GitFlow repository).
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    /// The trunk commit (for a rebase run: its last commit).
+    pub commit: Oid,
+    /// The trunk commits that make up the change, oldest first (one, or a rebase run).
+    pub commits: Vec<Oid>,
+    /// The branch the change landed on (the trunk, or the GitFlow production branch).
+    pub target: String,
+    #[serde(with = "time_fmt")]
+    pub landed_at: Timestamp,
+    pub strategy: Strategy,
+    pub kind: Kind,
+    pub pr: Option<u64>,
+    pub platform: Option<Platform>,
+    pub source_branch: Option<String>,
+    /// Number of commits on the branch side (null when unknown, e.g. a squash without PR refs).
+    pub branch_commits: Option<u32>,
+    #[serde(with = "time_fmt::opt")]
+    pub first_commit_at: Option<Timestamp>,
+    /// Landing time minus first commit time; null when unknown. Never negative (clock skew is
+    /// clamped to zero and flagged in `clock_skew`).
+    pub lifetime_seconds: Option<i64>,
+    pub lifetime_source: LifetimeSource,
+    /// Files in the diff against the first parent (null when the diff could not be read).
+    pub files_changed: Option<u64>,
+    /// Equal to `git diff --numstat --no-renames` summed; null when a blob is missing from
+    /// the clone (git cannot count it either).
+    pub lines_added: Option<u64>,
+    pub lines_deleted: Option<u64>,
+    /// Lines added + deleted, excluding lockfiles, vendored and generated files.
+    pub size: Option<u64>,
+    pub confidence: Confidence,
+    pub author: String,
+    pub subject: String,
+    /// The merge brought nothing new (parent 2 was already an ancestor of parent 1).
+    pub empty_side: bool,
+    /// The computed lifetime was negative and was clamped to zero.
+    pub clock_skew: bool,
+    /// Packages directly changed and affected (monorepos only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packages: Option<ChangePackages>,
+}
+
+/// Per-change monorepo data.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ChangePackages {
+    /// Package directories directly changed.
+    pub changed: Vec<String>,
+    /// Package directories affected (changed plus transitive dependents).
+    pub affected: Vec<String>,
+}
+
+/// A live (unmerged) branch.
+#[derive(Clone, Debug, Serialize)]
+pub struct Branch {
+    /// Short name, e.g. `feature/x` or `origin/feature/x`.
+    pub name: String,
+    pub remote: bool,
+    pub tip: Oid,
+    /// Commits on the branch not on the trunk.
+    pub ahead: u64,
+    /// Commits on the trunk not on the branch.
+    pub behind: u64,
+    /// Author time of the oldest commit not on the trunk.
+    #[serde(with = "time_fmt::opt")]
+    pub first_unmerged_at: Option<Timestamp>,
+    /// Committer time of the tip.
+    #[serde(with = "time_fmt")]
+    pub last_activity_at: Timestamp,
+    /// Seconds from the first unmerged commit to the analysis time (`window.until`).
+    pub age_seconds: Option<i64>,
+    /// Seconds since the last activity.
+    pub idle_seconds: i64,
+    /// Idle for 30 days or more.
+    pub stale: bool,
+    /// First unmerged commit 21 days old or more.
+    pub long_lived: bool,
+}

@@ -1,0 +1,799 @@
+//! The only module that knows gix: opening repositories, reading refs and commits, walking
+//! history, line-counting diffs and reading trees. Everything it returns is plain data from
+//! [`crate::model`]. It never writes to the repository.
+
+use crate::error::{exit, user};
+use crate::model::{Commit, Oid, RefInfo, RefKind, Signature, Timestamp};
+use anyhow::{Context, Result};
+use gix::bstr::{BStr, ByteSlice};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
+    let mut out = [0u8; 20];
+    let bytes = id.as_ref().as_bytes();
+    let n = bytes.len().min(20);
+    out[..n].copy_from_slice(&bytes[..n]);
+    Oid(out)
+}
+
+fn to_gix(id: &Oid) -> gix::ObjectId {
+    gix::ObjectId::from_bytes_or_panic(&id.0)
+}
+
+/// What HEAD is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeadState {
+    /// On a branch (its short name).
+    Branch(String),
+    /// Detached at a commit.
+    Detached(Oid),
+    /// A branch with no commits yet.
+    Unborn(String),
+}
+
+/// Facts about the opened repository.
+#[derive(Clone, Debug)]
+pub struct RepoFacts {
+    /// The work tree root, or the git directory of a bare repository.
+    pub path: PathBuf,
+    pub git_dir: PathBuf,
+    pub bare: bool,
+    pub shallow: bool,
+    pub head: HeadState,
+}
+
+/// One file entry of a diff: what `git diff --numstat --no-renames` prints on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStat {
+    /// Path as bytes (may be non-UTF-8).
+    pub path: Vec<u8>,
+    pub added: u64,
+    pub deleted: u64,
+    /// Binary (or over the size limit): git prints `-\t-`, and no lines count.
+    pub binary: bool,
+    /// A blob of this entry is missing from the object database (partial clones, snapshots
+    /// without big files): its lines are unknown.
+    pub missing: bool,
+    pub status: FileStatus,
+    pub old_blob: Option<Oid>,
+    pub new_blob: Option<Oid>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// The diff of one commit (or a range) against a base.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DiffStat {
+    pub files: Vec<FileStat>,
+}
+
+/// One non-tree entry of a tree, for the monorepo module.
+#[derive(Clone, Debug)]
+pub struct TreeFile {
+    pub path: Vec<u8>,
+    pub blob: Oid,
+    pub executable: bool,
+    pub symlink: bool,
+    pub submodule: bool,
+}
+
+/// An open repository. Cheap to share across threads (`ThreadSafeRepository`).
+pub struct Repo {
+    ts: gix::ThreadSafeRepository,
+    repo: gix::Repository,
+    mailmap: gix::mailmap::Snapshot,
+}
+
+impl Repo {
+    /// Open the repository containing `path` (a work tree, any directory inside it, a bare
+    /// repository or a linked worktree).
+    pub fn open(path: &Path) -> Result<Repo> {
+        if !path.exists() {
+            return Err(user(
+                exit::NOT_A_REPO,
+                format!("{}: no such file or directory", path.display()),
+            ));
+        }
+        let repo = gix::discover(path).map_err(|e| {
+            user(
+                exit::NOT_A_REPO,
+                format!(
+                    "{} is not inside a git repository ({e}). Run repohealth inside a clone, or pass its path.",
+                    path.display()
+                ),
+            )
+        })?;
+        let mailmap = repo.open_mailmap();
+        let ts = repo.clone().into_sync();
+        Ok(Repo { ts, repo, mailmap })
+    }
+
+    pub fn facts(&self) -> Result<RepoFacts> {
+        let repo = &self.repo;
+        let bare = repo.is_bare();
+        let path = repo
+            .workdir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| repo.git_dir().to_path_buf());
+        let shallow = repo.is_shallow().unwrap_or(false);
+        let head = repo
+            .head()
+            .with_context(|| format!("reading HEAD of {}", repo.git_dir().display()))?;
+        let head = match head.kind {
+            gix::head::Kind::Symbolic(r) => {
+                HeadState::Branch(r.name.shorten().to_str_lossy().into_owned())
+            }
+            gix::head::Kind::Unborn(name) => {
+                HeadState::Unborn(name.shorten().to_str_lossy().into_owned())
+            }
+            gix::head::Kind::Detached { target, .. } => HeadState::Detached(to_oid(target)),
+        };
+        Ok(RepoFacts {
+            path,
+            git_dir: repo.git_dir().to_path_buf(),
+            bare,
+            shallow,
+            head,
+        })
+    }
+
+    /// Every ref, peeled to a commit. Refs that point at trees or blobs, and broken refs, are
+    /// skipped (counted in the second value).
+    pub fn refs(&self) -> Result<(Vec<RefInfo>, usize)> {
+        let repo = &self.repo;
+        let platform = repo.references().context("reading references")?;
+        let mut out = Vec::new();
+        let mut skipped = 0;
+        for r in platform.all().context("listing references")? {
+            let Ok(mut r) = r else {
+                skipped += 1;
+                continue;
+            };
+            let full = r.name().as_bstr().to_str_lossy().into_owned();
+            let Some((kind, short, pr)) = classify_ref_name(&full) else {
+                continue;
+            };
+            // Symbolic refs such as refs/remotes/origin/HEAD are not branches.
+            if matches!(r.target(), gix::refs::TargetRef::Symbolic(_)) {
+                continue;
+            }
+            let direct = match r.target() {
+                gix::refs::TargetRef::Object(id) => id.to_owned(),
+                gix::refs::TargetRef::Symbolic(_) => continue,
+            };
+            let mut tagger_time = None;
+            if kind == RefKind::Tag {
+                if let Ok(tag) = repo.find_tag(direct) {
+                    if let Ok(decoded) = tag.decode() {
+                        if let Some(Ok(t)) = decoded.tagger().ok().flatten().map(|s| s.time()) {
+                            tagger_time = Some(t.seconds);
+                        }
+                    }
+                }
+            }
+            let Ok(peeled) = r.peel_to_id() else {
+                skipped += 1;
+                continue;
+            };
+            let peeled = peeled.detach();
+            match repo.find_header(peeled) {
+                Ok(h) if h.kind() == gix::object::Kind::Commit => {}
+                _ => {
+                    skipped += 1;
+                    continue;
+                }
+            }
+            out.push(RefInfo {
+                full_name: full,
+                short_name: short,
+                kind,
+                target: to_oid(peeled),
+                pr,
+                tagger_time,
+            });
+        }
+        out.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        Ok((out, skipped))
+    }
+
+    /// The symbolic target of `refs/remotes/origin/HEAD`, as a short branch name (`main`).
+    pub fn origin_head(&self) -> Option<String> {
+        let r = self.repo.find_reference("refs/remotes/origin/HEAD").ok()?;
+        match r.target() {
+            gix::refs::TargetRef::Symbolic(name) => {
+                let s = name.as_bstr().to_str_lossy().into_owned();
+                s.strip_prefix("refs/remotes/origin/").map(str::to_owned)
+            }
+            gix::refs::TargetRef::Object(_) => None,
+        }
+    }
+
+    /// Resolve a revision (branch, tag, remote branch, commit id, `HEAD~2`, ...) to a commit.
+    pub fn resolve(&self, spec: &str) -> Result<Oid> {
+        let id = self.repo.rev_parse_single(spec).map_err(|e| {
+            user(
+                exit::NO_HISTORY,
+                format!("cannot resolve revision '{spec}': {e}"),
+            )
+        })?;
+        let obj = id
+            .object()
+            .with_context(|| format!("reading object {id} named by '{spec}'"))?;
+        let commit = obj.peel_to_commit().map_err(|e| {
+            user(
+                exit::NO_HISTORY,
+                format!("revision '{spec}' does not name a commit: {e}"),
+            )
+        })?;
+        Ok(to_oid(commit.id))
+    }
+
+    /// Read and decode one commit, with the author mapped through `.mailmap`.
+    pub fn commit(&self, id: Oid) -> Result<Commit> {
+        read_commit(&self.repo, &self.mailmap, id)
+    }
+
+    /// The first-parent chain from `tip`, newest first, stopping once `stop_after_old`
+    /// consecutive commits are older (by committer time) than `since`. Commits older than
+    /// `since` are still returned at the end so callers can see what they need.
+    pub fn first_parent_chain(&self, tip: Oid, since: Option<Timestamp>) -> Result<Vec<Commit>> {
+        const STOP_AFTER_OLD: usize = 64;
+        let mut out = Vec::new();
+        let mut next = Some(tip);
+        let mut old_run = 0;
+        while let Some(id) = next {
+            let c = self.commit(id)?;
+            next = c.parents.first().copied();
+            if let Some(s) = since {
+                if c.committer.time < s {
+                    old_run += 1;
+                } else {
+                    old_run = 0;
+                }
+            }
+            out.push(c);
+            if old_run >= STOP_AFTER_OLD {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Commits reachable from `include` and not from `exclude` (`git rev-list ^exclude include`).
+    pub fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        let ids = self.side_ids(include, exclude)?;
+        ids.into_iter().map(|id| self.commit(id)).collect()
+    }
+
+    /// Like [`Repo::side`] but only ids (cheap with a commit-graph).
+    pub fn side_ids(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Oid>> {
+        if include.is_empty() {
+            return Ok(Vec::new());
+        }
+        let walk = self
+            .repo
+            .rev_walk(include.iter().map(to_gix))
+            .with_hidden(exclude.iter().map(to_gix))
+            .all()
+            .with_context(|| format!("walking history from {}", include[0]))?;
+        let mut out = Vec::new();
+        for info in walk {
+            let info = info.map_err(|e| {
+                user(
+                    exit::CORRUPT,
+                    format!("history walk from {} failed: {e}", include[0]),
+                )
+            })?;
+            out.push(to_oid(info.id));
+        }
+        Ok(out)
+    }
+
+    /// Whether `ancestor` is reachable from `descendant`.
+    pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        match self.merge_base(ancestor, descendant)? {
+            Some(b) => Ok(b == ancestor),
+            None => Ok(false),
+        }
+    }
+
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>> {
+        let base = self
+            .repo
+            .merge_base(to_gix(&a), to_gix(&b))
+            .map_err(|e| anyhow::anyhow!("merge base of {a} and {b}: {e}"))?;
+        Ok(base.map(to_oid))
+    }
+
+    /// The content of the blob at `path` in the tree of `commit`, if any.
+    pub fn blob_at(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+        let c = self
+            .repo
+            .find_commit(to_gix(&commit))
+            .with_context(|| format!("reading commit {commit}"))?;
+        let tree = c
+            .tree()
+            .with_context(|| format!("reading the tree of {commit}"))?;
+        let Some(entry) = tree
+            .lookup_entry_by_path(path)
+            .with_context(|| format!("looking up {path} in {commit}"))?
+        else {
+            return Ok(None);
+        };
+        if !entry.mode().is_blob() {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_object(entry.oid())
+            .with_context(|| format!("reading {path} at {commit}"))?;
+        Ok(Some(blob.data.clone()))
+    }
+
+    /// Read a blob by id.
+    pub fn blob(&self, id: Oid) -> Result<Vec<u8>> {
+        let obj = self.repo.find_object(to_gix(&id)).map_err(|e| {
+            user(
+                exit::CORRUPT,
+                format!("blob {id} is missing or unreadable: {e}"),
+            )
+        })?;
+        Ok(obj.data.clone())
+    }
+
+    /// Every non-tree entry of the tree of `commit`, sorted by path.
+    pub fn tree_files(&self, commit: Oid) -> Result<Vec<TreeFile>> {
+        let c = self
+            .repo
+            .find_commit(to_gix(&commit))
+            .with_context(|| format!("reading commit {commit}"))?;
+        let tree = c
+            .tree()
+            .with_context(|| format!("reading the tree of {commit}"))?;
+        let mut rec = gix::traverse::tree::Recorder::default();
+        tree.traverse()
+            .breadthfirst(&mut rec)
+            .map_err(|e| user(exit::CORRUPT, format!("reading the tree of {commit}: {e}")))?;
+        let mut out: Vec<TreeFile> = rec
+            .records
+            .into_iter()
+            .filter(|e| !e.mode.is_tree())
+            .map(|e| TreeFile {
+                path: e.filepath.to_vec(),
+                blob: to_oid(e.oid),
+                executable: e.mode.is_executable(),
+                symlink: e.mode.is_link(),
+                submodule: e.mode.is_commit(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// Numstat of each `(base, commit)` pair (`base` None = the empty tree), in parallel on
+    /// `threads` threads, in input order. Blobs larger than `max_blob_bytes` count as binary.
+    pub fn diff_stats(
+        &self,
+        jobs: &[(Option<Oid>, Oid)],
+        max_blob_bytes: u64,
+    ) -> Result<Vec<Result<DiffStat>>> {
+        let proto = self.diff_prototype()?;
+        let ts = &self.ts;
+        Ok(jobs
+            .par_iter()
+            .with_min_len(8)
+            .map_init(
+                || DiffWorker::new(ts.to_thread_local(), &proto, max_blob_bytes),
+                |w, (base, commit)| w.diff(*base, *commit),
+            )
+            .collect())
+    }
+
+    /// The blob-diff resource cache, built once and cloned per thread. Attributes (`-diff`,
+    /// `binary`) come from where git takes them for `git diff A B`: the work tree's
+    /// `.gitattributes` (then the index) in a non-bare repository, none in a bare one
+    /// (gix-notes.md, "Attributes").
+    fn diff_prototype(&self) -> Result<gix::diff::blob::Platform> {
+        use gix::worktree::stack::state::attributes::Source;
+        let repo = &self.repo;
+        let attrs = if repo.workdir().is_some() {
+            let index = repo
+                .index_or_empty()
+                .context("reading the index for .gitattributes")?;
+            repo.attributes_only(&index, Source::WorktreeThenIdMapping)
+                .context("setting up attributes")?
+                .detach()
+        } else {
+            let empty = gix::index::State::new(repo.object_hash());
+            repo.attributes_only(&empty, Source::IdMapping)
+                .context("setting up attributes")?
+                .detach()
+        };
+        gix::diff::resource_cache(
+            repo,
+            gix::diff::blob::pipeline::Mode::ToGit,
+            attrs,
+            Default::default(),
+        )
+        .context("setting up the diff resource cache")
+    }
+}
+
+/// Split a full ref name into kind, short name and PR number. None for refs we do not use
+/// (notes, stash, `refs/pull/N/merge` test merges, ...).
+pub fn classify_ref_name(full: &str) -> Option<(RefKind, String, Option<u64>)> {
+    if let Some(rest) = full.strip_prefix("refs/heads/") {
+        return Some((RefKind::LocalBranch, rest.to_owned(), None));
+    }
+    if let Some(rest) = full.strip_prefix("refs/tags/") {
+        return Some((RefKind::Tag, rest.to_owned(), None));
+    }
+    for prefix in ["refs/pull/", "refs/merge-requests/"] {
+        if let Some(rest) = full.strip_prefix(prefix) {
+            let (n, tail) = rest.split_once('/')?;
+            if tail != "head" {
+                return None;
+            }
+            let pr = n.parse().ok()?;
+            return Some((RefKind::PullHead, rest.to_owned(), Some(pr)));
+        }
+    }
+    if let Some(rest) = full.strip_prefix("refs/remotes/") {
+        // refs/remotes/<remote>/pr/N
+        let mut parts = rest.splitn(3, '/');
+        let (_remote, second, third) = (parts.next()?, parts.next(), parts.next());
+        if second == Some("pr") {
+            if let Some(pr) = third.and_then(|n| n.parse().ok()) {
+                return Some((RefKind::PullHead, rest.to_owned(), Some(pr)));
+            }
+        }
+        if rest.ends_with("/HEAD") {
+            return None;
+        }
+        return Some((RefKind::RemoteBranch, rest.to_owned(), None));
+    }
+    None
+}
+
+fn lossy(b: &BStr) -> String {
+    b.to_str_lossy().into_owned()
+}
+
+fn read_commit(
+    repo: &gix::Repository,
+    mailmap: &gix::mailmap::Snapshot,
+    id: Oid,
+) -> Result<Commit> {
+    let commit = repo.find_commit(to_gix(&id)).map_err(|e| {
+        user(
+            exit::CORRUPT,
+            format!("commit {id} is missing or unreadable: {e}"),
+        )
+    })?;
+    let c = commit
+        .decode()
+        .map_err(|e| user(exit::CORRUPT, format!("commit {id} is corrupt: {e}")))?;
+    let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
+        let time = s.time().map(|t| t.seconds).unwrap_or(0);
+        Signature {
+            name: lossy(s.name),
+            email: lossy(s.email),
+            time,
+        }
+    };
+    let author_ref = c.author().map_err(|e| {
+        user(
+            exit::CORRUPT,
+            format!("commit {id} has a corrupt author line: {e}"),
+        )
+    })?;
+    let mut author = sig(author_ref);
+    if let Some(mapped) = mailmap.try_resolve(author_ref) {
+        author.name = lossy(mapped.name.as_ref());
+        author.email = lossy(mapped.email.as_ref());
+    }
+    let committer = sig(c.committer().map_err(|e| {
+        user(
+            exit::CORRUPT,
+            format!("commit {id} has a corrupt committer line: {e}"),
+        )
+    })?);
+    let message = lossy(c.message);
+    let subject = lossy(c.message().summary().as_ref());
+    Ok(Commit {
+        id,
+        parents: c.parents().map(to_oid).collect(),
+        author,
+        committer,
+        subject,
+        message,
+    })
+}
+
+/// Per-thread state for line-counting diffs: a repository handle and two resource caches
+/// (the tree diff borrows one for the whole call; line diffs need their own).
+struct DiffWorker {
+    repo: gix::Repository,
+    tree_cache: gix::diff::blob::Platform,
+    blob_cache: gix::diff::blob::Platform,
+    max_blob_bytes: u64,
+}
+
+impl DiffWorker {
+    fn new(
+        repo: gix::Repository,
+        proto: &gix::diff::blob::Platform,
+        max_blob_bytes: u64,
+    ) -> DiffWorker {
+        DiffWorker {
+            tree_cache: proto.clone(),
+            blob_cache: proto.clone(),
+            repo,
+            max_blob_bytes,
+        }
+    }
+
+    fn tree_of(repo: &gix::Repository, commit: Oid) -> Result<gix::Tree<'_>> {
+        let c = repo.find_commit(to_gix(&commit)).map_err(|e| {
+            user(
+                exit::CORRUPT,
+                format!("commit {commit} is missing or unreadable: {e}"),
+            )
+        })?;
+        c.tree().map_err(|e| {
+            user(
+                exit::CORRUPT,
+                format!("the tree of commit {commit} is missing or unreadable: {e}"),
+            )
+        })
+    }
+
+    fn diff(&mut self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
+        use gix::object::tree::diff::Change;
+
+        let DiffWorker {
+            repo,
+            tree_cache,
+            blob_cache,
+            max_blob_bytes,
+        } = self;
+        let max_blob = *max_blob_bytes;
+        let repo = &*repo;
+        let new_tree = Self::tree_of(repo, commit)?;
+        let old_tree = match base {
+            Some(b) => Self::tree_of(repo, b)?,
+            None => repo.empty_tree(),
+        };
+        let mut files = Vec::new();
+        let mut failure: Option<anyhow::Error> = None;
+        let mut platform = old_tree
+            .changes()
+            .with_context(|| format!("diffing {commit}"))?;
+        platform.options(|o| {
+            o.track_rewrites(None);
+        });
+        let result = platform.for_each_to_obtain_tree_with_cache(&new_tree, tree_cache, |change| {
+            let (location, status, old, new) = match change {
+                Change::Addition {
+                    location,
+                    entry_mode,
+                    id,
+                    ..
+                } => {
+                    if entry_mode.is_tree() {
+                        return Ok(std::ops::ControlFlow::Continue(()));
+                    }
+                    (
+                        location,
+                        FileStatus::Added,
+                        None,
+                        Some((entry_mode, id.detach())),
+                    )
+                }
+                Change::Deletion {
+                    location,
+                    entry_mode,
+                    id,
+                    ..
+                } => {
+                    if entry_mode.is_tree() {
+                        return Ok(std::ops::ControlFlow::Continue(()));
+                    }
+                    (
+                        location,
+                        FileStatus::Deleted,
+                        Some((entry_mode, id.detach())),
+                        None,
+                    )
+                }
+                Change::Modification {
+                    location,
+                    previous_entry_mode,
+                    previous_id,
+                    entry_mode,
+                    id,
+                } => {
+                    if entry_mode.is_tree() && previous_entry_mode.is_tree() {
+                        return Ok(std::ops::ControlFlow::Continue(()));
+                    }
+                    // git canonicalises modes (100664 -> 100644): same blob and same kind is no change.
+                    if previous_id == id && previous_entry_mode.kind() == entry_mode.kind() {
+                        return Ok(std::ops::ControlFlow::Continue(()));
+                    }
+                    (
+                        location,
+                        FileStatus::Modified,
+                        Some((previous_entry_mode, previous_id.detach())),
+                        Some((entry_mode, id.detach())),
+                    )
+                }
+                Change::Rewrite { .. } => {
+                    failure = Some(anyhow::anyhow!(
+                        "unexpected rewrite with rename tracking off"
+                    ));
+                    return Ok(std::ops::ControlFlow::Break(()));
+                }
+            };
+            let path = location.to_vec();
+            // A tree replaced by a blob (or the reverse) shows as a modification here; git shows
+            // a deletion plus an addition. Count the blob side only.
+            let old = old.filter(|(m, _)| !m.is_tree());
+            let new = new.filter(|(m, _)| !m.is_tree());
+            let stat = match line_counts(repo, blob_cache, &change, old, new, max_blob) {
+                Ok(s) => s,
+                Err(e) => {
+                    failure = Some(e.context(format!(
+                        "diffing {} in commit {commit}",
+                        String::from_utf8_lossy(&path)
+                    )));
+                    return Ok(std::ops::ControlFlow::Break(()));
+                }
+            };
+            files.push(FileStat {
+                path,
+                added: stat.0,
+                deleted: stat.1,
+                binary: stat.2,
+                missing: stat.3,
+                status: match (old, new) {
+                    (None, Some(_)) => FileStatus::Added,
+                    (Some(_), None) => FileStatus::Deleted,
+                    _ => status,
+                },
+                old_blob: old.map(|(_, id)| to_oid(id)),
+                new_blob: new.map(|(_, id)| to_oid(id)),
+            });
+            Ok(std::ops::ControlFlow::Continue(()))
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        result.map_err(|e| user(exit::CORRUPT, format!("diffing commit {commit}: {e}")))?;
+        Ok(DiffStat { files })
+    }
+}
+
+type Side = Option<(gix::objs::tree::EntryMode, gix::ObjectId)>;
+
+/// (added, deleted, binary, missing) for one file change, the way `git diff --numstat` counts them.
+fn line_counts(
+    repo: &gix::Repository,
+    cache: &mut gix::diff::blob::Platform,
+    change: &gix::object::tree::diff::Change<'_, '_, '_>,
+    old: Side,
+    new: Side,
+    max_blob: u64,
+) -> Result<(u64, u64, bool, bool)> {
+    use gix::diff::blob::platform::prepare_diff::Operation;
+    use gix::diff::blob::{Algorithm, Diff, InternedInput};
+    use gix::error::ResultExt;
+
+    // Submodules (gitlinks) count one line per side, like git ("Subproject commit <id>").
+    let is_link = |s: &Side| s.map(|(m, _)| m.is_commit()).unwrap_or(false);
+    if is_link(&old) || is_link(&new) {
+        let mut added = 0;
+        let mut deleted = 0;
+        match (old, new) {
+            (Some((om, _)), Some((nm, _))) => {
+                if om.is_commit() {
+                    deleted += 1;
+                } else {
+                    deleted += count_lines(&blob_bytes(repo, old, max_blob)?);
+                }
+                if nm.is_commit() {
+                    added += 1;
+                } else {
+                    added += count_lines(&blob_bytes(repo, new, max_blob)?);
+                }
+            }
+            (None, Some(_)) => added = 1,
+            (Some(_), None) => deleted = 1,
+            (None, None) => {}
+        }
+        return Ok((added, deleted, false, false));
+    }
+    // Missing blobs (partial clones, snapshots without big files): lines unknown.
+    for (_, id) in [old, new].into_iter().flatten() {
+        if !repo.has_object(id) {
+            return Ok((0, 0, false, true));
+        }
+    }
+    if max_blob > 0 {
+        for (_, id) in [old, new].into_iter().flatten() {
+            let size = repo
+                .find_header(id)
+                .map_err(|e| crate::error::user(exit::CORRUPT, format!("blob {id}: {e}")))?
+                .size();
+            if size > max_blob {
+                return Ok((0, 0, true, false));
+            }
+        }
+    }
+    // A type change between blob and tree shows only one side here.
+    let result = (|| -> Result<(u64, u64, bool, bool)> {
+        let platform = change
+            .diff(cache)
+            .or_error()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let prep = platform
+            .resource_cache
+            .prepare_diff()
+            .or_error()
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        match prep.operation {
+            Operation::InternalDiff { .. } => {
+                // Keep line terminators: git counts `a` vs `a\n` and CRLF vs LF as changes.
+                let input = InternedInput::new(prep.old.intern_source(), prep.new.intern_source());
+                let d = Diff::compute(Algorithm::Myers, &input);
+                Ok((
+                    d.count_additions() as u64,
+                    d.count_removals() as u64,
+                    false,
+                    false,
+                ))
+            }
+            Operation::SourceOrDestinationIsBinary => Ok((0, 0, true, false)),
+            Operation::ExternalCommand { .. } => Ok((0, 0, true, false)),
+        }
+    })();
+    cache.clear_resource_cache_keep_allocation();
+    result
+}
+
+fn blob_bytes(repo: &gix::Repository, side: Side, _max: u64) -> Result<Vec<u8>> {
+    match side {
+        Some((_, id)) => Ok(repo
+            .find_object(id)
+            .map_err(|e| crate::error::user(exit::CORRUPT, format!("blob {id}: {e}")))?
+            .data
+            .clone()),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn count_lines(data: &[u8]) -> u64 {
+    if data.is_empty() {
+        return 0;
+    }
+    let n = data.iter().filter(|&&b| b == b'\n').count() as u64;
+    if data.last() == Some(&b'\n') {
+        n
+    } else {
+        n + 1
+    }
+}
+
+/// Ids of every commit in `ids` that a set of tips can reach, for membership tests.
+pub fn to_set(ids: &[Oid]) -> HashSet<Oid> {
+    ids.iter().copied().collect()
+}

@@ -1,0 +1,891 @@
+//! Landed-change classification (shared/docs/merge-signatures.md, "An ordered classification").
+//!
+//! Input: the first-parent chain of one branch (the trunk, or a GitFlow branch) and a way to
+//! read the commits of a branch side. Output: one [`Change`] per landed change, with strategy,
+//! kind, PR, platform, branch commits and lifetime. Sizes are filled in later by `measure`.
+//! Pure: the side reader is a trait, implemented by the `git` module and by tests.
+
+use crate::model::{
+    Change, Commit, Confidence, Kind, LifetimeSource, Oid, Platform, Strategy, Timestamp,
+};
+use anyhow::Result;
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+/// What a walked branch is for. GitFlow repositories have two long-lived branches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BranchRole {
+    /// The only trunk (trunk-based, GitHub Flow).
+    Trunk,
+    /// GitFlow's integration branch (`develop`): features land here.
+    Integration,
+    /// GitFlow's production branch (`main`/`master`): releases and hotfixes land here.
+    Production,
+}
+
+/// Reads the commits of a branch side: reachable from `include`, not from `exclude`.
+pub trait SideReader {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>>;
+}
+
+impl SideReader for crate::git::Repo {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        crate::git::Repo::side(self, include, exclude)
+    }
+}
+
+/// Everything the classifier needs about one branch.
+pub struct BranchHistory<'a> {
+    /// Short name of the branch walked (`main`, `develop`).
+    pub name: &'a str,
+    pub role: BranchRole,
+    /// The other long-lived branch names that count as "the trunk" in sync merges
+    /// (for develop: `main`, `master`).
+    pub sync_sources: &'a [String],
+    /// First-parent chain, newest first.
+    pub chain: &'a [Commit],
+    /// Pull/merge request heads found in the clone, by number.
+    pub pr_heads: &'a HashMap<u64, Oid>,
+}
+
+const GITHUB_EMAIL: &str = "noreply@github.com";
+
+macro_rules! re {
+    ($name:ident, $pat:expr) => {
+        static $name: LazyLock<Regex> = LazyLock::new(|| Regex::new($pat).expect("static regex"));
+    };
+}
+
+re!(REVERT_SUBJECT, r"^(Revert|Reapply|Reland)\b");
+re!(REVERTS_LINE, r"(?m)^This reverts commit [0-9a-f]{7,40}");
+re!(CHERRY_PICK, r"\(cherry picked from commit [0-9a-f]{7,40}\)");
+re!(BACKPORT, r"\(backport #\d+\)");
+re!(PR_SUFFIX, r"\(#(\d+)\)\s*$");
+re!(GH_MERGE, r"^Merge pull request #(\d+) from (\S+)");
+re!(
+    BB_SERVER,
+    r"^Merge pull request #(\d+) in (\S+) from (\S+) to (\S+)"
+);
+re!(BB_CLOUD, r"^Merged in (.+?) \(pull request #(\d+)\)");
+re!(AZURE, r"^Merged PR (\d+):");
+re!(
+    GITLAB_MR,
+    r"(?m)^See merge request \S*?(?:!|/merge_requests/)(\d+)\b"
+);
+re!(GITLAB_BRANCH, r"^Merge branch '([^']+)' into '([^']+)'");
+re!(HOMU, r"^Auto merge of #(\d+) - (\S+?),");
+re!(BORS_NG, r"^Merge((?: #\d+)+)\s*$");
+re!(GERRIT_MERGE, r#"^Merge "(.+)" into (\S+)"#);
+re!(GERRIT_CHANGE_ID, r"(?m)^Change-Id: I[0-9a-f]+");
+re!(GERRIT_REVIEWED_ON, r"(?m)^Reviewed-on: \S*?(\d+)/?\s*$");
+re!(PHABRICATOR, r"(?m)^Differential Revision: \S*?/?D(\d+)\s*$");
+re!(MARGE, r"(?m)^Part-of: <\S*?merge_requests/(\d+)>");
+re!(
+    GIT_MERGE_BRANCH,
+    r"^Merge (?:remote-tracking )?branch '([^']+)'(?: of \S+)?(?: into (\S+))?"
+);
+re!(MERGE_TAG, r"^Merge tag '([^']+)'");
+re!(BULLET, r"(?m)^\* ");
+
+/// Seconds of tolerance between author and committer time of a platform squash.
+const SQUASH_TIME_TOLERANCE: i64 = 5;
+/// An author time this much older than the commit time marks a replayed (rebased) commit.
+const REPLAY_GAP: i64 = 60;
+
+/// Classify every landed change on one branch. Changes come out newest first.
+pub fn classify(history: &BranchHistory<'_>, reader: &dyn SideReader) -> Result<Vec<Change>> {
+    // Work oldest first so runs can be grouped in order.
+    let oldest_first: Vec<&Commit> = history.chain.iter().rev().collect();
+    let singles: Vec<Single> = oldest_first
+        .iter()
+        .map(|c| first_pass(c, history))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < oldest_first.len() {
+        let len = group_len(&oldest_first, &singles, i);
+        let group = &oldest_first[i..i + len];
+        let single = &singles[i + len - 1];
+        let change = finish(group, single, history, reader)?;
+        if single.foxtrot {
+            // A pull-style merge of the trunk into a local trunk: the real landings sit on the
+            // second parent's first-parent chain, down to where it meets the first parent.
+            let nested = foxtrot_landings(group[0], history, reader)?;
+            out.extend(nested);
+        }
+        out.push(change);
+        i += len;
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// What one commit looks like on its own, before runs are grouped.
+#[derive(Clone, Debug)]
+struct Single {
+    strategy: Strategy,
+    kind: Kind,
+    pr: Option<u64>,
+    platform: Option<Platform>,
+    source_branch: Option<String>,
+    confidence: Confidence,
+    /// Rebase-run candidate (no stronger signal, replayed by someone).
+    run_candidate: bool,
+    /// Marge-bot merge request number (commits with the same number form one change).
+    marge: Option<u64>,
+    /// Lifetime from this commit alone: ct - at.
+    own_lifetime: bool,
+    /// Lifetime is unknowable from history (exported histories).
+    no_lifetime: bool,
+    foxtrot: bool,
+}
+
+impl Single {
+    fn new(strategy: Strategy, confidence: Confidence) -> Single {
+        Single {
+            strategy,
+            kind: Kind::Feature,
+            pr: None,
+            platform: None,
+            source_branch: None,
+            confidence,
+            run_candidate: false,
+            marge: None,
+            own_lifetime: false,
+            no_lifetime: false,
+            foxtrot: false,
+        }
+    }
+}
+
+fn num(s: &str) -> Option<u64> {
+    s.parse().ok()
+}
+
+fn last_pr_suffix(subject: &str) -> Option<u64> {
+    PR_SUFFIX.captures(subject).and_then(|c| num(&c[1]))
+}
+
+fn is_github_committer(c: &Commit) -> bool {
+    c.committer.email.eq_ignore_ascii_case(GITHUB_EMAIL)
+}
+
+fn same_person(c: &Commit) -> bool {
+    c.author.email.eq_ignore_ascii_case(&c.committer.email)
+}
+
+fn first_pass(c: &Commit, h: &BranchHistory<'_>) -> Single {
+    let subject = c.subject.as_str();
+    let message = c.message.as_str();
+    let revert = REVERT_SUBJECT.is_match(subject)
+        || (c.parents.len() == 1 && REVERTS_LINE.is_match(message) && !BULLET.is_match(message));
+    let mut s = match c.parents.len() {
+        0 => {
+            let mut s = Single::new(Strategy::Direct, Confidence::Low);
+            s.kind = Kind::Root;
+            s.own_lifetime = true;
+            return s;
+        }
+        1 => one_parent(c),
+        2 => two_parents(c, h),
+        _ => octopus(c),
+    };
+    if revert {
+        s.kind = Kind::Revert;
+    } else if s.kind == Kind::Feature {
+        if c.parents.len() == 1 && (CHERRY_PICK.is_match(message) || BACKPORT.is_match(subject)) {
+            s.kind = Kind::CherryPick;
+        } else if let Some(src) = &s.source_branch {
+            s.kind = kind_from_source(src, h.role);
+        }
+    }
+    // Reverts and cherry-picks keep old author dates by design: they are not replays of a branch.
+    if matches!(s.kind, Kind::Revert | Kind::CherryPick) {
+        s.run_candidate = false;
+    }
+    s
+}
+
+/// Kind of a merge by the branch it brought in, GitFlow-aware.
+fn kind_from_source(src: &str, role: BranchRole) -> Kind {
+    let name = src.rsplit_once(':').map(|(_, b)| b).unwrap_or(src);
+    let name = name.strip_prefix("origin/").unwrap_or(name);
+    let base = name.rsplit('/').nth(1).map(|_| name).unwrap_or(name);
+    let has = |prefix: &str| base.starts_with(prefix) || base.contains(&format!("/{prefix}"));
+    let from_develop = role == BranchRole::Production && (name == "develop" || name == "dev");
+    if has("hotfix/") || has("hotfix-") {
+        Kind::Hotfix
+    } else if has("release/") || has("release-") || from_develop {
+        Kind::Release
+    } else {
+        Kind::Feature
+    }
+}
+
+fn one_parent(c: &Commit) -> Single {
+    let subject = c.subject.as_str();
+    let message = c.message.as_str();
+    if let Some(cap) = AZURE.captures(subject) {
+        let mut s = Single::new(Strategy::Squash, Confidence::High);
+        s.pr = num(&cap[1]);
+        s.platform = Some(Platform::AzureDevops);
+        s.no_lifetime = true;
+        return s;
+    }
+    if let Some(cap) = BB_CLOUD.captures(subject) {
+        let mut s = Single::new(Strategy::Squash, Confidence::High);
+        s.pr = num(&cap[2]);
+        s.platform = Some(Platform::BitbucketCloud);
+        s.source_branch = Some(cap[1].to_owned());
+        s.no_lifetime = true;
+        return s;
+    }
+    let gh_merge_subject = GH_MERGE.captures(subject);
+    if is_github_committer(c) && (c.author.time - c.committer.time).abs() <= SQUASH_TIME_TOLERANCE {
+        let pr =
+            last_pr_suffix(subject).or_else(|| gh_merge_subject.as_ref().and_then(|m| num(&m[1])));
+        let mut s = Single::new(
+            Strategy::Squash,
+            if pr.is_some() {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            },
+        );
+        s.pr = pr;
+        s.platform = Some(Platform::Github);
+        s.source_branch = gh_merge_subject.as_ref().map(|m| m[2].to_owned());
+        s.no_lifetime = true;
+        return s;
+    }
+    if let Some(m) = gh_merge_subject {
+        // A one-parent "Merge pull request" subject is a squash of a merge-style title.
+        let mut s = Single::new(Strategy::Squash, Confidence::Medium);
+        s.pr = num(&m[1]);
+        s.platform = Some(Platform::Github);
+        s.source_branch = Some(m[2].to_owned());
+        s.no_lifetime = true;
+        return s;
+    }
+    if GERRIT_CHANGE_ID.is_match(message) {
+        if let Some(cap) = GERRIT_REVIEWED_ON.captures(message) {
+            let mut s = Single::new(Strategy::Rebase, Confidence::High);
+            s.pr = num(&cap[1]);
+            s.platform = Some(Platform::Gerrit);
+            s.own_lifetime = true;
+            return s;
+        }
+    }
+    if let Some(cap) = PHABRICATOR.captures(message) {
+        let mut s = Single::new(Strategy::Squash, Confidence::High);
+        s.pr = num(&cap[1]);
+        s.platform = Some(Platform::Phabricator);
+        s.no_lifetime = true;
+        return s;
+    }
+    if let Some(cap) = MARGE.captures(message) {
+        let mut s = Single::new(Strategy::Rebase, Confidence::High);
+        s.pr = num(&cap[1]);
+        s.platform = Some(Platform::Marge);
+        s.marge = s.pr;
+        return s;
+    }
+    let replayed = !same_person(c) || c.author.time < c.committer.time - REPLAY_GAP;
+    let mut s = Single::new(Strategy::Direct, Confidence::Low);
+    s.own_lifetime = true;
+    s.run_candidate = replayed;
+    s.pr = last_pr_suffix(subject);
+    s
+}
+
+fn two_parents(c: &Commit, h: &BranchHistory<'_>) -> Single {
+    let subject = c.subject.as_str();
+    let message = c.message.as_str();
+    let high = |platform: Platform, pr: Option<u64>, src: Option<String>| {
+        let mut s = Single::new(Strategy::Merge, Confidence::High);
+        s.platform = Some(platform);
+        s.pr = pr;
+        s.source_branch = src;
+        s
+    };
+    // a. Sync and back-merges.
+    if let Some(sync) = sync_merge(subject, h) {
+        let mut s = Single::new(Strategy::Merge, Confidence::Medium);
+        s.kind = Kind::Sync;
+        s.platform = Some(Platform::Git);
+        s.source_branch = Some(sync.0);
+        s.foxtrot = sync.1;
+        return s;
+    }
+    // b. Platform merges.
+    if let Some(cap) = BB_SERVER.captures(subject) {
+        return high(
+            Platform::BitbucketServer,
+            num(&cap[1]),
+            Some(cap[3].to_owned()),
+        );
+    }
+    if let Some(cap) = GH_MERGE.captures(subject) {
+        return high(Platform::Github, num(&cap[1]), Some(cap[2].to_owned()));
+    }
+    if let Some(cap) = GITLAB_MR.captures(message) {
+        let src = GITLAB_BRANCH.captures(subject).map(|b| b[1].to_owned());
+        return high(Platform::Gitlab, num(&cap[1]), src);
+    }
+    if let Some(cap) = BB_CLOUD.captures(subject) {
+        return high(
+            Platform::BitbucketCloud,
+            num(&cap[2]),
+            Some(cap[1].to_owned()),
+        );
+    }
+    if let Some(cap) = AZURE.captures(subject) {
+        return high(Platform::AzureDevops, num(&cap[1]), None);
+    }
+    if let Some(cap) = HOMU.captures(subject) {
+        return high(Platform::Homu, num(&cap[1]), Some(cap[2].to_owned()));
+    }
+    if let Some(cap) = BORS_NG.captures(subject) {
+        let prs: Vec<u64> = cap[1]
+            .split_whitespace()
+            .filter_map(|p| num(p.trim_start_matches('#')))
+            .collect();
+        return high(
+            Platform::BorsNg,
+            if prs.len() == 1 { Some(prs[0]) } else { None },
+            None,
+        );
+    }
+    if GERRIT_MERGE.is_match(subject) {
+        return high(Platform::Gerrit, None, None);
+    }
+    // c. GitHub merge with a PR-title message.
+    if is_github_committer(c) {
+        if let Some(pr) = last_pr_suffix(subject) {
+            return high(Platform::Github, Some(pr), None);
+        }
+    }
+    // d. git's own merge message.
+    if let Some(cap) = GIT_MERGE_BRANCH.captures(subject) {
+        let mut s = Single::new(Strategy::Merge, Confidence::Medium);
+        s.platform = Some(Platform::Git);
+        s.source_branch = Some(cap[1].to_owned());
+        return s;
+    }
+    Single::new(Strategy::Merge, Confidence::Medium)
+}
+
+/// `Some((source, foxtrot))` when a two-parent commit is a sync or back-merge.
+fn sync_merge(subject: &str, h: &BranchHistory<'_>) -> Option<(String, bool)> {
+    if let Some(cap) = MERGE_TAG.captures(subject) {
+        return Some((cap[1].to_owned(), false));
+    }
+    let cap = GIT_MERGE_BRANCH.captures(subject)?;
+    let src = cap[1].to_owned();
+    let bare = src
+        .strip_prefix("origin/")
+        .or_else(|| {
+            src.split_once('/')
+                .filter(|_| src.starts_with("upstream/"))
+                .map(|(_, b)| b)
+        })
+        .unwrap_or(&src);
+    if bare == h.name {
+        return Some((src.clone(), true));
+    }
+    if bare == "maint" || h.sync_sources.iter().any(|s| s == bare) {
+        return Some((src.clone(), false));
+    }
+    if h.role == BranchRole::Integration {
+        let k = kind_from_source(bare, BranchRole::Trunk);
+        if matches!(k, Kind::Release | Kind::Hotfix) || bare == "master" || bare == "main" {
+            return Some((src.clone(), false));
+        }
+    }
+    None
+}
+
+fn octopus(c: &Commit) -> Single {
+    let mut s = Single::new(Strategy::Octopus, Confidence::Medium);
+    if c.subject.starts_with("Merge branch")
+        || c.subject.starts_with("Merge remote-tracking branch")
+    {
+        s.platform = Some(Platform::Git);
+    }
+    if let Some(cap) = BORS_NG.captures(&c.subject) {
+        let prs: Vec<u64> = cap[1]
+            .split_whitespace()
+            .filter_map(|p| num(p.trim_start_matches('#')))
+            .collect();
+        s.platform = Some(Platform::BorsNg);
+        s.confidence = Confidence::High;
+        s.pr = if prs.len() == 1 { Some(prs[0]) } else { None };
+    }
+    s
+}
+
+/// How many commits, starting at `i` (oldest first), form one change.
+fn group_len(commits: &[&Commit], singles: &[Single], i: usize) -> usize {
+    let first = &singles[i];
+    if let Some(mr) = first.marge {
+        let mut n = 1;
+        while i + n < commits.len() && singles[i + n].marge == Some(mr) {
+            n += 1;
+        }
+        return n;
+    }
+    if first.run_candidate && first.kind != Kind::Revert && first.kind != Kind::CherryPick {
+        let key = (&commits[i].committer.email, commits[i].committer.time);
+        let mut n = 1;
+        while i + n < commits.len() {
+            let (c, s) = (commits[i + n], &singles[i + n]);
+            let same = (&c.committer.email, c.committer.time) == key;
+            if !(same && s.run_candidate && s.kind != Kind::Revert && s.kind != Kind::CherryPick) {
+                break;
+            }
+            n += 1;
+        }
+        return n;
+    }
+    1
+}
+
+/// Build the change for a group of commits (one commit, a rebase run or a Marge group).
+fn finish(
+    group: &[&Commit],
+    single: &Single,
+    h: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+) -> Result<Change> {
+    let last = group[group.len() - 1];
+    let landed_at = last.committer.time;
+    let mut strategy = single.strategy;
+    let mut confidence = single.confidence;
+    let mut source = LifetimeSource::Unknown;
+    let mut first_commit_at: Option<Timestamp> = None;
+    let mut branch_commits: Option<u32> = None;
+    let mut empty_side = false;
+
+    let is_run =
+        single.run_candidate && single.marge.is_none() && (group.len() > 1 || !same_person(last));
+    let mut pr = single.pr;
+    if single.marge.is_some() || is_run {
+        if is_run {
+            // A replayed run carries no PR of its own; a `(#N)` here may be an issue number.
+            strategy = Strategy::Rebase;
+            confidence = Confidence::Medium;
+            pr = None;
+        }
+        first_commit_at = group.iter().map(|c| c.author.time).min();
+        branch_commits = Some(group.len() as u32);
+        source = LifetimeSource::RebaseRun;
+    } else if last.parents.len() >= 2 {
+        let side = reader.side(&last.parents[1..], &last.parents[..1])?;
+        branch_commits = Some(side.len() as u32);
+        if side.is_empty() {
+            empty_side = true;
+        } else {
+            first_commit_at = earliest_author_time(&side);
+            source = LifetimeSource::MergeSide;
+        }
+    } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
+        if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
+            let side = squash_side(*head, single.pr, last, h, reader)?;
+            if !side.is_empty() {
+                branch_commits = Some(side.len() as u32);
+                first_commit_at = earliest_author_time(&side);
+                source = LifetimeSource::PrHead;
+            }
+        }
+    } else if single.own_lifetime && !single.no_lifetime {
+        first_commit_at = Some(last.author.time);
+        branch_commits = Some(1);
+        source = LifetimeSource::AuthorToCommit;
+    }
+    let (lifetime_seconds, clock_skew) = match first_commit_at {
+        Some(start) => {
+            let d = landed_at.saturating_sub(start);
+            if d < 0 {
+                (Some(0), true)
+            } else {
+                (Some(d), false)
+            }
+        }
+        None => (None, false),
+    };
+    Ok(Change {
+        commit: last.id,
+        commits: group.iter().map(|c| c.id).collect(),
+        target: h.name.to_owned(),
+        landed_at,
+        strategy,
+        kind: single.kind,
+        pr,
+        platform: single.platform,
+        source_branch: single.source_branch.clone(),
+        branch_commits,
+        first_commit_at,
+        lifetime_seconds,
+        lifetime_source: source,
+        files_changed: None,
+        lines_added: None,
+        lines_deleted: None,
+        size: None,
+        confidence,
+        author: last.author.name.clone(),
+        subject: last.subject.clone(),
+        empty_side,
+        clock_skew,
+        packages: None,
+    })
+}
+
+/// Earliest author time among non-merge commits (all commits if every one is a merge).
+fn earliest_author_time(side: &[Commit]) -> Option<Timestamp> {
+    side.iter()
+        .filter(|c| !c.is_merge())
+        .map(|c| c.author.time)
+        .min()
+        .or_else(|| side.iter().map(|c| c.author.time).min())
+}
+
+/// The side of a squash: `^P1 <pr head>`, minus any other PR head inside it (a stacked PR
+/// below this one, which landed on its own).
+fn squash_side(
+    head: Oid,
+    pr: Option<u64>,
+    squash: &Commit,
+    h: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+) -> Result<Vec<Commit>> {
+    let p1 = squash.parents[0];
+    let side = reader.side(&[head], &[p1])?;
+    let ids: HashSet<Oid> = side.iter().map(|c| c.id).collect();
+    let mut below: Vec<Oid> = h
+        .pr_heads
+        .iter()
+        .filter(|(n, id)| Some(**n) != pr && **id != head && ids.contains(id))
+        .map(|(_, id)| *id)
+        .collect();
+    if below.is_empty() {
+        return Ok(side);
+    }
+    below.sort();
+    let drop: HashSet<Oid> = reader
+        .side(&below, &[p1])?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    Ok(side.into_iter().filter(|c| !drop.contains(&c.id)).collect())
+}
+
+/// Landings hidden behind a foxtrot merge: the second parent's first-parent chain, down to the
+/// first commit the first parent already has, classified like trunk commits.
+fn foxtrot_landings(
+    merge: &Commit,
+    h: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+) -> Result<Vec<Change>> {
+    let side = reader.side(&merge.parents[1..2], &merge.parents[..1])?;
+    let by_id: HashMap<Oid, &Commit> = side.iter().map(|c| (c.id, c)).collect();
+    let mut chain = Vec::new();
+    let mut next = Some(merge.parents[1]);
+    while let Some(id) = next {
+        let Some(c) = by_id.get(&id) else { break };
+        chain.push((*c).clone());
+        next = c.parents.first().copied();
+    }
+    let nested = BranchHistory {
+        name: h.name,
+        role: h.role,
+        sync_sources: h.sync_sources,
+        chain: &chain,
+        pr_heads: h.pr_heads,
+    };
+    let mut out = classify(&nested, reader)?;
+    out.reverse(); // oldest first, like the caller's accumulation
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Signature;
+
+    /// An in-memory commit graph for tests.
+    struct Graph(HashMap<Oid, Commit>);
+    impl SideReader for Graph {
+        fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+            let reach = |tips: &[Oid]| {
+                let mut seen = HashSet::new();
+                let mut stack: Vec<Oid> = tips.to_vec();
+                while let Some(id) = stack.pop() {
+                    if seen.insert(id) {
+                        if let Some(c) = self.0.get(&id) {
+                            stack.extend(c.parents.iter().copied());
+                        }
+                    }
+                }
+                seen
+            };
+            let ex = reach(exclude);
+            let mut out: Vec<Commit> = reach(include)
+                .into_iter()
+                .filter(|id| !ex.contains(id))
+                .filter_map(|id| self.0.get(&id).cloned())
+                .collect();
+            out.sort_by_key(|c| c.id);
+            Ok(out)
+        }
+    }
+
+    fn oid(n: u8) -> Oid {
+        Oid([n; 20])
+    }
+
+    fn commit(n: u8, parents: &[u8], who: (&str, i64), by: (&str, i64), msg: &str) -> Commit {
+        Commit {
+            id: oid(n),
+            parents: parents.iter().map(|p| oid(*p)).collect(),
+            author: Signature {
+                name: who.0.into(),
+                email: format!("{}@example.com", who.0),
+                time: who.1,
+            },
+            committer: Signature {
+                name: by.0.into(),
+                email: if by.0 == "GitHub" {
+                    GITHUB_EMAIL.into()
+                } else {
+                    format!("{}@example.com", by.0)
+                },
+                time: by.1,
+            },
+            subject: msg.lines().next().unwrap_or("").into(),
+            message: msg.into(),
+        }
+    }
+
+    fn run(commits: Vec<Commit>, chain: &[u8], heads: &[(u64, u8)]) -> Vec<Change> {
+        let graph = Graph(commits.iter().map(|c| (c.id, c.clone())).collect());
+        let chain: Vec<Commit> = chain.iter().map(|n| graph.0[&oid(*n)].clone()).collect();
+        let heads: HashMap<u64, Oid> = heads.iter().map(|(p, n)| (*p, oid(*n))).collect();
+        let h = BranchHistory {
+            name: "main",
+            role: BranchRole::Trunk,
+            sync_sources: &[],
+            chain: &chain,
+            pr_heads: &heads,
+        };
+        classify(&h, &graph).expect("classify")
+    }
+
+    #[test]
+    fn github_merge_side_lifetime() {
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 100), ("b", 100), "work 1"),
+            commit(3, &[2], ("b", 500), ("b", 500), "work 2"),
+            commit(
+                4,
+                &[1, 3],
+                ("m", 3700),
+                ("GitHub", 3700),
+                "Merge pull request #7 from b/feat\n\nFeat",
+            ),
+        ];
+        let out = run(cs, &[4, 1], &[]);
+        assert_eq!(out.len(), 2);
+        let m = &out[0];
+        assert_eq!(m.strategy, Strategy::Merge);
+        assert_eq!(m.pr, Some(7));
+        assert_eq!(m.platform, Some(Platform::Github));
+        assert_eq!(m.source_branch.as_deref(), Some("b/feat"));
+        assert_eq!(m.branch_commits, Some(2));
+        assert_eq!(m.lifetime_seconds, Some(3600));
+        assert_eq!(m.lifetime_source, LifetimeSource::MergeSide);
+        assert_eq!(m.confidence, Confidence::High);
+        assert_eq!(out[1].kind, Kind::Root);
+    }
+
+    #[test]
+    fn squash_with_and_without_pr_head_and_stack() {
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 100), ("b", 100), "pr21 a"),
+            commit(3, &[2], ("b", 200), ("b", 200), "pr22 a"),
+            commit(4, &[1], ("b", 1000), ("GitHub", 1002), "one (#21)"),
+            commit(5, &[4], ("b", 2000), ("GitHub", 2000), "two (#22)"),
+            commit(6, &[5], ("c", 3000), ("GitHub", 3000), "three (#23)"),
+        ];
+        let out = run(cs, &[6, 5, 4, 1], &[(21, 2), (22, 3)]);
+        let by = |s: &str| out.iter().find(|c| c.subject == s).expect("change");
+        assert_eq!(by("one (#21)").lifetime_seconds, Some(902));
+        assert_eq!(by("one (#21)").branch_commits, Some(1));
+        // #22's head contains #21's commit, which is subtracted.
+        assert_eq!(by("two (#22)").lifetime_seconds, Some(1800));
+        assert_eq!(by("two (#22)").branch_commits, Some(1));
+        assert_eq!(by("three (#23)").lifetime_seconds, None);
+        assert_eq!(by("three (#23)").lifetime_source, LifetimeSource::Unknown);
+        assert_eq!(by("three (#23)").strategy, Strategy::Squash);
+    }
+
+    #[test]
+    fn rebase_run_groups_commits_with_same_committer_time() {
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 100), ("m", 5000), "r1"),
+            commit(3, &[2], ("b", 200), ("m", 5000), "r2"),
+            commit(4, &[3], ("m", 6000), ("m", 6000), "direct"),
+        ];
+        let out = run(cs, &[4, 3, 2, 1], &[]);
+        assert_eq!(out.len(), 3);
+        assert_eq!(out[0].strategy, Strategy::Direct);
+        assert_eq!(out[0].lifetime_seconds, Some(0));
+        assert_eq!(out[1].strategy, Strategy::Rebase);
+        assert_eq!(out[1].commits, vec![oid(2), oid(3)]);
+        assert_eq!(out[1].lifetime_seconds, Some(4900));
+        assert_eq!(out[1].branch_commits, Some(2));
+    }
+
+    #[test]
+    fn clock_skew_is_clamped_and_flagged() {
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 9000), ("b", 9000), "future work"),
+            commit(3, &[1, 2], ("m", 5000), ("m", 5000), "Merge branch 'topic'"),
+        ];
+        let out = run(cs, &[3, 1], &[]);
+        assert_eq!(out[0].lifetime_seconds, Some(0));
+        assert!(out[0].clock_skew);
+        assert_eq!(out[0].source_branch.as_deref(), Some("topic"));
+        assert_eq!(out[0].confidence, Confidence::Medium);
+    }
+
+    #[test]
+    fn platform_messages() {
+        type Case = (&'static str, u8, Option<Platform>, Option<u64>, Strategy);
+        let cases: &[Case] = &[
+            (
+                "Merge branch 'x' into 'main'\n\nT\n\nSee merge request g/p!12",
+                2,
+                Some(Platform::Gitlab),
+                Some(12),
+                Strategy::Merge,
+            ),
+            (
+                "Merged in feature/foo (pull request #4)",
+                2,
+                Some(Platform::BitbucketCloud),
+                Some(4),
+                Strategy::Merge,
+            ),
+            (
+                "Merge pull request #5 in PROJ/repo from feature/bar to master",
+                2,
+                Some(Platform::BitbucketServer),
+                Some(5),
+                Strategy::Merge,
+            ),
+            (
+                "Merged PR 6: title",
+                1,
+                Some(Platform::AzureDevops),
+                Some(6),
+                Strategy::Squash,
+            ),
+            (
+                "Auto merge of #8 - user:branch, r=rev",
+                2,
+                Some(Platform::Homu),
+                Some(8),
+                Strategy::Merge,
+            ),
+            (
+                "Merge #9\n\n9: title r=x a=y",
+                2,
+                Some(Platform::BorsNg),
+                Some(9),
+                Strategy::Merge,
+            ),
+            (
+                "Fix\n\nChange-Id: I0123abcd\nReviewed-on: https://r.example.org/c/p/+/4711",
+                1,
+                Some(Platform::Gerrit),
+                Some(4711),
+                Strategy::Rebase,
+            ),
+            (
+                "Fix\n\nDifferential Revision: https://phab.example.org/D123",
+                1,
+                Some(Platform::Phabricator),
+                Some(123),
+                Strategy::Squash,
+            ),
+        ];
+        for (msg, parents, platform, pr, strategy) in cases {
+            let mut cs = vec![
+                commit(1, &[], ("a", 0), ("a", 0), "root"),
+                commit(2, &[1], ("b", 10), ("b", 10), "side"),
+            ];
+            let ps: Vec<u8> = if *parents == 2 { vec![1, 2] } else { vec![1] };
+            cs.push(commit(3, &ps, ("m", 100), ("m", 100), msg));
+            let out = run(cs, &[3, 1], &[]);
+            assert_eq!(out[0].platform, *platform, "{msg}");
+            assert_eq!(out[0].pr, *pr, "{msg}");
+            assert_eq!(out[0].strategy, *strategy, "{msg}");
+        }
+    }
+
+    #[test]
+    fn kinds_from_messages() {
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(
+                2,
+                &[1],
+                ("a", 10),
+                ("a", 10),
+                "Revert \"x\"\n\nThis reverts commit 0123456789abcdef.",
+            ),
+            commit(
+                3,
+                &[2],
+                ("a", 20),
+                ("a", 20),
+                "fix\n\n(cherry picked from commit 0123456789abcdef)",
+            ),
+            commit(4, &[3], ("a", 30), ("a", 30), "side"),
+            commit(
+                5,
+                &[3, 4],
+                ("a", 40),
+                ("a", 40),
+                "Merge branch 'hotfix/1.0.1'",
+            ),
+            commit(
+                6,
+                &[5, 4],
+                ("a", 50),
+                ("a", 50),
+                "Merge remote-tracking branch 'origin/main'",
+            ),
+        ];
+        let out = run(cs, &[6, 5, 3, 2, 1], &[]);
+        let kinds: Vec<Kind> = out.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                Kind::Sync,
+                Kind::Hotfix,
+                Kind::CherryPick,
+                Kind::Revert,
+                Kind::Root
+            ]
+        );
+        // Commit 6's second parent is already reachable: an empty side.
+        assert!(out[0].empty_side);
+        assert_eq!(out[0].lifetime_seconds, None);
+    }
+}

@@ -1,0 +1,524 @@
+//! The `analyze` pipeline: read history (git), classify landed changes, measure them, take
+//! the branch inventory, and assemble the canonical [`Analysis`] that every view renders.
+
+use crate::branches::{self, BranchFacts};
+use crate::classify::{self, BranchHistory, BranchRole};
+use crate::config::Config;
+use crate::error::{exit, user};
+use crate::git::{HeadState, Repo};
+use crate::measure::{self, Attributes, Metrics, SizeRules};
+use crate::model::{
+    self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
+};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Blobs over 512 MiB count as binary, like git's default core.bigFileThreshold.
+pub const DEFAULT_MAX_BLOB_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What the user asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub path: PathBuf,
+    pub trunk: Option<String>,
+    /// Window start (None = all history).
+    pub since: Option<Timestamp>,
+    /// Window end and the time branches are judged at.
+    pub until: Timestamp,
+    pub config: Config,
+    pub quiet: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RepositoryInfo {
+    pub path: String,
+    /// The trunk: where features land (GitFlow: the integration branch, `develop`).
+    pub trunk: String,
+    /// GitFlow's production branch (`main`/`master`), analysed too; null otherwise.
+    pub production: Option<String>,
+    pub head: Option<Oid>,
+    pub head_ref: Option<String>,
+    pub shallow: bool,
+    pub bare: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Window {
+    #[serde(with = "model::time_fmt::opt")]
+    pub since: Option<Timestamp>,
+    #[serde(with = "model::time_fmt")]
+    pub until: Timestamp,
+}
+
+/// The canonical result of `analyze`; JSON is its serialisation (docs/schema.json).
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub repository: RepositoryInfo,
+    pub window: Window,
+    /// Landed changes, newest first.
+    pub changes: Vec<Change>,
+    /// Live (unmerged) branches, oldest first.
+    pub branches: Vec<Branch>,
+    pub metrics: Metrics,
+    /// Tags, for the release cadence.
+    pub tags: Vec<TagInfo>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TagInfo {
+    pub name: String,
+    pub target: Oid,
+    /// Tagger time of an annotated tag, else the committer time of the commit.
+    #[serde(with = "model::time_fmt")]
+    pub time: Timestamp,
+    pub annotated: bool,
+}
+
+/// The hint printed when squash lifetimes are unknown.
+pub const FETCH_PR_HINT: &str = "git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'";
+
+/// Progress lines on stderr, only when it is a terminal.
+pub struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        Progress {
+            on: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+    pub fn say(&self, msg: &str) {
+        if self.on {
+            eprintln!("repohealth: {msg}");
+        }
+    }
+}
+
+/// The repository, its refs and the branches to analyse: shared by every command.
+pub struct RepoContext {
+    pub repo: Repo,
+    pub facts: crate::git::RepoFacts,
+    pub refs: Vec<RefInfo>,
+    pub trunk: (String, Oid),
+    pub production: Option<(String, Oid)>,
+    pub warnings: Vec<String>,
+}
+
+impl RepoContext {
+    pub fn open(path: &std::path::Path, trunk: Option<&str>) -> Result<RepoContext> {
+        let repo = Repo::open(path)?;
+        let facts = repo.facts()?;
+        let (refs, skipped) = repo.refs()?;
+        let mut warnings = Vec::new();
+        if skipped > 0 {
+            warnings.push(format!(
+                "{skipped} references could not be read or do not point at commits; they were skipped"
+            ));
+        }
+        if let HeadState::Unborn(name) = &facts.head {
+            if refs
+                .iter()
+                .all(|r| r.kind == RefKind::PullHead || r.kind == RefKind::Tag)
+            {
+                return Err(user(
+                    exit::NO_HISTORY,
+                    format!(
+                        "{} has no commits yet (HEAD points to the unborn branch '{name}'): nothing to analyse",
+                        facts.path.display()
+                    ),
+                ));
+            }
+        }
+        let (trunk, production) = pick_trunk(&repo, &facts, &refs, trunk, &mut warnings)?;
+        if facts.shallow {
+            warnings.push(
+                "shallow clone: history is truncated, so lifetimes and counts cover only the commits present (git fetch --unshallow for all)"
+                    .to_owned(),
+            );
+        }
+        Ok(RepoContext {
+            repo,
+            facts,
+            refs,
+            trunk,
+            production,
+            warnings,
+        })
+    }
+
+    pub fn branch_names(&self) -> Vec<String> {
+        self.refs
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch))
+            .map(|r| r.short_name.clone())
+            .collect()
+    }
+}
+
+/// Find a branch by short name: local first, then `origin/<name>`, then any remote.
+fn find_branch(refs: &[RefInfo], name: &str) -> Option<(String, Oid)> {
+    let local = refs
+        .iter()
+        .find(|r| r.kind == RefKind::LocalBranch && r.short_name == name);
+    let origin = || {
+        refs.iter()
+            .find(|r| r.kind == RefKind::RemoteBranch && r.short_name == format!("origin/{name}"))
+    };
+    let any_remote = || {
+        refs.iter().find(|r| {
+            r.kind == RefKind::RemoteBranch
+                && (r.short_name == name
+                    || r.short_name.split_once('/').map(|(_, b)| b) == Some(name))
+        })
+    };
+    local
+        .or_else(origin)
+        .or_else(any_remote)
+        .map(|r| (r.short_name.clone(), r.target))
+}
+
+fn bare_name(short: &str, refs: &[RefInfo]) -> String {
+    // `origin/main` -> `main` for remote-tracking refs, so messages compare by branch name.
+    if refs
+        .iter()
+        .any(|r| r.kind == RefKind::RemoteBranch && r.short_name == short)
+    {
+        short
+            .split_once('/')
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_else(|| short.to_owned())
+    } else {
+        short.to_owned()
+    }
+}
+
+type Picked = ((String, Oid), Option<(String, Oid)>);
+
+fn pick_trunk(
+    repo: &Repo,
+    facts: &crate::git::RepoFacts,
+    refs: &[RefInfo],
+    explicit: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<Picked> {
+    let list_branches = || {
+        let names: Vec<&str> = refs
+            .iter()
+            .filter(|r| matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch))
+            .map(|r| r.short_name.as_str())
+            .collect();
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    let trunk = if let Some(name) = explicit {
+        find_branch(refs, name).ok_or_else(|| {
+            user(
+                exit::NO_HISTORY,
+                format!(
+                    "trunk branch '{name}' does not exist. Branches: {}",
+                    list_branches()
+                ),
+            )
+        })?
+    } else {
+        let from_origin = repo.origin_head().and_then(|n| find_branch(refs, &n));
+        match from_origin.or_else(|| {
+            ["main", "master", "trunk", "develop"]
+                .iter()
+                .find_map(|n| find_branch(refs, n))
+        }) {
+            Some(t) => t,
+            None => match &facts.head {
+                HeadState::Detached(id) => {
+                    warnings.push(format!(
+                        "no main, master, trunk or develop branch: analysing the detached HEAD ({}) as the trunk",
+                        id.short(12)
+                    ));
+                    ("HEAD".to_owned(), *id)
+                }
+                HeadState::Branch(b) => find_branch(refs, b).ok_or_else(|| {
+                    user(exit::NO_HISTORY, format!("HEAD branch '{b}' cannot be read"))
+                })?,
+                HeadState::Unborn(_) => {
+                    return Err(user(
+                        exit::NO_HISTORY,
+                        format!(
+                            "no trunk found (tried origin/HEAD, main, master, trunk, develop). Pass --trunk BRANCH. Branches: {}",
+                            list_branches()
+                        ),
+                    ))
+                }
+            },
+        }
+    };
+    // GitFlow: develop beside main/master. Features land on develop (the trunk we judge);
+    // releases and hotfixes land on the production branch, analysed as well.
+    let trunk_bare = bare_name(&trunk.0, refs);
+    let is_prod = |n: &str| n == "main" || n == "master";
+    let is_dev = |n: &str| n == "develop" || n == "dev";
+    let pair = if is_prod(&trunk_bare) {
+        ["develop", "dev"]
+            .iter()
+            .find_map(|n| find_branch(refs, n))
+            .map(|dev| (dev, trunk.clone()))
+    } else if is_dev(&trunk_bare) {
+        ["main", "master"]
+            .iter()
+            .find_map(|n| find_branch(refs, n))
+            .map(|prod| (trunk.clone(), prod))
+    } else {
+        None
+    };
+    match pair {
+        Some((dev, prod)) if dev.1 != prod.1 && explicit.is_none_or(|e| !is_prod(e)) => {
+            Ok((dev, Some(prod)))
+        }
+        _ => Ok((trunk, None)),
+    }
+}
+
+/// Run the whole analysis.
+pub fn analyze(opts: &Options) -> Result<Analysis> {
+    let progress = Progress::new(opts.quiet);
+    let trunk_opt = opts.trunk.clone().or_else(|| opts.config.trunk.clone());
+    let mut ctx = RepoContext::open(&opts.path, trunk_opt.as_deref())?;
+    progress.say(&format!("reading the history of {}", ctx.trunk.0));
+
+    let pr_heads: HashMap<u64, Oid> = ctx
+        .refs
+        .iter()
+        .filter(|r| r.kind == RefKind::PullHead)
+        .filter_map(|r| r.pr.map(|n| (n, r.target)))
+        .collect();
+
+    // Walk and classify each analysed branch.
+    let mut changes = Vec::new();
+    let mut commits_by_id: HashMap<Oid, Commit> = HashMap::new();
+    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut branches_walked = vec![(
+        ctx.trunk.clone(),
+        if ctx.production.is_some() {
+            BranchRole::Integration
+        } else {
+            BranchRole::Trunk
+        },
+    )];
+    if let Some(p) = &ctx.production {
+        branches_walked.push((p.clone(), BranchRole::Production));
+    }
+    let prod_names: Vec<String> = ctx
+        .production
+        .iter()
+        .map(|p| bare_name(&p.0, &ctx.refs))
+        .chain(["main".to_owned(), "master".to_owned()])
+        .collect();
+    for ((name, tip), role) in &branches_walked {
+        let chain: Vec<Commit> = ctx
+            .repo
+            .first_parent_chain(*tip, opts.since)?
+            .into_iter()
+            .filter(|c| seen.insert(c.id))
+            .collect();
+        let bare = bare_name(name, &ctx.refs);
+        let sync_sources: Vec<String> = if *role == BranchRole::Integration {
+            prod_names.clone()
+        } else {
+            Vec::new()
+        };
+        let history = BranchHistory {
+            name: &bare,
+            role: *role,
+            sync_sources: &sync_sources,
+            chain: &chain,
+            pr_heads: &pr_heads,
+        };
+        let mut found = classify::classify(&history, &ctx.repo)?;
+        for c in &mut found {
+            c.target = name.clone();
+        }
+        found.retain(|c| opts.since.is_none_or(|s| c.landed_at >= s) && c.landed_at <= opts.until);
+        changes.extend(found);
+        commits_by_id.extend(chain.into_iter().map(|c| (c.id, c)));
+    }
+    changes.sort_by(|a, b| b.landed_at.cmp(&a.landed_at).then(b.commit.cmp(&a.commit)));
+
+    // Sizes: each change against its first parent, in parallel.
+    progress.say(&format!("measuring {} landed changes", changes.len()));
+    let mut jobs = Vec::with_capacity(changes.len());
+    for c in &changes {
+        let first = c.commits.first().copied().unwrap_or(c.commit);
+        let parent = match commits_by_id.get(&first) {
+            Some(fc) => fc.parents.first().copied(),
+            None => ctx.repo.commit(first)?.parents.first().copied(),
+        };
+        jobs.push((parent, c.commit));
+    }
+    let max_blob = opts
+        .config
+        .size
+        .max_blob_bytes
+        .unwrap_or(DEFAULT_MAX_BLOB_BYTES);
+    let stats = ctx.repo.diff_stats(&jobs, max_blob)?;
+    let rules = SizeRules::new(&opts.config.size.exclude)?;
+    let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();
+    let mut missing = 0;
+    for (c, stat) in changes.iter_mut().zip(stats) {
+        let stat = stat.with_context(|| format!("measuring change {}", c.commit))?;
+        let text = ctx
+            .repo
+            .blob_at(c.commit, ".gitattributes")
+            .unwrap_or_default()
+            .unwrap_or_default();
+        let attrs = attr_cache
+            .entry(text.clone())
+            .or_insert_with(|| Attributes::parse(&String::from_utf8_lossy(&text)));
+        measure::apply_size(c, &stat, &rules, attrs);
+        if c.lines_added.is_none() {
+            missing += 1;
+        }
+    }
+    if missing > 0 {
+        ctx.warnings.push(format!(
+            "{missing} changes touch blobs missing from this clone (partial clone or large files left out): their line counts are null"
+        ));
+    }
+    let metrics = measure::metrics(&changes);
+    let unknown_squash = changes
+        .iter()
+        .filter(|c| c.strategy == model::Strategy::Squash && c.lifetime_seconds.is_none())
+        .count();
+    if unknown_squash > 0 {
+        ctx.warnings.push(format!(
+            "{unknown_squash} squash-merged changes have no known lifetime: the clone has no PR head refs for them. Fetch them with: {FETCH_PR_HINT}"
+        ));
+    }
+
+    // Live branches.
+    progress.say("taking the branch inventory");
+    let branches = branch_inventory(&ctx, opts.until)?;
+    let tags = tags(&ctx)?;
+
+    let head = match &ctx.facts.head {
+        HeadState::Detached(id) => Some(*id),
+        HeadState::Branch(b) => find_branch(&ctx.refs, b).map(|x| x.1),
+        HeadState::Unborn(_) => None,
+    };
+    let head_ref = match &ctx.facts.head {
+        HeadState::Branch(b) | HeadState::Unborn(b) => Some(b.clone()),
+        HeadState::Detached(_) => None,
+    };
+    Ok(Analysis {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "repohealth",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        repository: RepositoryInfo {
+            path: ctx.facts.path.display().to_string(),
+            trunk: ctx.trunk.0.clone(),
+            production: ctx.production.as_ref().map(|p| p.0.clone()),
+            head,
+            head_ref,
+            shallow: ctx.facts.shallow,
+            bare: ctx.facts.bare,
+        },
+        window: Window {
+            since: opts.since,
+            until: opts.until,
+        },
+        changes,
+        branches,
+        metrics,
+        tags,
+        warnings: ctx.warnings,
+    })
+}
+
+fn branch_inventory(ctx: &RepoContext, now: Timestamp) -> Result<Vec<Branch>> {
+    let mut exclude_names: HashSet<String> = HashSet::new();
+    let mut long_lived = vec![ctx.trunk.clone()];
+    long_lived.extend(ctx.production.clone());
+    for (name, _) in &long_lived {
+        let bare = bare_name(name, &ctx.refs);
+        exclude_names.insert(bare.clone());
+        for r in &ctx.refs {
+            if r.kind == RefKind::RemoteBranch
+                && r.short_name.split_once('/').map(|(_, b)| b) == Some(bare.as_str())
+            {
+                exclude_names.insert(r.short_name.clone());
+            }
+        }
+    }
+    let mut facts = Vec::new();
+    let mut cache: HashMap<Oid, (Vec<Commit>, u64)> = HashMap::new();
+    for r in &ctx.refs {
+        if !matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch)
+            || exclude_names.contains(&r.short_name)
+        {
+            continue;
+        }
+        let (unmerged, behind) = match cache.get(&r.target) {
+            Some(v) => v.clone(),
+            None => {
+                let unmerged = ctx.repo.side(&[r.target], &[ctx.trunk.1])?;
+                let behind = if unmerged.is_empty() {
+                    0
+                } else {
+                    ctx.repo.side_ids(&[ctx.trunk.1], &[r.target])?.len() as u64
+                };
+                cache.insert(r.target, (unmerged.clone(), behind));
+                (unmerged, behind)
+            }
+        };
+        if unmerged.is_empty() {
+            continue;
+        }
+        let tip = unmerged
+            .iter()
+            .find(|c| c.id == r.target)
+            .cloned()
+            .map_or_else(|| ctx.repo.commit(r.target), Ok)?;
+        facts.push(BranchFacts {
+            name: r.short_name.clone(),
+            remote: r.kind == RefKind::RemoteBranch,
+            tip,
+            unmerged,
+            behind,
+        });
+    }
+    Ok(branches::inventory(facts, now))
+}
+
+fn tags(ctx: &RepoContext) -> Result<Vec<TagInfo>> {
+    let mut out = Vec::new();
+    for r in ctx.refs.iter().filter(|r| r.kind == RefKind::Tag) {
+        let time = match r.tagger_time {
+            Some(t) => t,
+            None => ctx.repo.commit(r.target)?.committer.time,
+        };
+        out.push(TagInfo {
+            name: r.short_name.clone(),
+            target: r.target,
+            time,
+            annotated: r.tagger_time.is_some(),
+        });
+    }
+    out.sort_by(|a, b| a.time.cmp(&b.time).then(a.name.cmp(&b.name)));
+    Ok(out)
+}

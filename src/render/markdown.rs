@@ -1,0 +1,150 @@
+//! The markdown view: fits a CI job summary or a weekly report.
+
+use super::{clip, duration, largest, longest_lived, mix_rows, opt_duration, opt_num, share};
+use crate::analysis::Analysis;
+
+fn esc(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
+    out.push_str(&format!("| {} |\n", header.join(" | ")));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| esc(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out.push('\n');
+}
+
+pub fn markdown(a: &Analysis) -> String {
+    let m = &a.metrics;
+    let mut out = String::new();
+    out.push_str(&format!("# repohealth: {}\n\n", esc(&a.repository.path)));
+    match &a.repository.production {
+        Some(p) => out.push_str(&format!(
+            "Trunk `{}` (integration) and `{}` (production), GitFlow layout. ",
+            a.repository.trunk, p
+        )),
+        None => out.push_str(&format!("Trunk `{}`. ", a.repository.trunk)),
+    }
+    out.push_str(&format!(
+        "Window {} to {}: **{}** landed changes, {} with a PR/MR number.\n\n",
+        a.window
+            .since
+            .map(crate::model::rfc3339)
+            .unwrap_or_else(|| "the first commit".into()),
+        crate::model::rfc3339(a.window.until),
+        m.changes,
+        m.with_pr
+    ));
+    for w in &a.warnings {
+        out.push_str(&format!("> warning: {}\n", esc(w)));
+    }
+    if !a.warnings.is_empty() {
+        out.push('\n');
+    }
+    out.push_str("## How changes land\n\n");
+    let rows = |mix| {
+        mix_rows(mix, m.changes)
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect()
+    };
+    table(
+        &mut out,
+        &["strategy", "changes", "share"],
+        rows(&m.strategy_mix),
+    );
+    table(&mut out, &["kind", "changes", "share"], rows(&m.kind_mix));
+    let l = &m.lifetime;
+    out.push_str("## Branch lifetime\n\n");
+    table(
+        &mut out,
+        &[
+            "known", "unknown", "p50", "p75", "p90", "max", "<1d", "1-3d", "3-7d", "1-3w", ">3w",
+        ],
+        vec![vec![
+            l.known.to_string(),
+            l.unknown.to_string(),
+            opt_duration(l.p50_seconds),
+            opt_duration(l.p75_seconds),
+            opt_duration(l.p90_seconds),
+            opt_duration(l.max_seconds),
+            l.buckets.under_1d.to_string(),
+            l.buckets.d1_to_3d.to_string(),
+            l.buckets.d3_to_7d.to_string(),
+            l.buckets.w1_to_3w.to_string(),
+            l.buckets.over_3w.to_string(),
+        ]],
+    );
+    let s = &m.size;
+    out.push_str("## Change size\n\n");
+    table(
+        &mut out,
+        &["known", "p50", "p90", "max", "over 400 lines"],
+        vec![vec![
+            s.known.to_string(),
+            opt_num(s.p50),
+            opt_num(s.p90),
+            opt_num(s.max),
+            format!("{} ({})", s.over_400, share(s.over_400_share)),
+        ]],
+    );
+    let row = |c: &crate::model::Change, v: String| {
+        vec![
+            format!("`{}`", c.commit.short(10)),
+            c.strategy.as_str().to_owned(),
+            c.pr.map(|p| format!("#{p}")).unwrap_or_default(),
+            v,
+            clip(&c.subject, 60),
+        ]
+    };
+    out.push_str("## Longest-lived changes\n\n");
+    table(
+        &mut out,
+        &["commit", "strategy", "pr", "lifetime", "subject"],
+        longest_lived(&a.changes, 5)
+            .into_iter()
+            .map(|c| row(c, opt_duration(c.lifetime_seconds)))
+            .collect(),
+    );
+    out.push_str("## Largest changes\n\n");
+    table(
+        &mut out,
+        &["commit", "strategy", "pr", "size", "subject"],
+        largest(&a.changes, 5)
+            .into_iter()
+            .map(|c| row(c, opt_num(c.size)))
+            .collect(),
+    );
+    out.push_str("## Live branches\n\n");
+    table(
+        &mut out,
+        &[
+            "branch",
+            "ahead",
+            "behind",
+            "age",
+            "idle",
+            "stale",
+            "long-lived",
+        ],
+        a.branches
+            .iter()
+            .take(20)
+            .map(|b| {
+                vec![
+                    format!("`{}`", b.name),
+                    b.ahead.to_string(),
+                    b.behind.to_string(),
+                    opt_duration(b.age_seconds),
+                    duration(b.idle_seconds),
+                    if b.stale { "yes" } else { "" }.to_owned(),
+                    if b.long_lived { "yes" } else { "" }.to_owned(),
+                ]
+            })
+            .collect(),
+    );
+    out
+}

@@ -1,0 +1,118 @@
+//! Views of the canonical [`Analysis`]: JSON (the contract), a terminal table and markdown.
+//! Every view reads the same data; none computes anything the JSON does not hold.
+
+use crate::analysis::Analysis;
+use crate::model::Change;
+
+mod markdown;
+mod table;
+
+pub use markdown::markdown;
+pub use table::table;
+
+/// The canonical form.
+pub fn json(a: &Analysis) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(a)? + "\n")
+}
+
+/// `3h 20m`, `2d 4h`, `5w 1d`: short, exact to the largest two units.
+pub fn duration(secs: i64) -> String {
+    let s = secs.max(0);
+    let (w, d, h, m) = (
+        s / 604_800,
+        s % 604_800 / 86_400,
+        s % 86_400 / 3_600,
+        s % 3_600 / 60,
+    );
+    match (w, d, h, m) {
+        (0, 0, 0, 0) => format!("{s}s"),
+        (0, 0, 0, m) => format!("{m}m"),
+        (0, 0, h, m) => format!("{h}h {m}m"),
+        (0, d, h, _) => format!("{d}d {h}h"),
+        (w, d, _, _) => format!("{w}w {d}d"),
+    }
+}
+
+pub fn opt_duration(v: Option<i64>) -> String {
+    v.map(duration).unwrap_or_else(|| "unknown".to_owned())
+}
+
+pub fn opt_num(v: Option<u64>) -> String {
+    v.map(|n| n.to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+pub fn share(v: Option<f64>) -> String {
+    v.map(|s| format!("{:.0}%", s * 100.0))
+        .unwrap_or_else(|| "n/a".to_owned())
+}
+
+/// Truncate to `n` characters with an ellipsis, on a char boundary.
+pub fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
+/// The `n` changes with the longest known lifetimes, longest first.
+pub fn longest_lived(changes: &[Change], n: usize) -> Vec<&Change> {
+    let mut v: Vec<&Change> = changes
+        .iter()
+        .filter(|c| crate::measure::is_work(c) && c.lifetime_seconds.is_some())
+        .collect();
+    v.sort_by(|a, b| {
+        b.lifetime_seconds
+            .cmp(&a.lifetime_seconds)
+            .then(a.commit.cmp(&b.commit))
+    });
+    v.truncate(n);
+    v
+}
+
+/// The `n` largest changes by `size`, largest first.
+pub fn largest(changes: &[Change], n: usize) -> Vec<&Change> {
+    let mut v: Vec<&Change> = changes
+        .iter()
+        .filter(|c| crate::measure::is_work(c) && c.size.is_some())
+        .collect();
+    v.sort_by(|a, b| b.size.cmp(&a.size).then(a.commit.cmp(&b.commit)));
+    v.truncate(n);
+    v
+}
+
+/// Rows of a mix (name, count, share), most frequent first.
+pub fn mix_rows(mix: &std::collections::BTreeMap<String, usize>, total: usize) -> Vec<[String; 3]> {
+    let mut v: Vec<(&String, &usize)> = mix.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    v.into_iter()
+        .map(|(k, n)| {
+            let pct = if total == 0 {
+                0.0
+            } else {
+                *n as f64 * 100.0 / total as f64
+            };
+            [k.clone(), n.to_string(), format!("{pct:.0}%")]
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(duration(0), "0s");
+        assert_eq!(duration(59), "59s");
+        assert_eq!(duration(600), "10m");
+        assert_eq!(duration(3 * 3600 + 20 * 60), "3h 20m");
+        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d 4h");
+        assert_eq!(duration(5 * 604_800 + 86_400), "5w 1d");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
+    }
+}

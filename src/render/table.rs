@@ -1,0 +1,190 @@
+//! The terminal view: compact tables that fit 100 columns and read well in CI logs.
+
+use super::{clip, duration, largest, longest_lived, mix_rows, opt_duration, opt_num, share};
+use crate::analysis::Analysis;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>>) {
+    out.push_str(&format!("\n{title}\n"));
+    if rows.is_empty() {
+        out.push_str("  (none)\n");
+        return;
+    }
+    let mut b = Builder::default();
+    b.push_record(header.iter().map(|s| s.to_string()));
+    for r in rows {
+        b.push_record(r);
+    }
+    let mut t = b.build();
+    t.with(Style::sharp());
+    out.push_str(&t.to_string());
+    out.push('\n');
+}
+
+pub fn table(a: &Analysis) -> String {
+    let mut out = String::new();
+    let m = &a.metrics;
+    let repo = &a.repository;
+    out.push_str(&format!("repohealth {} — {}\n", a.tool.version, repo.path));
+    let trunk = match &repo.production {
+        Some(p) => format!(
+            "{} (integration) + {} (production): GitFlow layout",
+            repo.trunk, p
+        ),
+        None => repo.trunk.clone(),
+    };
+    out.push_str(&format!("trunk: {trunk}\n"));
+    let since = a
+        .window
+        .since
+        .map(crate::model::rfc3339)
+        .unwrap_or_else(|| "the first commit".to_owned());
+    out.push_str(&format!(
+        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}\n",
+        since,
+        crate::model::rfc3339(a.window.until),
+        m.changes,
+        m.with_pr
+    ));
+    for w in &a.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    let rows = |mix| {
+        mix_rows(mix, m.changes)
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect()
+    };
+    section(
+        &mut out,
+        "How changes land",
+        &["strategy", "changes", "share"],
+        rows(&m.strategy_mix),
+    );
+    section(
+        &mut out,
+        "What they are",
+        &["kind", "changes", "share"],
+        rows(&m.kind_mix),
+    );
+    if !m.platforms.is_empty() {
+        section(
+            &mut out,
+            "Platforms seen",
+            &["platform", "changes", "share"],
+            rows(&m.platforms),
+        );
+    }
+    let l = &m.lifetime;
+    section(
+        &mut out,
+        "Branch lifetime (features, fixes, releases; sync merges left out)",
+        &[
+            "known", "unknown", "p50", "p75", "p90", "max", "<1d", "1-3d", "3-7d", "1-3w", ">3w",
+        ],
+        vec![vec![
+            l.known.to_string(),
+            l.unknown.to_string(),
+            opt_duration(l.p50_seconds),
+            opt_duration(l.p75_seconds),
+            opt_duration(l.p90_seconds),
+            opt_duration(l.max_seconds),
+            l.buckets.under_1d.to_string(),
+            l.buckets.d1_to_3d.to_string(),
+            l.buckets.d3_to_7d.to_string(),
+            l.buckets.w1_to_3w.to_string(),
+            l.buckets.over_3w.to_string(),
+        ]],
+    );
+    let s = &m.size;
+    section(
+        &mut out,
+        "Change size (lines added + deleted; lockfiles, vendored and generated files left out)",
+        &[
+            "known",
+            "unknown",
+            "p50",
+            "p90",
+            "max",
+            "over 400 lines",
+            "share over 400",
+        ],
+        vec![vec![
+            s.known.to_string(),
+            s.unknown.to_string(),
+            opt_num(s.p50),
+            opt_num(s.p90),
+            opt_num(s.max),
+            s.over_400.to_string(),
+            share(s.over_400_share),
+        ]],
+    );
+    let change_row = |c: &crate::model::Change, value: String| {
+        vec![
+            c.commit.short(10),
+            c.strategy.as_str().to_owned(),
+            c.pr.map(|p| format!("#{p}")).unwrap_or_default(),
+            value,
+            clip(&c.subject, 52),
+        ]
+    };
+    section(
+        &mut out,
+        "Longest-lived changes",
+        &["commit", "strategy", "pr", "lifetime", "subject"],
+        longest_lived(&a.changes, 5)
+            .into_iter()
+            .map(|c| change_row(c, opt_duration(c.lifetime_seconds)))
+            .collect(),
+    );
+    section(
+        &mut out,
+        "Largest changes",
+        &["commit", "strategy", "pr", "size", "subject"],
+        largest(&a.changes, 5)
+            .into_iter()
+            .map(|c| change_row(c, opt_num(c.size)))
+            .collect(),
+    );
+    let shown = 15;
+    let mut rows: Vec<Vec<String>> = a
+        .branches
+        .iter()
+        .take(shown)
+        .map(|b| {
+            let mut flags = Vec::new();
+            if b.long_lived {
+                flags.push("long-lived");
+            }
+            if b.stale {
+                flags.push("stale");
+            }
+            vec![
+                clip(&b.name, 40),
+                b.ahead.to_string(),
+                b.behind.to_string(),
+                opt_duration(b.age_seconds),
+                duration(b.idle_seconds),
+                flags.join(", "),
+            ]
+        })
+        .collect();
+    if a.branches.len() > shown {
+        rows.push(vec![
+            format!("… {} more (see --format json)", a.branches.len() - shown),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    section(
+        &mut out,
+        "Live branches (not merged into the trunk)",
+        &["branch", "ahead", "behind", "age", "idle", "flags"],
+        rows,
+    );
+    out
+}

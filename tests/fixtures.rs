@@ -1,0 +1,163 @@
+//! Every fixture repository's JSON equals its constructed truth (fixtures/*.expected.json),
+//! and every landed change's line counts equal `git diff --numstat --no-renames`.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+const FIELDS: &[&str] = &[
+    "target",
+    "strategy",
+    "kind",
+    "pr",
+    "platform",
+    "source_branch",
+    "branch_commits",
+    "lifetime_seconds",
+    "lifetime_source",
+    "files_changed",
+    "lines_added",
+    "lines_deleted",
+    "size",
+    "confidence",
+    "empty_side",
+    "clock_skew",
+];
+
+fn check(name: &str) {
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            root()
+                .join("fixtures")
+                .join(format!("{name}.expected.json")),
+        )
+        .expect("truth file"),
+    )
+    .expect("truth JSON");
+    let (_guard, repo) = build_fixture(name);
+    let until = truth["analysis_time"].as_i64();
+    let mut extra = Vec::new();
+    let trunk = truth["trunk"].as_str().map(str::to_owned);
+    if let Some(t) = &trunk {
+        extra.push("--trunk");
+        extra.push(t.as_str());
+    }
+    let got = analyze_json(&repo, until, &extra);
+    assert_eq!(
+        got["repository"]["trunk"].as_str(),
+        truth["trunk"].as_str(),
+        "{name}: trunk"
+    );
+    assert_eq!(
+        got["repository"]["production"], truth["production"],
+        "{name}: production"
+    );
+
+    let actual = got["changes"].as_array().expect("changes");
+    let expected = truth["changes"].as_array().expect("changes");
+    let mut problems = Vec::new();
+    let subjects = |v: &[Value]| {
+        let mut s: Vec<String> = v
+            .iter()
+            .map(|c| c["subject"].as_str().unwrap_or("").to_owned())
+            .collect();
+        s.sort();
+        s
+    };
+    if subjects(actual) != subjects(expected) {
+        problems.push(format!(
+            "change subjects differ:\n  expected {:?}\n  actual   {:?}",
+            subjects(expected),
+            subjects(actual)
+        ));
+    }
+    for e in expected {
+        let subject = e["subject"].as_str().unwrap_or("");
+        let target = e["target"].as_str();
+        let Some(a) = actual.iter().find(|a| {
+            a["subject"].as_str() == Some(subject)
+                && (target.is_none() || a["target"].as_str() == target)
+        }) else {
+            continue;
+        };
+        for f in FIELDS {
+            if let Some(ev) = e.get(*f) {
+                if a[*f] != *ev {
+                    problems.push(format!("{subject:?}: {f} expected {ev}, got {}", a[*f]));
+                }
+            }
+        }
+        if let Some(n) = e["commits"].as_u64() {
+            let got_n = a["commits"].as_array().map(|v| v.len() as u64);
+            if got_n != Some(n) {
+                problems.push(format!("{subject:?}: commits expected {n}, got {got_n:?}"));
+            }
+        }
+    }
+    if let Some(branches) = truth["branches"].as_array() {
+        let actual_b = got["branches"].as_array().expect("branches");
+        let mut names: Vec<&str> = actual_b.iter().filter_map(|b| b["name"].as_str()).collect();
+        let mut want: Vec<&str> = branches.iter().filter_map(|b| b["name"].as_str()).collect();
+        names.sort();
+        want.sort();
+        if names != want {
+            problems.push(format!("branches: expected {want:?}, got {names:?}"));
+        }
+        for e in branches {
+            let Some(a) = actual_b.iter().find(|a| a["name"] == e["name"]) else {
+                continue;
+            };
+            for f in ["remote", "ahead", "behind", "stale", "long_lived"] {
+                if let Some(ev) = e.get(f) {
+                    if a[f] != *ev {
+                        problems.push(format!(
+                            "branch {}: {f} expected {ev}, got {}",
+                            e["name"], a[f]
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{name}: {} mismatches\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    let checked = assert_numstat_matches_git(&repo, &got);
+    assert_eq!(checked, actual.len());
+}
+
+macro_rules! fixture_tests {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { check(stringify!($name)); })*
+    };
+}
+
+fixture_tests!(
+    trunk_direct,
+    github_merge,
+    github_squash,
+    github_rebase,
+    gitflow,
+    gitflow_parallel,
+    platforms,
+    edge_cases,
+    content,
+);
+
+/// This very repository: every landed change's counts equal git's.
+#[test]
+fn own_history_numstat_matches_git() {
+    let repo = root();
+    if !git(&repo, &["rev-parse", "--verify", "-q", "HEAD"])
+        .status
+        .success()
+    {
+        return; // a source tarball without history: nothing to compare
+    }
+    let got = analyze_json(&repo, None, &[]);
+    let n = assert_numstat_matches_git(&repo, &got);
+    assert_eq!(n, got["changes"].as_array().map(Vec::len).unwrap_or(0));
+}

@@ -2,10 +2,12 @@
 //! the branch inventory, and assemble the canonical [`Analysis`] that every view renders.
 
 use crate::branches::{self, BranchFacts};
+use crate::classify::SideReader;
 use crate::classify::{self, BranchHistory, BranchRole};
 use crate::config::Config;
 use crate::error::{exit, user};
 use crate::git::{HeadState, Repo};
+use crate::graph::CommitGraph;
 use crate::measure::{self, Attributes, Metrics, SizeRules};
 use crate::model::{
     self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
@@ -90,18 +92,28 @@ pub struct TagInfo {
 pub const FETCH_PR_HINT: &str = "git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'";
 
 /// Progress lines on stderr, only when it is a terminal.
+/// `REPOHEALTH_TRACE=1` adds the elapsed time to each line, even when quiet or piped.
 pub struct Progress {
     on: bool,
+    trace: bool,
+    start: std::time::Instant,
 }
 
 impl Progress {
     pub fn new(quiet: bool) -> Progress {
         Progress {
             on: !quiet && std::io::stderr().is_terminal(),
+            trace: std::env::var_os("REPOHEALTH_TRACE").is_some(),
+            start: std::time::Instant::now(),
         }
     }
     pub fn say(&self, msg: &str) {
-        if self.on {
+        if self.trace {
+            eprintln!(
+                "repohealth [{:.3}s]: {msg}",
+                self.start.elapsed().as_secs_f64()
+            );
+        } else if self.on {
             eprintln!("repohealth: {msg}");
         }
     }
@@ -307,6 +319,24 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         .filter_map(|r| r.pr.map(|n| (n, r.target)))
         .collect();
 
+    // One walk loads the commit graph every side query below runs on.
+    let mut tips: Vec<Oid> = ctx
+        .refs
+        .iter()
+        .filter(|r| r.kind != RefKind::Tag)
+        .map(|r| r.target)
+        .collect();
+    tips.push(ctx.trunk.1);
+    tips.extend(ctx.production.as_ref().map(|p| p.1));
+    tips.sort();
+    tips.dedup();
+    let graph = ctx.repo.load_graph(&tips)?;
+    progress.say(&format!("{} commits in the graph", graph.len()));
+    let history = History {
+        repo: &ctx.repo,
+        graph: &graph,
+    };
+
     // Walk and classify each analysed branch.
     let mut changes = Vec::new();
     let mut commits_by_id: HashMap<Oid, Commit> = HashMap::new();
@@ -335,20 +365,24 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
             .into_iter()
             .filter(|c| seen.insert(c.id))
             .collect();
+        progress.say(&format!(
+            "{} first-parent commits on {name}; classifying",
+            chain.len()
+        ));
         let bare = bare_name(name, &ctx.refs);
         let sync_sources: Vec<String> = if *role == BranchRole::Integration {
             prod_names.clone()
         } else {
             Vec::new()
         };
-        let history = BranchHistory {
+        let branch = BranchHistory {
             name: &bare,
             role: *role,
             sync_sources: &sync_sources,
             chain: &chain,
             pr_heads: &pr_heads,
         };
-        let mut found = classify::classify(&history, &ctx.repo)?;
+        let mut found = classify::classify(&branch, &history)?;
         for c in &mut found {
             c.target = name.clone();
         }
@@ -375,6 +409,7 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         .max_blob_bytes
         .unwrap_or(DEFAULT_MAX_BLOB_BYTES);
     let stats = ctx.repo.diff_stats(&jobs, max_blob)?;
+    progress.say("diffs done; reading .gitattributes");
     let rules = SizeRules::new(&opts.config.size.exclude)?;
     let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();
     let mut missing = 0;
@@ -411,8 +446,9 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
 
     // Live branches.
     progress.say("taking the branch inventory");
-    let branches = branch_inventory(&ctx, opts.until)?;
+    let branches = branch_inventory(&ctx, &history, opts.until)?;
     let tags = tags(&ctx)?;
+    progress.say("done");
 
     let head = match &ctx.facts.head {
         HeadState::Detached(id) => Some(*id),
@@ -450,7 +486,11 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
     })
 }
 
-fn branch_inventory(ctx: &RepoContext, now: Timestamp) -> Result<Vec<Branch>> {
+fn branch_inventory(
+    ctx: &RepoContext,
+    history: &History<'_>,
+    now: Timestamp,
+) -> Result<Vec<Branch>> {
     let mut exclude_names: HashSet<String> = HashSet::new();
     let mut long_lived = vec![ctx.trunk.clone()];
     long_lived.extend(ctx.production.clone());
@@ -476,11 +516,11 @@ fn branch_inventory(ctx: &RepoContext, now: Timestamp) -> Result<Vec<Branch>> {
         let (unmerged, behind) = match cache.get(&r.target) {
             Some(v) => v.clone(),
             None => {
-                let unmerged = ctx.repo.side(&[r.target], &[ctx.trunk.1])?;
+                let unmerged = history.side(&[r.target], &[ctx.trunk.1])?;
                 let behind = if unmerged.is_empty() {
                     0
                 } else {
-                    ctx.repo.side_ids(&[ctx.trunk.1], &[r.target])?.len() as u64
+                    history.graph.side(&[ctx.trunk.1], &[r.target]).len() as u64
                 };
                 cache.insert(r.target, (unmerged.clone(), behind));
                 (unmerged, behind)
@@ -503,6 +543,22 @@ fn branch_inventory(ctx: &RepoContext, now: Timestamp) -> Result<Vec<Branch>> {
         });
     }
     Ok(branches::inventory(facts, now))
+}
+
+/// Side queries on the in-memory graph, commits read from the repository.
+pub struct History<'a> {
+    pub repo: &'a Repo,
+    pub graph: &'a CommitGraph,
+}
+
+impl classify::SideReader for History<'_> {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        self.graph
+            .side(include, exclude)
+            .into_iter()
+            .map(|id| self.repo.commit(id))
+            .collect()
+    }
 }
 
 fn tags(ctx: &RepoContext) -> Result<Vec<TagInfo>> {

@@ -296,6 +296,27 @@ impl Repo {
         Ok(out)
     }
 
+    /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
+    /// commit-graph file when present (no object reads at all).
+    pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::graph::CommitGraph> {
+        let mut edges = Vec::new();
+        if !tips.is_empty() {
+            let walk = self
+                .repo
+                .rev_walk(tips.iter().map(to_gix))
+                .use_commit_graph(true)
+                .all()
+                .context("starting the history walk")?;
+            for info in walk {
+                let info =
+                    info.map_err(|e| user(exit::CORRUPT, format!("reading history: {e}")))?;
+                let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
+                edges.push((to_oid(info.id), parents));
+            }
+        }
+        Ok(crate::graph::CommitGraph::from_edges(edges))
+    }
+
     /// Whether `ancestor` is reachable from `descendant`.
     pub fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
         if ancestor == descendant {

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod git;
+pub mod graph;
 pub mod measure;
 pub mod model;
 pub mod render;

@@ -30,6 +30,9 @@ pub struct Options {
     pub since: Option<Timestamp>,
     /// Window end and the time branches are judged at.
     pub until: Timestamp,
+    /// `until` was given by the user. When it was not, commits dated in the future (clock
+    /// skew) still count: they are on the trunk, whatever their clock said.
+    pub until_explicit: bool,
     pub config: Config,
     pub quiet: bool,
 }
@@ -386,7 +389,17 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         for c in &mut found {
             c.target = name.clone();
         }
-        found.retain(|c| opts.since.is_none_or(|s| c.landed_at >= s) && c.landed_at <= opts.until);
+        found.retain(|c| {
+            opts.since.is_none_or(|s| c.landed_at >= s)
+                && (!opts.until_explicit || c.landed_at <= opts.until)
+        });
+        let future = found.iter().filter(|c| c.landed_at > opts.until).count();
+        if future > 0 {
+            ctx.warnings.push(format!(
+                "{future} changes on {name} are dated after {} (a committer clock in the future); they are included",
+                model::rfc3339(opts.until)
+            ));
+        }
         changes.extend(found);
         commits_by_id.extend(chain.into_iter().map(|c| (c.id, c)));
     }

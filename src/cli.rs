@@ -157,6 +157,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32> {
         trunk: args.shared.trunk.clone(),
         since,
         until,
+        until_explicit: args.shared.until.is_some(),
         config,
         quiet: args.shared.quiet,
     };

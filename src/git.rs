@@ -89,6 +89,8 @@ pub struct Repo {
     ts: gix::ThreadSafeRepository,
     repo: gix::Repository,
     mailmap: gix::mailmap::Snapshot,
+    /// Commits at the boundary of a shallow clone: their parents are not in the clone.
+    shallow: HashSet<Oid>,
 }
 
 impl Repo {
@@ -111,8 +113,19 @@ impl Repo {
             )
         })?;
         let mailmap = repo.open_mailmap();
+        let shallow = repo
+            .shallow_commits()
+            .ok()
+            .flatten()
+            .map(|c| c.iter().map(to_oid).collect())
+            .unwrap_or_default();
         let ts = repo.clone().into_sync();
-        Ok(Repo { ts, repo, mailmap })
+        Ok(Repo {
+            ts,
+            repo,
+            mailmap,
+            shallow,
+        })
     }
 
     pub fn facts(&self) -> Result<RepoFacts> {
@@ -240,15 +253,19 @@ impl Repo {
         read_commit(&self.repo, &self.mailmap, id)
     }
 
-    /// The first-parent chain from `tip`, newest first, stopping once `stop_after_old`
-    /// consecutive commits are older (by committer time) than `since`. Commits older than
-    /// `since` are still returned at the end so callers can see what they need.
+    /// The first-parent chain from `tip`, newest first, stopping once 64 consecutive commits
+    /// are older (by committer time) than `since` (clock skew makes single old commits
+    /// common). A shallow clone's boundary commit is left out: its parents, and so its side,
+    /// lifetime and size, are not in the clone.
     pub fn first_parent_chain(&self, tip: Oid, since: Option<Timestamp>) -> Result<Vec<Commit>> {
         const STOP_AFTER_OLD: usize = 64;
         let mut out = Vec::new();
         let mut next = Some(tip);
         let mut old_run = 0;
         while let Some(id) = next {
+            if self.shallow.contains(&id) {
+                break;
+            }
             let c = self.commit(id)?;
             next = c.parents.first().copied();
             if let Some(s) = since {
@@ -812,9 +829,4 @@ fn count_lines(data: &[u8]) -> u64 {
     } else {
         n + 1
     }
-}
-
-/// Ids of every commit in `ids` that a set of tips can reach, for membership tests.
-pub fn to_set(ids: &[Oid]) -> HashSet<Oid> {
-    ids.iter().copied().collect()
 }

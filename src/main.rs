@@ -7,11 +7,7 @@ fn main() {
         Ok(code) => code,
         Err(e) => {
             let code = error::exit_code(&e);
-            if code == error::exit::INTERNAL {
-                eprintln!("error: {e:#}");
-            } else {
-                eprintln!("error: {e}");
-            }
+            eprintln!("error: {e:#}");
             code
         }
     };

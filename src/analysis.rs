@@ -12,6 +12,7 @@ use crate::measure::{self, Attributes, Metrics, SizeRules};
 use crate::model::{
     self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
 };
+use crate::score::{self, Tag};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -69,26 +70,30 @@ pub struct Analysis {
     pub changes: Vec<Change>,
     /// Live (unmerged) branches, oldest first.
     pub branches: Vec<Branch>,
-    pub metrics: Metrics,
+    pub metrics: MetricsOut,
+    /// `scores` (keyed by model id), `detected_model`, `detection_evidence`,
+    /// `recommendation`, `findings`.
+    #[serde(flatten)]
+    pub scoring: score::Scoring,
+    /// CI configuration files found in the trunk's tree.
+    pub ci_files: Vec<String>,
     /// Tags, for the release cadence.
-    pub tags: Vec<TagInfo>,
+    pub tags: Vec<Tag>,
     pub warnings: Vec<String>,
+}
+
+/// `metrics`: the measurements of `measure` plus the cadence of `score`.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricsOut {
+    #[serde(flatten)]
+    pub measured: Metrics,
+    pub cadence: score::Cadence,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ToolInfo {
     pub name: &'static str,
     pub version: &'static str,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct TagInfo {
-    pub name: String,
-    pub target: Oid,
-    /// Tagger time of an annotated tag, else the committer time of the commit.
-    #[serde(with = "model::time_fmt")]
-    pub time: Timestamp,
-    pub annotated: bool,
 }
 
 /// The hint printed when squash lifetimes are unknown.
@@ -461,6 +466,42 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
     progress.say("taking the branch inventory");
     let branches = branch_inventory(&ctx, &history, opts.until)?;
     let tags = tags(&ctx)?;
+
+    // Judgement against the three workflow models.
+    progress.say("scoring");
+    let score_cfg = score::ScoreConfig::from_table(opts.config.score.clone()).map_err(|e| {
+        user(
+            exit::BAD_CONFIG,
+            format!("invalid [score] configuration: {e:#}"),
+        )
+    })?;
+    let version_re = score_cfg.version_regex();
+    let first_release = first_release(&history, &changes, &tags, &version_re);
+    let lines = release_lines(&ctx, &history, opts.since, opts.until)?;
+    let ci_files = ci_files(&ctx.repo, ctx.trunk.1)?;
+    let gitflow = ctx.production.as_ref().map(|p| score::GitflowRoles {
+        integration: ctx.trunk.0.clone(),
+        production: p.0.clone(),
+    });
+    let window_start = opts
+        .since
+        .or_else(|| changes.iter().map(|c| c.landed_at).min())
+        .unwrap_or(opts.until);
+    let scoring = score::score(
+        &score::ScoreInput {
+            changes: &changes,
+            branches: &branches,
+            tags: &tags,
+            first_release: &first_release,
+            trunk: &ctx.trunk.0,
+            gitflow,
+            long_lived_refs: &lines,
+            ci_files: &ci_files,
+            bots: &opts.config.bots,
+            window: (window_start, opts.until),
+        },
+        &score_cfg,
+    );
     progress.say("done");
 
     let head = match &ctx.facts.head {
@@ -493,7 +534,12 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         },
         changes,
         branches,
-        metrics,
+        metrics: MetricsOut {
+            measured: metrics,
+            cadence: scoring.cadence.clone(),
+        },
+        scoring,
+        ci_files,
         tags,
         warnings: ctx.warnings,
     })
@@ -574,14 +620,14 @@ impl classify::SideReader for History<'_> {
     }
 }
 
-fn tags(ctx: &RepoContext) -> Result<Vec<TagInfo>> {
+fn tags(ctx: &RepoContext) -> Result<Vec<Tag>> {
     let mut out = Vec::new();
     for r in ctx.refs.iter().filter(|r| r.kind == RefKind::Tag) {
         let time = match r.tagger_time {
             Some(t) => t,
             None => ctx.repo.commit(r.target)?.committer.time,
         };
-        out.push(TagInfo {
+        out.push(Tag {
             name: r.short_name.clone(),
             target: r.target,
             time,
@@ -590,4 +636,114 @@ fn tags(ctx: &RepoContext) -> Result<Vec<TagInfo>> {
     }
     out.sort_by(|a, b| a.time.cmp(&b.time).then(a.name.cmp(&b.name)));
     Ok(out)
+}
+
+/// For each landed change, the earliest version tag (by time) whose history contains it.
+fn first_release(
+    history: &History<'_>,
+    changes: &[Change],
+    tags: &[Tag],
+    version: &regex::Regex,
+) -> HashMap<Oid, (String, Timestamp)> {
+    let wanted: HashSet<Oid> = changes.iter().map(|c| c.commit).collect();
+    let mut out = HashMap::new();
+    let mut earlier: Vec<Oid> = Vec::new();
+    for t in tags.iter().filter(|t| version.is_match(&t.name)) {
+        if out.len() == wanted.len() {
+            break;
+        }
+        for id in history.graph.side(&[t.target], &earlier) {
+            if wanted.contains(&id) {
+                out.entry(id).or_insert_with(|| (t.name.clone(), t.time));
+            }
+        }
+        earlier.push(t.target);
+    }
+    out
+}
+
+/// Branch names that mark a long-lived line: release, hotfix, support and maintenance lines.
+fn is_release_line(name: &str) -> bool {
+    static LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(release|releases|hotfix|support|maint[^/]*|stable)([/-].*)?$|^v?\d+\.(\d+|x)(\.x)?$")
+            .expect("static regex")
+    });
+    LINE.is_match(name)
+}
+
+/// Activity of each long-lived line in the window: committer times of the commits on its
+/// first-parent chain since it forked from the trunk.
+fn release_lines(
+    ctx: &RepoContext,
+    history: &History<'_>,
+    since: Option<Timestamp>,
+    until: Timestamp,
+) -> Result<Vec<score::LineActivity>> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let trunk_bare = bare_name(&ctx.trunk.0, &ctx.refs);
+    for r in &ctx.refs {
+        if !matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch) {
+            continue;
+        }
+        let bare = bare_name(&r.short_name, &ctx.refs);
+        if bare == trunk_bare
+            || !(is_release_line(&bare) || bare == "develop")
+            || !seen.insert(bare.clone())
+        {
+            continue;
+        }
+        let fork = ctx.repo.merge_base(r.target, ctx.trunk.1)?;
+        let own: HashSet<Oid> = history
+            .graph
+            .side(&[r.target], &fork.into_iter().collect::<Vec<_>>())
+            .into_iter()
+            .collect();
+        let mut times = Vec::new();
+        let mut next = Some(r.target);
+        while let Some(id) = next.filter(|id| own.contains(id)) {
+            let c = ctx.repo.commit(id)?;
+            if since.is_none_or(|s| c.committer.time >= s) && c.committer.time <= until {
+                times.push(c.committer.time);
+            }
+            next = c.parents.first().copied();
+        }
+        out.push(score::LineActivity {
+            name: bare,
+            commits_in_window: times,
+        });
+    }
+    Ok(out)
+}
+
+/// CI configuration in the tree of `commit`.
+fn ci_files(repo: &Repo, commit: Oid) -> Result<Vec<String>> {
+    let files = repo.tree_files(commit)?;
+    Ok(files
+        .iter()
+        .map(|f| String::from_utf8_lossy(&f.path).into_owned())
+        .filter(|p| is_ci_file(p))
+        .collect())
+}
+
+/// Paths that configure a CI service.
+pub fn is_ci_file(p: &str) -> bool {
+    const EXACT: &[&str] = &[
+        ".gitlab-ci.yml",
+        "Jenkinsfile",
+        ".circleci/config.yml",
+        "azure-pipelines.yml",
+        ".travis.yml",
+        "bitbucket-pipelines.yml",
+        ".drone.yml",
+        "appveyor.yml",
+        ".appveyor.yml",
+        ".cirrus.yml",
+        "buildkite.yml",
+        ".woodpecker.yml",
+    ];
+    EXACT.contains(&p)
+        || (p.starts_with(".github/workflows/") && (p.ends_with(".yml") || p.ends_with(".yaml")))
+        || p.starts_with(".buildkite/")
+        || p.starts_with(".woodpecker/")
 }

@@ -16,3 +16,4 @@ pub mod graph;
 pub mod measure;
 pub mod model;
 pub mod render;
+pub mod score;

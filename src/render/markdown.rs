@@ -18,7 +18,7 @@ fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
 }
 
 pub fn markdown(a: &Analysis) -> String {
-    let m = &a.metrics;
+    let m = &a.metrics.measured;
     let mut out = String::new();
     out.push_str(&format!("# repohealth: {}\n\n", esc(&a.repository.path)));
     match &a.repository.production {
@@ -44,6 +44,8 @@ pub fn markdown(a: &Analysis) -> String {
     if !a.warnings.is_empty() {
         out.push('\n');
     }
+    out.push_str(&crate::score::render::markdown(&a.scoring));
+    out.push('\n');
     out.push_str("## How changes land\n\n");
     let rows = |mix| {
         mix_rows(mix, m.changes)

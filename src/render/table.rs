@@ -24,7 +24,7 @@ fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>
 
 pub fn table(a: &Analysis) -> String {
     let mut out = String::new();
-    let m = &a.metrics;
+    let m = &a.metrics.measured;
     let repo = &a.repository;
     out.push_str(&format!("repohealth {} — {}\n", a.tool.version, repo.path));
     let trunk = match &repo.production {
@@ -50,6 +50,7 @@ pub fn table(a: &Analysis) -> String {
     for w in &a.warnings {
         out.push_str(&format!("warning: {w}\n"));
     }
+    scorecards(&mut out, a);
     let rows = |mix| {
         mix_rows(mix, m.changes)
             .into_iter()
@@ -187,4 +188,72 @@ pub fn table(a: &Analysis) -> String {
         rows,
     );
     out
+}
+
+/// Detected model, one line per model, the criteria, the recommendation and the findings.
+fn scorecards(out: &mut String, a: &Analysis) {
+    let s = &a.scoring;
+    out.push_str(&format!("\nDetected model: {}\n", s.detected_model));
+    for e in &s.detection_evidence {
+        out.push_str(&format!("  - {e}\n"));
+    }
+    let cards = s
+        .scores
+        .iter()
+        .map(|(id, c)| {
+            vec![
+                id.clone(),
+                c.score
+                    .map(|v| format!("{v:.0}"))
+                    .unwrap_or_else(|| "n/a".to_owned()),
+                format!("{:.0}%", c.coverage * 100.0),
+            ]
+        })
+        .collect();
+    section(
+        out,
+        "Scores against the workflow models (0-100)",
+        &["model", "score", "coverage"],
+        cards,
+    );
+    // One table per model; the source sentences are in the JSON, markdown and docs/scoring.md.
+    for (model, card) in &s.scores {
+        let prefix = format!("{model}.");
+        let rows = crate::score::render::table_rows(s)
+            .into_iter()
+            .filter(|r| r[0].starts_with(&prefix))
+            .map(|r| {
+                vec![
+                    r[0].trim_start_matches(&prefix).to_owned(),
+                    r[1].clone(),
+                    r[2].clone(),
+                    r[3].clone(),
+                    r[4].clone(),
+                ]
+            })
+            .collect();
+        let title = format!(
+            "{model}: {} (coverage {:.0}%)",
+            card.score
+                .map(|v| format!("{v:.0}/100"))
+                .unwrap_or_else(|| "n/a".to_owned()),
+            card.coverage * 100.0
+        );
+        section(
+            out,
+            &title,
+            &["criterion", "measured", "target", "score", "status"],
+            rows,
+        );
+    }
+    out.push_str(&format!("\nRecommendation: {}\n", s.recommendation.summary));
+    for (i, p) in s.recommendation.phases.iter().enumerate() {
+        out.push_str(&format!("  {}. {}\n", i + 1, p));
+    }
+    if !s.findings.is_empty() {
+        out.push_str("\nFindings\n");
+        for f in &s.findings {
+            out.push_str(&format!("  - [{:?}] {}\n", f.severity, f.message));
+        }
+    }
 }

@@ -108,6 +108,18 @@ impl ScoreConfig {
     }
 
     /// The effective criteria of a model, overrides applied.
+    /// The version-tag pattern in force: the configured one, else the default (an invalid
+    /// pattern is rejected by [`ScoreConfig::validate`] and reported as a finding by `score`).
+    pub fn version_regex(&self) -> regex::Regex {
+        self.version_tag_regex
+            .as_deref()
+            .and_then(|p| regex::Regex::new(p).ok())
+            .unwrap_or_else(|| {
+                regex::Regex::new(super::criteria::DEFAULT_VERSION_TAG_REGEX)
+                    .expect("valid default")
+            })
+    }
+
     pub fn criteria_of(&self, model: Model) -> Vec<CriterionDef> {
         model
             .criteria()

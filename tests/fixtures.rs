@@ -145,6 +145,7 @@ fixture_tests!(
     platforms,
     edge_cases,
     content,
+    github_flow,
 );
 
 /// This very repository: every landed change's counts equal git's.

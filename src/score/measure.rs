@@ -362,13 +362,10 @@ pub(crate) fn weekdays(since: Timestamp, until: Timestamp) -> u64 {
 }
 
 /// Median of an ascending slice (mean of the two middle values for an even count).
+/// The nearest-rank median (an observed value), the same definition as `metrics`' p50 so
+/// that the table and the scorecard never disagree.
 pub(crate) fn median(sorted: &[f64]) -> Option<f64> {
-    let n = sorted.len();
-    match n {
-        0 => None,
-        _ if n % 2 == 1 => Some(sorted[n / 2]),
-        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
-    }
+    percentile(sorted, 50.0)
 }
 
 /// Nearest-rank percentile of an ascending slice.
@@ -878,7 +875,7 @@ mod tests {
     fn median_and_percentile() {
         assert_eq!(median(&[]), None);
         assert_eq!(median(&[1.0, 2.0, 10.0]), Some(2.0));
-        assert_eq!(median(&[1.0, 2.0, 4.0, 10.0]), Some(3.0));
+        assert_eq!(median(&[1.0, 2.0, 4.0, 10.0]), Some(2.0));
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
         assert_eq!(percentile(&v, 90.0), Some(9.0));
         assert_eq!(percentile(&[5.0], 90.0), Some(5.0));

@@ -261,8 +261,9 @@ fn trunk_based_history() {
     assert_eq!(c.release_tags_per_week, Some(5.0));
     assert_eq!(c.dora.deployment_frequency.value, Some(5.0));
     assert_eq!(c.dora.deployment_frequency.bands[0].band, "high"); // 5/week < daily
-                                                                   // first commit 07:00 or 11:00, tag 18:00: 11 h and 7 h -> median 9 h
-    assert_eq!(c.dora.lead_time_for_changes.value, Some(9.0 * 3600.0));
+                                                                   // First commit 07:00 or 11:00, tag 18:00: 11 h and 7 h, half each -> the nearest-rank
+                                                                   // median is the lower one, 7 h.
+    assert_eq!(c.dora.lead_time_for_changes.value, Some(7.0 * 3600.0));
     assert_eq!(c.dora.lead_time_for_changes.bands[1].band, "elite"); // 2023: < 1 day
     assert_eq!(c.dora.change_failure_rate.value, Some(0.0));
 
@@ -333,10 +334,10 @@ fn github_flow_history() {
     assert_eq!(s.detected_model, "github_flow");
 
     let g = "github_flow";
-    // lifetimes: 10 each of 1.5, 2, 2.5, 3 days -> median 2.25, p90 (rank 36) 3
+    // lifetimes: 10 each of 1.5, 2, 2.5, 3 days -> nearest-rank median (rank 20) 2, p90 (rank 36) 3
     assert_eq!(
         mv(&s, g, "lifetime_median"),
-        (Some(2.25), Some(100.0), Status::Pass)
+        (Some(2.0), Some(100.0), Status::Pass)
     );
     assert_eq!(
         mv(&s, g, "lifetime_p90"),
@@ -379,10 +380,10 @@ fn github_flow_history() {
     assert_eq!(s.scores[g].coverage, 1.0);
 
     let t = "trunk_based";
-    // (7 - 2.25) / 6
+    // (7 - 2) / 6
     assert_eq!(
         mv(&s, t, "lifetime_median"),
-        (Some(2.25), Some(79.2), Status::Partial)
+        (Some(2.0), Some(83.3), Status::Partial)
     );
     // (14 - 3) / 13
     assert_eq!(

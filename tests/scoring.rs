@@ -156,3 +156,36 @@ fn gitflow_with_two_maintained_lines_keeps_gitflow() {
         serde_json::json!(["support/1.x", "support/2.x"])
     );
 }
+
+#[test]
+fn fail_under_gate() {
+    let (_guard, repo) = build_fixture("github_flow");
+    let path = repo.to_str().expect("path");
+    let until = format!("@{}", 1_700_000_000 + 209 * 3600);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "analyze", path, "--since", "all", "--until", &until, "--format", "json", "-q",
+        ];
+        args.extend_from_slice(extra);
+        let out = repohealth(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.stdout.len(),
+        )
+    };
+    // github_flow scores 95.7 on this fixture, trunk_based 78.2.
+    let (code, err, written) = run(&["--fail-under", "90"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("github_flow score 95.7 >= 90"), "{err}");
+    assert!(written > 0, "the report is written either way");
+    let (code, err, written) = run(&["--fail-under", "90", "--model", "trunk-based"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("trunk_based score 78.2 < 90: gate failed"),
+        "{err}"
+    );
+    assert!(written > 0);
+    let (code, _, _) = run(&["--fail-under", "101"]);
+    assert_eq!(code, Some(2));
+}

@@ -1,0 +1,141 @@
+//! Lockfiles as resolved graphs, diffed per member (rules 22, 31, 38).
+//!
+//! A lockfile edit is charged only to the members whose closure reaches what changed: the
+//! most common complaint about affected-target tools is "I touched the lockfile and CI rebuilt
+//! everything". Every format (Cargo.lock, pnpm-lock.yaml, uv.lock) is turned into a
+//! [`LockGraph`]; the diff is the same for all.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// One resolved entry. Members stop closures and are keyed by name or directory only, so a
+/// member's version bump does not count (rule 22).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LockNode {
+    pub name: String,
+    pub version: String,
+    /// What must stay equal, besides the dependency keys, for the entry to count as
+    /// unchanged: version, source, checksum or integrity. Never metadata such as
+    /// `deprecated:` (rule 31).
+    pub fp: String,
+    pub deps: Vec<String>,
+    pub member: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LockGraph {
+    pub nodes: BTreeMap<String, LockNode>,
+}
+
+/// Members of `head` (by key) whose closure changed, with a reason such as
+/// `lockfile: serde 1.0.1 -> 1.0.2`.
+pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (key, node) in &head.nodes {
+        if !node.member {
+            continue;
+        }
+        let mut reason = None;
+        let mut carrier = None;
+        let mut seen = BTreeSet::new();
+        let mut queue: VecDeque<&String> = node.deps.iter().collect();
+        while let Some(k) = queue.pop_front() {
+            if !seen.insert(k.clone()) {
+                continue;
+            }
+            let Some(n) = head.nodes.get(k) else { continue };
+            if n.member {
+                continue;
+            }
+            match base.nodes.get(k) {
+                None => {
+                    reason = Some(describe(base, k, n));
+                    break;
+                }
+                Some(b) if b.fp != n.fp => {
+                    reason = Some(describe(base, k, n));
+                    break;
+                }
+                // Only its dependency list changed: keep looking for the change itself.
+                Some(b) if !same_deps(b, n) && carrier.is_none() => {
+                    carrier = Some(format!(
+                        "lockfile: dependencies of {} {} changed",
+                        n.name, n.version
+                    ));
+                }
+                Some(_) => {}
+            }
+            queue.extend(n.deps.iter());
+        }
+        if reason.is_none() {
+            reason = carrier;
+        }
+        if reason.is_none() {
+            if let Some(b) = base.nodes.get(key) {
+                if !same_deps(b, node) {
+                    reason = Some(format!("lockfile: dependencies of {} changed", node.name));
+                }
+            }
+        }
+        if let Some(r) = reason {
+            out.push((key.clone(), r));
+        }
+    }
+    out
+}
+
+fn same_deps(a: &LockNode, b: &LockNode) -> bool {
+    let mut x: Vec<&String> = a.deps.iter().collect();
+    let mut y: Vec<&String> = b.deps.iter().collect();
+    x.sort();
+    y.sort();
+    x == y
+}
+
+fn describe(base: &LockGraph, key: &str, n: &LockNode) -> String {
+    if base.nodes.contains_key(key) {
+        return format!("lockfile: {} {} changed", n.name, n.version);
+    }
+    let old: Vec<&str> = base
+        .nodes
+        .values()
+        .filter(|b| !b.member && b.name == n.name && b.version != n.version)
+        .map(|b| b.version.as_str())
+        .collect();
+    match old.as_slice() {
+        [v] => format!("lockfile: {} {} -> {}", n.name, v, n.version),
+        _ => format!("lockfile: {} {} added", n.name, n.version),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, v: &str, deps: &[&str], member: bool) -> LockNode {
+        LockNode {
+            name: name.into(),
+            version: v.into(),
+            fp: v.to_string(),
+            deps: deps.iter().map(|s| s.to_string()).collect(),
+            member,
+        }
+    }
+
+    #[test]
+    fn closure_stops_at_members() {
+        let mut base = LockGraph::default();
+        base.nodes
+            .insert("a".into(), node("a", "0", &["b", "x 1"], true));
+        base.nodes
+            .insert("b".into(), node("b", "0", &["y 1"], true));
+        base.nodes.insert("x 1".into(), node("x", "1", &[], false));
+        base.nodes.insert("y 1".into(), node("y", "1", &[], false));
+        let mut head = base.clone();
+        head.nodes.remove("y 1");
+        head.nodes.insert("y 2".into(), node("y", "2", &[], false));
+        head.nodes
+            .insert("b".into(), node("b", "0", &["y 2"], true));
+        let d = scoped_diff(&base, &head);
+        assert_eq!(d, vec![("b".to_string(), "lockfile: y 1 -> 2".to_string())]);
+    }
+}

@@ -1,0 +1,1184 @@
+//! npm, yarn, pnpm and bun workspaces (rules 24-32).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::affected::{read_at, Effect};
+use super::lock::{LockGraph, LockNode};
+use super::paths::{self, child, is_under, join, parent};
+use super::yaml::{self, Yaml};
+use super::{semver, Ctx, Ecosystem, EdgeKind, Package, Root, Snapshot, Workspace};
+
+const DEP_FIELDS: &[(&str, EdgeKind)] = &[
+    ("dependencies", EdgeKind::Normal),
+    ("devDependencies", EdgeKind::Dev),
+    ("optionalDependencies", EdgeKind::Optional),
+    ("peerDependencies", EdgeKind::Peer),
+];
+
+fn parse_json(cx: &mut Ctx, path: &str, text: &str) -> Option<Value> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
+            cx.diag(path, line, format!("invalid JSON: {e}"));
+            None
+        }
+    }
+}
+
+fn parse_yaml(cx: &mut Ctx, path: &str, text: &str) -> Option<Yaml> {
+    match yaml::parse(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            cx.diag(path, Some(e.line), format!("invalid YAML: {}", e.message));
+            None
+        }
+    }
+}
+
+/// Workspace globs from `pnpm-workspace.yaml` or `package.json` `workspaces` (an array or
+/// `{packages, nohoist}`), rule 24.
+fn patterns(pkg: Option<&Value>, pnpm: Option<&Yaml>) -> Option<Vec<String>> {
+    if let Some(p) = pnpm {
+        return Some(
+            p.get("packages")
+                .map(Yaml::items)
+                .unwrap_or(&[])
+                .iter()
+                .filter_map(|y| y.as_str().map(str::to_string))
+                .collect(),
+        );
+    }
+    let w = pkg?.get("workspaces")?;
+    let arr = w
+        .as_array()
+        .or_else(|| w.get("packages").and_then(Value::as_array))?;
+    Some(
+        arr.iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Manager {
+    Npm,
+    Yarn,
+    Pnpm,
+    Bun,
+}
+
+struct RootInfo {
+    dir: String,
+    manager: Manager,
+    /// Whether a plain semver range satisfied by a workspace package links it (rule 28).
+    link_plain: bool,
+    members: Vec<String>,
+}
+
+pub(crate) fn discover(cx: &mut Ctx) {
+    let mut manifests: BTreeMap<String, Value> = BTreeMap::new();
+    for m in cx.named("package.json") {
+        if let Some(text) = cx.read_text(&m) {
+            if let Some(v) = parse_json(cx, &m, &text) {
+                manifests.insert(parent(&m).to_string(), v);
+            }
+        }
+    }
+    let mut pnpm_files: BTreeMap<String, Yaml> = BTreeMap::new();
+    for m in cx.named("pnpm-workspace.yaml") {
+        if let Some(text) = cx.read_text(&m) {
+            if let Some(v) = parse_yaml(cx, &m, &text) {
+                pnpm_files.insert(parent(&m).to_string(), v);
+            }
+        }
+    }
+    let mut root_dirs: Vec<String> = manifests
+        .iter()
+        .filter(|(_, v)| v.get("workspaces").is_some())
+        .map(|(d, _)| d.clone())
+        .chain(pnpm_files.keys().cloned())
+        .collect();
+    root_dirs.sort();
+    root_dirs.dedup();
+    let tops: Vec<String> = root_dirs
+        .iter()
+        .filter(|d| {
+            !root_dirs
+                .iter()
+                .any(|o| o != *d && is_under(d.as_bytes(), o.as_bytes()))
+        })
+        .cloned()
+        .collect();
+
+    let mut roots = Vec::new();
+    let mut claimed = BTreeSet::new();
+    for r in &tops {
+        let info = root_info(cx, r, &manifests, pnpm_files.get(r));
+        for m in &info.members {
+            claimed.insert(m.clone());
+        }
+        cx.roots.push(Root {
+            ecosystem: Ecosystem::Npm,
+            dir: r.clone(),
+            manifest: child(r, "package.json"),
+            lockfiles: [
+                "pnpm-lock.yaml",
+                "pnpm-workspace.yaml",
+                "package-lock.json",
+                "yarn.lock",
+                "bun.lock",
+            ]
+            .iter()
+            .map(|f| child(r, f))
+            .collect(),
+        });
+        roots.push(info);
+    }
+    // package.json files outside every workspace stand alone; inside one, they are barriers.
+    let mut standalone = Vec::new();
+    for dir in manifests.keys() {
+        if claimed.contains(dir) {
+            continue;
+        }
+        if tops.iter().any(|r| is_under(dir.as_bytes(), r.as_bytes())) {
+            // Inside a member package, a stray package.json is that member's test fixture:
+            // its files stay the member's. Elsewhere it fences its files off (rule 4).
+            let in_member = claimed
+                .iter()
+                .any(|m| !tops.contains(m) && is_under(dir.as_bytes(), m.as_bytes()));
+            if !in_member {
+                cx.barrier(dir);
+            }
+        } else {
+            standalone.push(dir.clone());
+        }
+    }
+    let mut groups: Vec<(Option<usize>, Vec<String>)> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (Some(i), r.members.clone()))
+        .collect();
+    groups.push((None, standalone));
+
+    let mut ids: Vec<(usize, Option<usize>)> = Vec::new();
+    for (ri, dirs) in &groups {
+        for d in dirs {
+            let Some(v) = manifests.get(d) else { continue };
+            let name = v
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    if d.is_empty() {
+                        "(root)".into()
+                    } else {
+                        d.clone()
+                    }
+                });
+            let i = cx.add_package(Package {
+                name,
+                dir: d.clone(),
+                ecosystem: Ecosystem::Npm,
+                manifest: child(d, "package.json"),
+                version: v.get("version").and_then(Value::as_str).map(str::to_string),
+                root: ri.and_then(|r| roots.get(r)).map(|r| r.dir.clone()),
+                inherits: Vec::new(),
+                dep_names: Vec::new(),
+            });
+            ids.push((i, *ri));
+        }
+    }
+    for (i, ri) in ids {
+        let Some(p) = cx.packages.get(i).cloned() else {
+            continue;
+        };
+        let Some(v) = manifests.get(&p.dir) else {
+            continue;
+        };
+        let info = ri.and_then(|r| roots.get(r));
+        let mut names = Vec::new();
+        let mut inherits = Vec::new();
+        for (field, kind) in DEP_FIELDS {
+            let Some(deps) = v.get(*field).and_then(Value::as_object) else {
+                continue;
+            };
+            for (dep, spec) in deps {
+                let Some(spec) = spec.as_str() else { continue };
+                names.push(dep.clone());
+                if let Some(c) = spec.strip_prefix("catalog:") {
+                    let c = if c.is_empty() { "default" } else { c };
+                    inherits.push(format!("catalog:{c}:{dep}"));
+                    continue;
+                }
+                if let Some(t) = resolve(cx, &p, info, dep, spec) {
+                    cx.edge(i, t, *kind);
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        inherits.sort();
+        inherits.dedup();
+        if let Some(p) = cx.packages.get_mut(i) {
+            p.dep_names = names;
+            p.inherits = inherits;
+        }
+    }
+    // Overrides pointing at a workspace package are implicit edges from every package that
+    // depends on the overridden name (rule 30).
+    for info in &roots {
+        let root_pkg = manifests.get(&info.dir);
+        let pnpm = pnpm_files.get(&info.dir);
+        for (name, target) in overrides(root_pkg, pnpm) {
+            let ti = if target.starts_with("workspace:") {
+                cx.packages.iter().position(|p| {
+                    p.ecosystem == Ecosystem::Npm
+                        && p.name == name
+                        && p.root.as_deref() == Some(info.dir.as_str())
+                })
+            } else {
+                target_of(&info.dir, &target).and_then(|t| cx.package_at(&t, Ecosystem::Npm))
+            };
+            let Some(ti) = ti else {
+                continue;
+            };
+            let users: Vec<usize> = (0..cx.packages.len())
+                .filter(|j| {
+                    cx.packages[*j].ecosystem == Ecosystem::Npm
+                        && cx.packages[*j].dep_names.contains(&name)
+                })
+                .collect();
+            for u in users {
+                cx.edge(u, ti, EdgeKind::Normal);
+            }
+        }
+    }
+}
+
+/// Directory an override value points at, for `workspace:`-less local specs.
+fn target_of(root: &str, spec: &str) -> Option<String> {
+    for pre in ["link:", "file:", "portal:"] {
+        if let Some(p) = spec.strip_prefix(pre) {
+            return join(root, p);
+        }
+    }
+    None
+}
+
+/// `(overridden name, value)` pairs from npm `overrides`, yarn `resolutions`, pnpm
+/// `pnpm.overrides` and `pnpm-workspace.yaml` `overrides`.
+fn overrides(pkg: Option<&Value>, pnpm: Option<&Yaml>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    fn walk(v: &Value, out: &mut Vec<(String, String)>) {
+        if let Some(o) = v.as_object() {
+            for (k, v) in o {
+                if k == "." {
+                    continue;
+                }
+                match v {
+                    Value::String(s) => out.push((override_name(k), s.clone())),
+                    Value::Object(_) => {
+                        if let Some(s) = v.get(".").and_then(Value::as_str) {
+                            out.push((override_name(k), s.to_string()));
+                        }
+                        walk(v, out);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if let Some(p) = pkg {
+        for v in [
+            p.get("overrides"),
+            p.get("resolutions"),
+            p.get("pnpm").and_then(|x| x.get("overrides")),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            walk(v, &mut out);
+        }
+    }
+    if let Some(y) = pnpm.and_then(|y| y.get("overrides")) {
+        for (k, v) in y.entries() {
+            if let Some(s) = v.as_str() {
+                out.push((override_name(k), s.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// `a>b@^1`, `**/b`, `b@1` -> `b`; scoped names keep their leading `@`.
+fn override_name(key: &str) -> String {
+    let last = key.rsplit('>').next().unwrap_or(key);
+    let last = last.trim_start_matches("**/");
+    let last = match last.rfind("/**/") {
+        Some(i) => &last[i + 4..],
+        None => last,
+    };
+    strip_version(last).to_string()
+}
+
+fn strip_version(s: &str) -> &str {
+    let start = usize::from(s.starts_with('@'));
+    match s[start..].find('@') {
+        Some(i) => &s[..start + i],
+        None => s,
+    }
+}
+
+fn root_info(
+    cx: &mut Ctx,
+    dir: &str,
+    manifests: &BTreeMap<String, Value>,
+    pnpm: Option<&Yaml>,
+) -> RootInfo {
+    let pkg = manifests.get(dir);
+    let pm = pkg
+        .and_then(|p| p.get("packageManager"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let manager =
+        if pnpm.is_some() || cx.exists(&child(dir, "pnpm-lock.yaml")) || pm.starts_with("pnpm") {
+            Manager::Pnpm
+        } else if cx.exists(&child(dir, "bun.lockb"))
+            || cx.exists(&child(dir, "bun.lock"))
+            || pm.starts_with("bun")
+        {
+            Manager::Bun
+        } else if cx.exists(&child(dir, "yarn.lock")) || pm.starts_with("yarn") {
+            Manager::Yarn
+        } else {
+            Manager::Npm
+        };
+    let link_plain = match manager {
+        Manager::Pnpm => {
+            let from_yaml = pnpm
+                .and_then(|y| y.get("linkWorkspacePackages"))
+                .and_then(|v| v.as_bool().or(v.as_str().map(|s| s == "deep")))
+                .unwrap_or(false);
+            let npmrc = child(dir, ".npmrc");
+            let from_rc = cx.read_text(&npmrc).is_some_and(|t| {
+                t.lines().any(|l| {
+                    let l = l.split(['#', ';']).next().unwrap_or("");
+                    let mut kv = l.splitn(2, '=');
+                    kv.next().map(str::trim) == Some("link-workspace-packages")
+                        && matches!(kv.next().map(str::trim), Some("true" | "deep"))
+                })
+            });
+            from_yaml || from_rc
+        }
+        _ => true,
+    };
+    let manifest = if pnpm.is_some() {
+        child(dir, "pnpm-workspace.yaml")
+    } else {
+        child(dir, "package.json")
+    };
+    let pats = patterns(pkg, pnpm).unwrap_or_default();
+    let mut pos = Vec::new();
+    let mut neg = Vec::new();
+    let mut literal = Vec::new();
+    for p in &pats {
+        let (negated, body) = match p.strip_prefix('!') {
+            Some(b) => (true, b),
+            None => (false, p.as_str()),
+        };
+        let body = body.trim_start_matches("./");
+        let Some(full) = paths::rebase_pattern(dir, body) else {
+            cx.diag(
+                &manifest,
+                None,
+                format!("workspace pattern {p:?} escapes the repository"),
+            );
+            continue;
+        };
+        // Matched like pnpm and npm do, against `<pattern>/package.json`, so that a trailing
+        // `**` also matches the directory itself (`packages/**/__tests__/**`).
+        match paths::glob(&child(&full, "package.json")) {
+            Ok(g) => {
+                if negated {
+                    neg.push(g);
+                } else {
+                    if !full.contains(['*', '?', '[', '{']) {
+                        literal.push(full.clone());
+                    }
+                    pos.push(g);
+                }
+            }
+            Err(e) => cx.diag(
+                &manifest,
+                None,
+                format!("invalid workspace glob {p:?}: {e}"),
+            ),
+        }
+    }
+    for l in literal {
+        if !manifests.contains_key(&l) && !cx.exists(&child(&l, "package.json")) {
+            cx.diag(
+                &manifest,
+                None,
+                format!("workspace {l:?} has no package.json"),
+            );
+        }
+    }
+    // Rule 24: the root is always a project.
+    let mut members = vec![dir.to_string()];
+    for d in manifests.keys() {
+        if d == dir || !is_under(d.as_bytes(), dir.as_bytes()) {
+            continue;
+        }
+        let m = child(d, "package.json");
+        if pos.iter().any(|g| g.is_match(&m)) && !neg.iter().any(|g| g.is_match(&m)) {
+            members.push(d.clone());
+        }
+    }
+    if !manifests.contains_key(dir) {
+        members.retain(|m| m != dir);
+    }
+    RootInfo {
+        dir: dir.to_string(),
+        manager,
+        link_plain,
+        members,
+    }
+}
+
+/// The workspace package a dependency spec links to (rules 26-29).
+fn resolve(
+    cx: &Ctx,
+    from: &Package,
+    info: Option<&RootInfo>,
+    dep: &str,
+    spec: &str,
+) -> Option<usize> {
+    let by_name = |name: &str| {
+        cx.packages
+            .iter()
+            .position(|p| p.ecosystem == Ecosystem::Npm && p.name == name && p.root == from.root)
+    };
+    let by_dir = |rel: &str| join(&from.dir, rel).and_then(|d| cx.package_at(&d, Ecosystem::Npm));
+    if let Some(rest) = spec.strip_prefix("workspace:") {
+        if rest.starts_with('.') || rest.starts_with('/') {
+            return by_dir(rest);
+        }
+        // `workspace:<alias>@<range>` names another package.
+        if let Some(at) = rest.rfind('@').filter(|i| *i > 0) {
+            return by_name(&rest[..at]);
+        }
+        return by_name(dep);
+    }
+    for pre in ["link:", "file:", "portal:"] {
+        if let Some(rest) = spec.strip_prefix(pre) {
+            return by_dir(rest);
+        }
+    }
+    if spec.starts_with("npm:") {
+        return None;
+    }
+    let info = info?;
+    if !info.link_plain {
+        return None;
+    }
+    let t = by_name(dep)?;
+    let version = cx.packages.get(t)?.version.as_deref()?;
+    let _ = info.manager;
+    match semver::satisfies(spec, version) {
+        Some(true) => Some(t),
+        _ => None,
+    }
+}
+
+/// Meaning-level diffs of a root `package.json`, `pnpm-workspace.yaml` and lockfiles
+/// (rules 29-32).
+pub(crate) fn semantic(
+    path: &str,
+    base: &Workspace,
+    head: &Workspace,
+    bs: &dyn Snapshot,
+    hs: &dyn Snapshot,
+) -> Option<Vec<Effect>> {
+    let root = head.roots.iter().chain(base.roots.iter()).find(|r| {
+        r.ecosystem == Ecosystem::Npm
+            && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
+    })?;
+    let name = paths::basename(path);
+    let old = read_at(bs, path);
+    let new = read_at(hs, path);
+    let all = |reason: String| {
+        vec![Effect::All {
+            scope: Some(Ecosystem::Npm),
+            reason,
+        }]
+    };
+    if path == root.manifest {
+        let (Some(Ok(a)), Some(Ok(b))) = (old, new) else {
+            return Some(all(format!("{path} created, deleted or unreadable")));
+        };
+        let (Ok(a), Ok(b)) = (
+            serde_json::from_str::<Value>(&a),
+            serde_json::from_str::<Value>(&b),
+        ) else {
+            return Some(all(format!("{path} cannot be parsed")));
+        };
+        return Some(diff_root_json(&root.dir, path, &a, &b));
+    }
+    match name {
+        "pnpm-workspace.yaml" => {
+            let parse = |r: Option<Result<String, String>>| match r {
+                None => Ok(Yaml::Null),
+                Some(Ok(t)) => yaml::parse(&t).map_err(|e| e.message),
+                Some(Err(e)) => Err(e),
+            };
+            let (Ok(a), Ok(b)) = (parse(old), parse(new)) else {
+                return Some(all(format!("{path} cannot be parsed")));
+            };
+            Some(diff_pnpm_workspace(&root.dir, path, &a, &b))
+        }
+        "pnpm-lock.yaml" | "package-lock.json" | "yarn.lock" => {
+            let (Some(Ok(ta)), Some(Ok(tb))) = (old, new) else {
+                return Some(all(format!(
+                    "lockfile {path} created, deleted or unreadable"
+                )));
+            };
+            let parse = |text: &str, ws: &Workspace, snap: &dyn Snapshot| match name {
+                "pnpm-lock.yaml" => parse_pnpm_lock(text),
+                "package-lock.json" => parse_package_lock(text),
+                _ if text.contains("__metadata:") => parse_yarn_berry(text),
+                _ => parse_yarn_v1(text, &importers(ws, snap, &root.dir)),
+            };
+            let (Some(a), Some(b)) = (parse(&ta, base, bs), parse(&tb, head, hs)) else {
+                return Some(all(format!("lockfile {path} cannot be parsed")));
+            };
+            Some(
+                super::lock::scoped_diff(&a, &b)
+                    .into_iter()
+                    .filter_map(|(key, reason)| {
+                        let imp = key.strip_prefix("importer:")?;
+                        let dir = if imp == "." || imp.is_empty() {
+                            Some(root.dir.clone())
+                        } else {
+                            join(&root.dir, imp)
+                        }?;
+                        Some(Effect::At {
+                            eco: Ecosystem::Npm,
+                            dir,
+                            reason,
+                        })
+                    })
+                    .collect(),
+            )
+        }
+        // Rule 31: bun's lockfiles are not read; no scoping.
+        _ => Some(all(format!("lockfile: {path} (not scoped per package)"))),
+    }
+}
+
+fn diff_root_json(dir: &str, path: &str, a: &Value, b: &Value) -> Vec<Effect> {
+    let mut out = Vec::new();
+    let empty = serde_json::Map::new();
+    let oa = a.as_object().unwrap_or(&empty);
+    let ob = b.as_object().unwrap_or(&empty);
+    let keys: BTreeSet<&String> = oa.keys().chain(ob.keys()).collect();
+    let mut root_changed = false;
+    let mut overrides_changed = false;
+    for k in keys {
+        if oa.get(k) == ob.get(k) {
+            continue;
+        }
+        match k.as_str() {
+            "workspaces" => {}
+            "overrides" | "resolutions" => overrides_changed = true,
+            "pnpm" => {
+                let pa = oa.get(k).and_then(Value::as_object).unwrap_or(&empty);
+                let pb = ob.get(k).and_then(Value::as_object).unwrap_or(&empty);
+                let pk: BTreeSet<&String> = pa.keys().chain(pb.keys()).collect();
+                for p in pk {
+                    if pa.get(p) == pb.get(p) {
+                        continue;
+                    }
+                    if p == "overrides" {
+                        overrides_changed = true;
+                    } else {
+                        out.push(Effect::All {
+                            scope: Some(Ecosystem::Npm),
+                            reason: format!("{path}: pnpm.{p} changed"),
+                        });
+                    }
+                }
+            }
+            "packageManager" => out.push(Effect::All {
+                scope: Some(Ecosystem::Npm),
+                reason: format!("{path}: packageManager changed"),
+            }),
+            _ => root_changed = true,
+        }
+    }
+    if overrides_changed {
+        out.extend(override_effects(
+            overrides(Some(a), None),
+            overrides(Some(b), None),
+        ));
+    }
+    if root_changed {
+        out.push(Effect::Dir {
+            eco: Ecosystem::Npm,
+            dir: dir.to_string(),
+            reason: format!("changed: {path}"),
+        });
+    }
+    out
+}
+
+/// Users of each override whose value changed (rule 30).
+fn override_effects(a: Vec<(String, String)>, b: Vec<(String, String)>) -> Vec<Effect> {
+    let sa: BTreeSet<(String, String)> = a.into_iter().collect();
+    let sb: BTreeSet<(String, String)> = b.into_iter().collect();
+    let names: BTreeSet<String> = sa
+        .symmetric_difference(&sb)
+        .map(|(n, _)| n.clone())
+        .collect();
+    names
+        .into_iter()
+        .map(|name| Effect::Uses {
+            eco: Ecosystem::Npm,
+            reason: format!("override of {name} changed"),
+            name,
+        })
+        .collect()
+}
+
+fn diff_pnpm_workspace(dir: &str, path: &str, a: &Yaml, b: &Yaml) -> Vec<Effect> {
+    let mut out = Vec::new();
+    let keys: BTreeSet<&String> = a
+        .entries()
+        .iter()
+        .chain(b.entries())
+        .map(|(k, _)| k)
+        .collect();
+    for k in keys {
+        let (va, vb) = (a.get(k), b.get(k));
+        if va == vb {
+            continue;
+        }
+        match k.as_str() {
+            "packages" => {}
+            "catalog" | "catalogs" => {
+                let flat = |v: Option<&Yaml>| -> BTreeMap<String, Yaml> {
+                    let mut m = BTreeMap::new();
+                    if let Some(v) = v {
+                        if k == "catalog" {
+                            for (n, s) in v.entries() {
+                                m.insert(format!("catalog:default:{n}"), s.clone());
+                            }
+                        } else {
+                            for (c, entries) in v.entries() {
+                                for (n, s) in entries.entries() {
+                                    m.insert(format!("catalog:{c}:{n}"), s.clone());
+                                }
+                            }
+                        }
+                    }
+                    m
+                };
+                let (fa, fb) = (flat(va), flat(vb));
+                let ks: BTreeSet<&String> = fa.keys().chain(fb.keys()).collect();
+                for key in ks {
+                    if fa.get(key) != fb.get(key) {
+                        out.push(Effect::Inherits {
+                            eco: Ecosystem::Npm,
+                            root: dir.to_string(),
+                            key: key.clone(),
+                            reason: format!("{key} changed"),
+                        });
+                    }
+                }
+            }
+            "overrides" => out.extend(override_effects(
+                overrides(None, Some(a)),
+                overrides(None, Some(b)),
+            )),
+            _ => out.push(Effect::All {
+                scope: Some(Ecosystem::Npm),
+                reason: format!("{path}: {k} changed"),
+            }),
+        }
+    }
+    out
+}
+
+/// `name@version` from a pnpm package key of any lockfile version (`/a@1`, `/a/1`, `a@1`).
+fn norm_key(k: &str, v5: bool) -> String {
+    let k = k.trim_start_matches('/');
+    if v5 {
+        // `@scope/name/1.0.0` or `name/1.0.0`.
+        if let Some(i) = k.rfind('/') {
+            let (n, ver) = (&k[..i], &k[i + 1..]);
+            // A bare `@scope` is not a name: the version split fell inside the scope.
+            if !n.is_empty() && (!n.starts_with('@') || n.contains('/')) {
+                return format!("{n}@{ver}");
+            }
+        }
+    }
+    k.to_string()
+}
+
+fn split_key(k: &str) -> (String, String) {
+    let start = usize::from(k.starts_with('@'));
+    match k[start..].find('@') {
+        Some(i) => (k[..start + i].to_string(), k[start + i + 1..].to_string()),
+        None => (k.to_string(), String::new()),
+    }
+}
+
+/// `pnpm-lock.yaml` as a [`LockGraph`]: importers are members keyed `importer:<dir>`;
+/// packages are keyed `name@version(peers)` and fingerprinted by resolution and version
+/// (plus their dependency keys), so metadata edits (`deprecated:`) change nothing (rule 31).
+pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
+    let y = yaml::parse(text).ok()?;
+    let version = y
+        .get("lockfileVersion")
+        .and_then(Yaml::as_str)
+        .unwrap_or("");
+    let v5 = version.starts_with('5');
+    let mut g = LockGraph::default();
+    let child_key = |name: &str, ver: &str| -> Option<String> {
+        if ver.starts_with("link:") || ver.starts_with("file:") {
+            return None;
+        }
+        if ver.starts_with('/') {
+            return Some(norm_key(ver, v5));
+        }
+        Some(format!("{name}@{ver}"))
+    };
+    let dep_keys = |node: &Yaml| -> Vec<String> {
+        let mut out = Vec::new();
+        for f in ["dependencies", "devDependencies", "optionalDependencies"] {
+            for (n, v) in node.get(f).map(Yaml::entries).unwrap_or(&[]) {
+                let ver = v
+                    .get("version")
+                    .and_then(Yaml::as_str)
+                    .or(v.as_str())
+                    .unwrap_or("");
+                if let Some(k) = child_key(n, ver) {
+                    out.push(k);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    };
+    match y.get("importers") {
+        Some(imp) => {
+            for (dir, node) in imp.entries() {
+                let deps = dep_keys(node);
+                g.nodes.insert(
+                    format!("importer:{dir}"),
+                    LockNode {
+                        name: dir.clone(),
+                        version: String::new(),
+                        fp: String::new(),
+                        deps,
+                        member: true,
+                    },
+                );
+            }
+        }
+        None => {
+            let deps = dep_keys(&y);
+            g.nodes.insert(
+                "importer:.".into(),
+                LockNode {
+                    name: ".".into(),
+                    version: String::new(),
+                    fp: String::new(),
+                    deps,
+                    member: true,
+                },
+            );
+        }
+    }
+    let empty = Yaml::Null;
+    let packages = y.get("packages").unwrap_or(&empty);
+    let snapshots = y.get("snapshots");
+    let mut resolution: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in packages.entries() {
+        let r = v
+            .get("resolution")
+            .map(|r| format!("{r:?}"))
+            .unwrap_or_default();
+        resolution.insert(norm_key(k, v5), r);
+    }
+    let nodes_src = snapshots.unwrap_or(packages);
+    for (k, v) in nodes_src.entries() {
+        let key = norm_key(k, v5);
+        let (name, ver) = split_key(&key);
+        // Snapshots carry peer suffixes `(react@18)`; resolutions are keyed without them.
+        let bare = match key.find('(') {
+            Some(i) => &key[..i],
+            None => key.as_str(),
+        };
+        let res = resolution
+            .get(&key)
+            .or_else(|| resolution.get(bare))
+            .cloned()
+            .unwrap_or_default();
+        let deps = dep_keys(v);
+        let fp = format!("{ver}|{res}");
+        let ver = ver.split('(').next().unwrap_or("").to_string();
+        g.nodes.insert(
+            key,
+            LockNode {
+                name,
+                version: ver,
+                fp,
+                deps,
+                member: false,
+            },
+        );
+    }
+    Some(g)
+}
+
+/// Direct dependency ranges of each workspace package of one root, read from its manifest at
+/// that revision, keyed by directory relative to the root (yarn v1 lockfiles do not list
+/// workspaces).
+fn importers(
+    ws: &Workspace,
+    snap: &dyn Snapshot,
+    root: &str,
+) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for p in &ws.packages {
+        if p.ecosystem != Ecosystem::Npm || p.root.as_deref() != Some(root) {
+            continue;
+        }
+        let Some(Ok(text)) = read_at(snap, &p.manifest) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let mut deps = Vec::new();
+        for field in ["dependencies", "devDependencies", "optionalDependencies"] {
+            for (n, r) in v
+                .get(field)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(r) = r.as_str() {
+                    deps.push((n.clone(), r.to_string()));
+                }
+            }
+        }
+        let rel = relative(root, &p.dir);
+        out.push((rel, deps));
+    }
+    out
+}
+
+/// `dir` relative to `root` (`.` for the root itself).
+fn relative(root: &str, dir: &str) -> String {
+    let rel = if root.is_empty() {
+        dir
+    } else {
+        dir.strip_prefix(root)
+            .map(|r| r.trim_start_matches('/'))
+            .unwrap_or(dir)
+    };
+    if rel.is_empty() {
+        ".".into()
+    } else {
+        rel.to_string()
+    }
+}
+
+fn member_node(dir: &str, mut deps: Vec<String>) -> LockNode {
+    deps.sort();
+    deps.dedup();
+    LockNode {
+        name: dir.to_string(),
+        version: String::new(),
+        fp: String::new(),
+        deps,
+        member: true,
+    }
+}
+
+/// `package-lock.json` v2/v3 (`packages` keyed by install location): workspace entries are
+/// members, everything else is resolved the way node does (nearest `node_modules` upwards)
+/// and keyed `name@version`, so a hoisting change alone does not count.
+pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
+    let v: Value = serde_json::from_str(strip_bom_str(text)).ok()?;
+    let pkgs = v.get("packages")?.as_object()?;
+    let name_at = |loc: &str| -> Option<String> {
+        let i = loc.rfind("node_modules/")?;
+        Some(loc[i + "node_modules/".len()..].to_string())
+    };
+    // Location of what `name` resolves to from `from`.
+    let resolve = |from: &str, name: &str| -> Option<String> {
+        let mut dir = from.to_string();
+        loop {
+            let cand = child(&dir, &format!("node_modules/{name}"));
+            if pkgs.contains_key(&cand) {
+                return Some(cand);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = parent(&dir).to_string();
+        }
+    };
+    // A location's identity: `importer:<dir>` for workspace packages (directly or through a
+    // link), `name@version` otherwise.
+    let ident = |loc: &str| -> Option<String> {
+        let e = pkgs.get(loc)?;
+        if e.get("link").and_then(Value::as_bool) == Some(true) {
+            let target = e.get("resolved").and_then(Value::as_str)?;
+            return Some(format!(
+                "importer:{}",
+                if target.is_empty() { "." } else { target }
+            ));
+        }
+        if !paths::has_component(loc, "node_modules") {
+            return Some(format!(
+                "importer:{}",
+                if loc.is_empty() { "." } else { loc }
+            ));
+        }
+        Some(format!(
+            "{}@{}",
+            name_at(loc)?,
+            e.get("version").and_then(Value::as_str).unwrap_or("")
+        ))
+    };
+    let mut g = LockGraph::default();
+    for (loc, e) in pkgs {
+        let Some(id) = ident(loc) else { continue };
+        if e.get("link").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let mut deps = Vec::new();
+        for field in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
+            for n in e
+                .get(field)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|o| o.keys())
+            {
+                if let Some(t) = resolve(loc, n).and_then(|l| ident(&l)) {
+                    deps.push(t);
+                }
+            }
+        }
+        let node = if let Some(dir) = id.strip_prefix("importer:") {
+            member_node(dir, deps)
+        } else {
+            deps.sort();
+            deps.dedup();
+            let version = e
+                .get("version")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            LockNode {
+                name: name_at(loc).unwrap_or_default(),
+                fp: format!(
+                    "{version}|{}|{}",
+                    e.get("resolved").and_then(Value::as_str).unwrap_or(""),
+                    e.get("integrity").and_then(Value::as_str).unwrap_or("")
+                ),
+                version,
+                deps,
+                member: false,
+            }
+        };
+        g.nodes.insert(id, node);
+    }
+    Some(g)
+}
+
+fn strip_bom_str(s: &str) -> &str {
+    s.strip_prefix('\u{feff}').unwrap_or(s)
+}
+
+/// Splits a lockfile key list `"a@^1", a@~1.2` into descriptors.
+fn descriptors(key: &str) -> Vec<String> {
+    key.split(", ")
+        .map(|d| d.trim().trim_matches('"').to_string())
+        .filter(|d| !d.is_empty())
+        .collect()
+}
+
+/// yarn berry (`__metadata:`): a YAML map of descriptor lists to resolutions; workspaces
+/// appear as `name@workspace:<dir>` and are the members.
+pub(crate) fn parse_yarn_berry(text: &str) -> Option<LockGraph> {
+    let y = yaml::parse(text).ok()?;
+    let mut by_desc: BTreeMap<String, String> = BTreeMap::new();
+    let mut nodes: Vec<(String, &Yaml)> = Vec::new();
+    for (k, v) in y.entries() {
+        if k == "__metadata" {
+            continue;
+        }
+        let res = v
+            .get("resolution")
+            .and_then(Yaml::as_str)
+            .unwrap_or(k)
+            .to_string();
+        let id = match res.split_once("@workspace:") {
+            Some((_, dir)) => format!("importer:{dir}"),
+            None => res.clone(),
+        };
+        for d in descriptors(k) {
+            by_desc.insert(d, id.clone());
+        }
+        nodes.push((id, v));
+    }
+    let mut g = LockGraph::default();
+    for (id, v) in nodes {
+        let mut deps = Vec::new();
+        for field in ["dependencies", "optionalDependencies"] {
+            for (n, r) in v.get(field).map(Yaml::entries).unwrap_or(&[]) {
+                let r = r.as_str().unwrap_or("");
+                let d = if r.contains(':') {
+                    format!("{n}@{r}")
+                } else {
+                    format!("{n}@npm:{r}")
+                };
+                if let Some(t) = by_desc.get(&d) {
+                    deps.push(t.clone());
+                }
+            }
+        }
+        let node = match id.strip_prefix("importer:") {
+            Some(dir) => member_node(dir, deps),
+            None => {
+                deps.sort();
+                deps.dedup();
+                let (name, _) = split_key(&id);
+                let version = v
+                    .get("version")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                LockNode {
+                    name,
+                    fp: format!(
+                        "{version}|{}",
+                        v.get("checksum").and_then(Yaml::as_str).unwrap_or("")
+                    ),
+                    version,
+                    deps,
+                    member: false,
+                }
+            }
+        };
+        g.nodes.insert(id, node);
+    }
+    Some(g)
+}
+
+/// yarn v1: `"a@^1", a@~1:` blocks with `version`, `resolved`, `integrity` and
+/// `dependencies`; workspaces are not listed, so their ranges come from the manifests.
+pub(crate) fn parse_yarn_v1(
+    text: &str,
+    importers: &[(String, Vec<(String, String)>)],
+) -> Option<LockGraph> {
+    struct Entry {
+        descs: Vec<String>,
+        fields: BTreeMap<String, String>,
+        deps: Vec<(String, String)>,
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut in_deps = false;
+    for line in text.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if indent == 0 {
+            let key = body.strip_suffix(':')?;
+            entries.push(Entry {
+                descs: descriptors(key),
+                fields: BTreeMap::new(),
+                deps: Vec::new(),
+            });
+            in_deps = false;
+            continue;
+        }
+        let e = entries.last_mut()?;
+        if indent <= 2 {
+            in_deps = body == "dependencies:" || body == "optionalDependencies:";
+            if let Some((k, v)) = body.split_once(' ') {
+                e.fields
+                    .insert(k.to_string(), v.trim().trim_matches('"').to_string());
+            }
+        } else if in_deps {
+            let (n, r) = match body.strip_prefix('"') {
+                Some(rest) => {
+                    let (n, r) = rest.split_once('"')?;
+                    (n.to_string(), r.trim())
+                }
+                None => {
+                    let (n, r) = body.split_once(' ')?;
+                    (n.to_string(), r.trim())
+                }
+            };
+            e.deps.push((n, r.trim_matches('"').to_string()));
+        }
+    }
+    let mut by_desc: BTreeMap<String, String> = BTreeMap::new();
+    for e in &entries {
+        let name = e.descs.first().map(|d| split_key(d).0).unwrap_or_default();
+        let id = format!(
+            "{name}@{}",
+            e.fields.get("version").map(String::as_str).unwrap_or("")
+        );
+        for d in &e.descs {
+            by_desc.insert(d.clone(), id.clone());
+        }
+    }
+    let lookup = |n: &str, r: &str| by_desc.get(&format!("{n}@{r}")).cloned();
+    let mut g = LockGraph::default();
+    for e in &entries {
+        let (name, _) = split_key(e.descs.first().map(String::as_str).unwrap_or(""));
+        let version = e.fields.get("version").cloned().unwrap_or_default();
+        let mut deps: Vec<String> = e.deps.iter().filter_map(|(n, r)| lookup(n, r)).collect();
+        deps.sort();
+        deps.dedup();
+        let fp = format!(
+            "{version}|{}|{}",
+            e.fields.get("resolved").map(String::as_str).unwrap_or(""),
+            e.fields.get("integrity").map(String::as_str).unwrap_or("")
+        );
+        g.nodes.insert(
+            format!("{name}@{version}"),
+            LockNode {
+                name,
+                version,
+                fp,
+                deps,
+                member: false,
+            },
+        );
+    }
+    for (dir, ranges) in importers {
+        let deps = ranges.iter().filter_map(|(n, r)| lookup(n, r)).collect();
+        g.nodes
+            .insert(format!("importer:{dir}"), member_node(dir, deps));
+    }
+    Some(g)
+}

@@ -1,0 +1,650 @@
+//! uv workspaces, Poetry path dependencies and pip requirements (rules 38-40).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use toml::{Table, Value};
+
+use super::affected::{read_at, Effect};
+use super::lock::{LockGraph, LockNode};
+use super::paths::{self, child, is_under, join, parent};
+use super::{parse_toml, Ctx, Ecosystem, EdgeKind, Package, Root, Snapshot, Workspace};
+
+/// PEP 503: lowercase, runs of `-`, `_`, `.` become one `-`.
+pub(crate) fn normalize(name: &str) -> String {
+    let mut out = String::new();
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A PEP 508 requirement: its normalized name and, for `name @ file://...`, the path.
+fn pep508(req: &str) -> Option<(String, Option<String>)> {
+    let req = req.split(';').next()?.trim();
+    let end = req
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(req.len());
+    let name = &req[..end];
+    if name.is_empty() {
+        return None;
+    }
+    let mut path = None;
+    if let Some((_, url)) = req.split_once('@') {
+        let url = url.trim();
+        if let Some(p) = url.strip_prefix("file:") {
+            let p = p.trim_start_matches("//");
+            let p = p.replace("${PROJECT_ROOT}", "");
+            path = Some(p.trim_start_matches('/').to_string());
+            if p.starts_with('/') && !url.contains("${PROJECT_ROOT}") {
+                // An absolute path names the machine, not the repository.
+                path = None;
+            }
+        }
+    }
+    Some((normalize(name), path))
+}
+
+struct Proj {
+    dir: String,
+    t: Table,
+}
+
+fn str_list(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(crate) fn discover(cx: &mut Ctx) {
+    let mut projs: BTreeMap<String, Proj> = BTreeMap::new();
+    for m in cx.named("pyproject.toml") {
+        let dir = parent(&m).to_string();
+        if let Some(text) = cx.read_text(&m) {
+            if let Some(t) = parse_toml(cx, &m, &text) {
+                projs.insert(dir.clone(), Proj { dir, t });
+            }
+        }
+    }
+    let uv_roots: Vec<String> = projs
+        .values()
+        .filter(|p| {
+            p.t.get("tool")
+                .and_then(|t| t.get("uv"))
+                .and_then(|u| u.get("workspace"))
+                .is_some()
+        })
+        .map(|p| p.dir.clone())
+        .collect();
+    let tops: Vec<String> = uv_roots
+        .iter()
+        .filter(|d| {
+            !uv_roots
+                .iter()
+                .any(|o| o != *d && is_under(d.as_bytes(), o.as_bytes()))
+        })
+        .cloned()
+        .collect();
+    let mut member_root: BTreeMap<String, String> = BTreeMap::new();
+    for r in &tops {
+        let manifest = child(r, "pyproject.toml");
+        let ws = projs
+            .get(r)
+            .and_then(|p| p.t.get("tool"))
+            .and_then(|t| t.get("uv"))
+            .and_then(|u| u.get("workspace"))
+            .cloned();
+        let globs = |key: &str, cx: &mut Ctx| -> Vec<globset::GlobMatcher> {
+            str_list(ws.as_ref().and_then(|w| w.get(key)))
+                .iter()
+                .filter_map(
+                    |p| match paths::rebase_pattern(r, p).map(|f| paths::glob(&f)) {
+                        Some(Ok(g)) => Some(g),
+                        _ => {
+                            cx.diag(
+                                &manifest,
+                                None,
+                                format!("bad workspace {key} pattern {p:?}"),
+                            );
+                            None
+                        }
+                    },
+                )
+                .collect()
+        };
+        let inc = globs("members", cx);
+        let exc = globs("exclude", cx);
+        member_root.insert(r.clone(), r.clone());
+        let dirs: Vec<String> = cx.dirs.iter().cloned().collect();
+        for d in dirs {
+            if d == *r || !inc.iter().any(|g| g.is_match(&d)) || exc.iter().any(|g| g.is_match(&d))
+            {
+                continue;
+            }
+            if projs.contains_key(&d) {
+                member_root.insert(d, r.clone());
+            } else if !cx.exists(&child(&d, "pyproject.toml")) {
+                cx.diag(
+                    &manifest,
+                    None,
+                    format!("member {d:?} has no pyproject.toml"),
+                );
+            }
+        }
+        cx.roots.push(Root {
+            ecosystem: Ecosystem::Python,
+            dir: r.clone(),
+            manifest,
+            lockfiles: vec![child(r, "uv.lock")],
+        });
+    }
+    let mut ids = Vec::new();
+    for (dir, p) in &projs {
+        let in_root = tops.iter().find(|r| is_under(dir.as_bytes(), r.as_bytes()));
+        let root = member_root.get(dir).cloned();
+        if in_root.is_some() && root.is_none() {
+            // Inside a member it is that member's fixture; elsewhere a barrier (rule 4).
+            let in_member = member_root
+                .keys()
+                .any(|m| !tops.contains(m) && is_under(dir.as_bytes(), m.as_bytes()));
+            if !in_member {
+                cx.barrier(dir);
+            }
+            continue;
+        }
+        let name =
+            p.t.get("project")
+                .and_then(|x| x.get("name"))
+                .or_else(|| {
+                    p.t.get("tool")
+                        .and_then(|t| t.get("poetry"))
+                        .and_then(|x| x.get("name"))
+                })
+                .and_then(Value::as_str);
+        let Some(name) = name else {
+            if root.as_deref() != Some(dir.as_str()) {
+                cx.diag(
+                    &child(dir, "pyproject.toml"),
+                    None,
+                    "no [project] or [tool.poetry] name",
+                );
+            }
+            continue;
+        };
+        let version =
+            p.t.get("project")
+                .and_then(|x| x.get("version"))
+                .and_then(Value::as_str)
+                .map(str::to_string);
+        let i = cx.add_package(Package {
+            name: normalize(name),
+            dir: dir.clone(),
+            ecosystem: Ecosystem::Python,
+            manifest: child(dir, "pyproject.toml"),
+            version,
+            root,
+            inherits: Vec::new(),
+            dep_names: Vec::new(),
+        });
+        ids.push(i);
+    }
+    // setup.py / setup.cfg projects without a pyproject.toml.
+    for f in cx
+        .named("setup.py")
+        .into_iter()
+        .chain(cx.named("setup.cfg"))
+    {
+        let dir = parent(&f).to_string();
+        if projs.contains_key(&dir) || cx.package_at(&dir, Ecosystem::Python).is_some() {
+            continue;
+        }
+        let name = if dir.is_empty() {
+            "(root)".to_string()
+        } else {
+            normalize(paths::basename(&dir))
+        };
+        ids.push(cx.add_package(Package {
+            name,
+            dir: dir.clone(),
+            ecosystem: Ecosystem::Python,
+            manifest: f.clone(),
+            version: None,
+            root: None,
+            inherits: Vec::new(),
+            dep_names: Vec::new(),
+        }));
+    }
+    for i in ids.clone() {
+        let Some(p) = cx.packages.get(i).cloned() else {
+            continue;
+        };
+        let Some(proj) = projs.get(&p.dir) else {
+            continue;
+        };
+        let root_t = p
+            .root
+            .as_ref()
+            .and_then(|r| projs.get(r))
+            .map(|r| (r.dir.clone(), r.t.clone()));
+        let mut names = Vec::new();
+        for (dep, path, kind) in pyproject_deps(&proj.t) {
+            names.push(dep.clone());
+            let target = if let Some(path) = path {
+                join(&p.dir, &path)
+            } else {
+                source_target(cx, &p, &proj.t, root_t.as_ref(), &dep)
+            };
+            if let Some(t) = target.and_then(|d| cx.package_at(&d, Ecosystem::Python)) {
+                cx.edge(i, t, kind);
+            }
+        }
+        names.sort();
+        names.dedup();
+        if let Some(q) = cx.packages.get_mut(i) {
+            q.dep_names = names;
+        }
+    }
+    requirements(cx);
+}
+
+/// Rule 38 and 39: every declared dependency with the kind of its table and, for PEP 508 or
+/// Poetry path dependencies, the relative path.
+fn pyproject_deps(t: &Table) -> Vec<(String, Option<String>, EdgeKind)> {
+    let mut out = Vec::new();
+    let project = t.get("project");
+    for r in str_list(project.and_then(|p| p.get("dependencies"))) {
+        if let Some((n, p)) = pep508(&r) {
+            out.push((n, p, EdgeKind::Normal));
+        }
+    }
+    if let Some(o) = project
+        .and_then(|p| p.get("optional-dependencies"))
+        .and_then(Value::as_table)
+    {
+        for v in o.values() {
+            for r in str_list(Some(v)) {
+                if let Some((n, p)) = pep508(&r) {
+                    out.push((n, p, EdgeKind::Optional));
+                }
+            }
+        }
+    }
+    if let Some(g) = t.get("dependency-groups").and_then(Value::as_table) {
+        for v in g.values() {
+            for r in str_list(Some(v)) {
+                if let Some((n, p)) = pep508(&r) {
+                    out.push((n, p, EdgeKind::Dev));
+                }
+            }
+        }
+    }
+    let tool = t.get("tool");
+    for r in str_list(
+        tool.and_then(|x| x.get("uv"))
+            .and_then(|u| u.get("dev-dependencies")),
+    ) {
+        if let Some((n, p)) = pep508(&r) {
+            out.push((n, p, EdgeKind::Dev));
+        }
+    }
+    let poetry = tool.and_then(|x| x.get("poetry"));
+    let mut tables: Vec<(&Value, EdgeKind)> = Vec::new();
+    if let Some(d) = poetry.and_then(|p| p.get("dependencies")) {
+        tables.push((d, EdgeKind::Normal));
+    }
+    if let Some(d) = poetry.and_then(|p| p.get("dev-dependencies")) {
+        tables.push((d, EdgeKind::Dev));
+    }
+    if let Some(groups) = poetry
+        .and_then(|p| p.get("group"))
+        .and_then(Value::as_table)
+    {
+        for (g, v) in groups {
+            if let Some(d) = v.get("dependencies") {
+                tables.push((
+                    d,
+                    if g == "main" {
+                        EdgeKind::Normal
+                    } else {
+                        EdgeKind::Dev
+                    },
+                ));
+            }
+        }
+    }
+    for (tbl, kind) in tables {
+        for (name, spec) in tbl.as_table().into_iter().flatten() {
+            if name == "python" {
+                continue;
+            }
+            let path = spec.get("path").and_then(Value::as_str).map(str::to_string);
+            let kind = if spec.get("optional").and_then(Value::as_bool) == Some(true) {
+                EdgeKind::Optional
+            } else {
+                kind
+            };
+            out.push((normalize(name), path, kind));
+        }
+    }
+    out
+}
+
+/// `[tool.uv.sources] x = { workspace = true }` or `{ path = ... }`, from the member or the
+/// workspace root (rule 38).
+fn source_target(
+    cx: &Ctx,
+    p: &Package,
+    t: &Table,
+    root: Option<&(String, Table)>,
+    dep: &str,
+) -> Option<String> {
+    let find = |t: &Table| -> Option<Value> {
+        let s = t.get("tool")?.get("uv")?.get("sources")?.as_table()?;
+        s.iter()
+            .find(|(k, _)| normalize(k) == dep)
+            .map(|(_, v)| v.clone())
+    };
+    let (src, base) = match find(t) {
+        Some(s) => (s, p.dir.clone()),
+        None => {
+            let (rd, rt) = root?;
+            (find(rt)?, rd.clone())
+        }
+    };
+    if src.get("workspace").and_then(Value::as_bool) == Some(true) {
+        return cx
+            .packages
+            .iter()
+            .find(|q| q.ecosystem == Ecosystem::Python && q.name == dep && q.root == p.root)
+            .map(|q| q.dir.clone());
+    }
+    join(&base, src.get("path")?.as_str()?)
+}
+
+/// Rule 40: `-e ./libs/x`, bare local paths and `-r` includes, followed up to a depth bound.
+fn requirements(cx: &mut Ctx) {
+    let files: Vec<String> = cx
+        .files
+        .keys()
+        .filter(|p| {
+            let b = paths::basename(p);
+            b.starts_with("requirements")
+                && b.ends_with(".txt")
+                && !paths::has_component(p, "node_modules")
+        })
+        .cloned()
+        .collect();
+    for f in files {
+        let mut targets = BTreeSet::new();
+        let mut seen = BTreeSet::new();
+        read_requirements(cx, &f, parent(&f), &mut Vec::new(), &mut targets, &mut seen);
+        if targets.is_empty() {
+            continue;
+        }
+        let dir = parent(&f).to_string();
+        // Charged to the Python package owning the file; a directory with only
+        // requirements files becomes an application package.
+        let owner = cx
+            .packages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.ecosystem == Ecosystem::Python && is_under(dir.as_bytes(), p.dir.as_bytes())
+            })
+            .max_by_key(|(_, p)| paths::depth(&p.dir))
+            .map(|(i, _)| i);
+        let from = match owner {
+            Some(i) => i,
+            None => cx.add_package(Package {
+                name: if dir.is_empty() {
+                    "(root)".into()
+                } else {
+                    normalize(paths::basename(&dir))
+                },
+                dir: dir.clone(),
+                ecosystem: Ecosystem::Python,
+                manifest: f.clone(),
+                version: None,
+                root: None,
+                inherits: Vec::new(),
+                dep_names: Vec::new(),
+            }),
+        };
+        for t in targets {
+            match cx.package_at(&t, Ecosystem::Python) {
+                Some(j) => cx.edge(from, j, EdgeKind::Normal),
+                None => cx.diag(
+                    &f,
+                    None,
+                    format!("local requirement {t:?} is not a Python package"),
+                ),
+            }
+        }
+    }
+}
+
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Local paths are taken relative to the top-level file's directory (pip resolves them from
+/// the working directory, where that file is normally used); `-r` includes relative to the
+/// including file.
+fn read_requirements(
+    cx: &mut Ctx,
+    file: &str,
+    top_dir: &str,
+    stack: &mut Vec<String>,
+    targets: &mut BTreeSet<String>,
+    seen: &mut BTreeSet<String>,
+) {
+    if stack.iter().any(|f| f == file) {
+        cx.diag(
+            stack.last().map(String::as_str).unwrap_or(file),
+            None,
+            format!("-r {file} forms an include loop; skipped"),
+        );
+        return;
+    }
+    if !seen.insert(file.to_string()) {
+        return;
+    }
+    if stack.len() > MAX_INCLUDE_DEPTH {
+        cx.diag(file, None, "requirements includes nested too deeply");
+        return;
+    }
+    let Some(text) = cx.read_text(file) else {
+        if !cx.exists(file) {
+            cx.diag(file, None, "included requirements file does not exist");
+        }
+        return;
+    };
+    let dir = parent(file).to_string();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let (opt, rest) = match line.split_once(|c: char| c.is_whitespace() || c == '=') {
+            Some((o, r)) if o.starts_with('-') => (o, r.trim()),
+            _ => ("", line),
+        };
+        match opt {
+            "-r" | "--requirement" => match join(&dir, rest) {
+                Some(inc) => {
+                    stack.push(file.to_string());
+                    read_requirements(cx, &inc, top_dir, stack, targets, seen);
+                    stack.pop();
+                }
+                None => cx.diag(
+                    file,
+                    u32::try_from(n + 1).ok(),
+                    format!("include {rest:?} escapes the repository"),
+                ),
+            },
+            "-e" | "--editable" | "" => {
+                let p = rest.split(['[', ';']).next().unwrap_or("").trim();
+                let p = p.strip_prefix("file:").unwrap_or(p);
+                if p.starts_with('.')
+                    || p.starts_with('/')
+                    || (p.contains('/') && !p.contains("://") && !p.contains('@'))
+                {
+                    match join(top_dir, p) {
+                        Some(t) => {
+                            targets.insert(t);
+                        }
+                        None => cx.diag(
+                            file,
+                            u32::try_from(n + 1).ok(),
+                            format!("path {p:?} escapes the repository"),
+                        ),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Rule 38: `uv.lock` diffed per member closure.
+pub(crate) fn semantic(
+    path: &str,
+    base: &Workspace,
+    head: &Workspace,
+    bs: &dyn Snapshot,
+    hs: &dyn Snapshot,
+) -> Option<Vec<Effect>> {
+    let root = head
+        .roots
+        .iter()
+        .chain(base.roots.iter())
+        .find(|r| r.ecosystem == Ecosystem::Python && r.lockfiles.iter().any(|l| l == path))?;
+    let all = |reason: String| {
+        vec![Effect::All {
+            scope: Some(Ecosystem::Python),
+            reason,
+        }]
+    };
+    let (Some(Ok(a)), Some(Ok(b))) = (read_at(bs, path), read_at(hs, path)) else {
+        return Some(all(format!(
+            "lockfile {path} created, deleted or unreadable"
+        )));
+    };
+    let (Some(a), Some(b)) = (parse_uv_lock(&a), parse_uv_lock(&b)) else {
+        return Some(all(format!("lockfile {path} cannot be parsed")));
+    };
+    Some(
+        super::lock::scoped_diff(&a, &b)
+            .into_iter()
+            .map(|(name, reason)| Effect::Named {
+                eco: Ecosystem::Python,
+                root: Some(root.dir.clone()),
+                name,
+                reason,
+            })
+            .collect(),
+    )
+}
+
+pub(crate) fn parse_uv_lock(text: &str) -> Option<LockGraph> {
+    let t: Table = text.parse().ok()?;
+    let pkgs = t.get("package").and_then(Value::as_array)?;
+    let local = |p: &Value| {
+        p.get("source").and_then(Value::as_table).is_some_and(|s| {
+            s.contains_key("editable") || s.contains_key("virtual") || s.contains_key("workspace")
+        })
+    };
+    let key = |p: &Value| -> Option<String> {
+        let n = normalize(p.get("name")?.as_str()?);
+        if local(p) {
+            Some(n)
+        } else {
+            Some(format!(
+                "{n} {}",
+                p.get("version").and_then(Value::as_str).unwrap_or("")
+            ))
+        }
+    };
+    let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for p in pkgs {
+        if let (Some(k), Some(n)) = (key(p), p.get("name").and_then(Value::as_str)) {
+            let v = p
+                .get("version")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            by_name.entry(normalize(n)).or_default().push((k, v));
+        }
+    }
+    let resolve = |d: &Value| -> Option<String> {
+        let n = normalize(d.get("name")?.as_str()?);
+        let c = by_name.get(&n)?;
+        match d.get("version").and_then(Value::as_str) {
+            Some(v) => c
+                .iter()
+                .find(|(_, cv)| cv == v)
+                .or(c.first())
+                .map(|(k, _)| k.clone()),
+            None => c.first().map(|(k, _)| k.clone()),
+        }
+    };
+    let mut g = LockGraph::default();
+    for p in pkgs {
+        let Some(k) = key(p) else { continue };
+        let mut deps: Vec<String> = Vec::new();
+        let mut collect = |v: Option<&Value>| {
+            for d in v.and_then(Value::as_array).into_iter().flatten() {
+                if let Some(r) = resolve(d) {
+                    deps.push(r);
+                }
+            }
+        };
+        collect(p.get("dependencies"));
+        for field in ["optional-dependencies", "dev-dependencies"] {
+            if let Some(tb) = p.get(field).and_then(Value::as_table) {
+                for v in tb.values() {
+                    collect(Some(v));
+                }
+            }
+        }
+        deps.sort();
+        deps.dedup();
+        let member = local(p);
+        let version = p
+            .get("version")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let fp = if member {
+            String::new()
+        } else {
+            format!(
+                "{version}|{:?}|{:?}|{:?}",
+                p.get("source"),
+                p.get("sdist").and_then(|s| s.get("hash")),
+                p.get("wheels"),
+            )
+        };
+        g.nodes.insert(
+            k,
+            LockNode {
+                name: normalize(p.get("name").and_then(Value::as_str).unwrap_or("")),
+                version,
+                fp,
+                deps,
+                member,
+            },
+        );
+    }
+    Some(g)
+}

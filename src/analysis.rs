@@ -13,6 +13,7 @@ use crate::model::{
     self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
 };
 use crate::score::{self, Tag};
+use crate::{monorepo as mono, packages};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -77,6 +78,8 @@ pub struct Analysis {
     pub scoring: score::Scoring,
     /// CI configuration files found in the trunk's tree.
     pub ci_files: Vec<String>,
+    /// The package audit; null unless the trunk holds two or more packages.
+    pub monorepo: Option<packages::MonorepoSection>,
     /// Tags, for the release cadence.
     pub tags: Vec<Tag>,
     pub warnings: Vec<String>,
@@ -431,6 +434,7 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
     let rules = SizeRules::new(&opts.config.size.exclude)?;
     let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();
     let mut missing = 0;
+    let mut diffs = Vec::with_capacity(changes.len());
     for (c, stat) in changes.iter_mut().zip(stats) {
         let stat = stat.with_context(|| format!("measuring change {}", c.commit))?;
         let text = ctx
@@ -445,6 +449,7 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         if c.lines_added.is_none() {
             missing += 1;
         }
+        diffs.push(stat);
     }
     if missing > 0 {
         ctx.warnings.push(format!(
@@ -502,6 +507,19 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         },
         &score_cfg,
     );
+    // Packages, when the trunk holds a workspace of two or more.
+    let mono_cfg = monorepo_config(&opts.config)?;
+    progress.say("reading packages");
+    let bases: Vec<Option<Oid>> = jobs.iter().map(|(p, _)| *p).collect();
+    let monorepo = packages::audit_changes(
+        &ctx.repo,
+        ctx.trunk.1,
+        &mut changes,
+        &bases,
+        &diffs,
+        &mono_cfg,
+        &ci_files,
+    )?;
     progress.say("done");
 
     let head = match &ctx.facts.head {
@@ -540,6 +558,7 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         },
         scoring,
         ci_files,
+        monorepo,
         tags,
         warnings: ctx.warnings,
     })
@@ -746,4 +765,16 @@ pub fn is_ci_file(p: &str) -> bool {
         || (p.starts_with(".github/workflows/") && (p.ends_with(".yml") || p.ends_with(".yaml")))
         || p.starts_with(".buildkite/")
         || p.starts_with(".woodpecker/")
+}
+
+/// The `[monorepo]` table of the configuration.
+pub fn monorepo_config(cfg: &Config) -> Result<mono::Config> {
+    toml::Value::Table(cfg.monorepo.clone())
+        .try_into::<mono::Config>()
+        .map_err(|e| {
+            user(
+                exit::BAD_CONFIG,
+                format!("invalid [monorepo] configuration: {e}"),
+            )
+        })
 }

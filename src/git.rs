@@ -59,6 +59,29 @@ pub struct FileStat {
     pub status: FileStatus,
     pub old_blob: Option<Oid>,
     pub new_blob: Option<Oid>,
+    /// What the entry is after the change (None when deleted).
+    pub new_kind: Option<FileKind>,
+}
+
+/// The kind of a non-tree entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    File,
+    Executable,
+    Symlink,
+    Submodule,
+}
+
+fn file_kind(m: gix::objs::tree::EntryMode) -> FileKind {
+    if m.is_commit() {
+        FileKind::Submodule
+    } else if m.is_link() {
+        FileKind::Symlink
+    } else if m.is_executable() {
+        FileKind::Executable
+    } else {
+        FileKind::File
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +102,7 @@ pub struct DiffStat {
 pub struct TreeFile {
     pub path: Vec<u8>,
     pub blob: Oid,
-    pub executable: bool,
-    pub symlink: bool,
-    pub submodule: bool,
+    pub kind: FileKind,
 }
 
 /// An open repository. Cheap to share across threads (`ThreadSafeRepository`).
@@ -409,9 +430,7 @@ impl Repo {
             .map(|e| TreeFile {
                 path: e.filepath.to_vec(),
                 blob: to_oid(e.oid),
-                executable: e.mode.is_executable(),
-                symlink: e.mode.is_link(),
-                submodule: e.mode.is_commit(),
+                kind: file_kind(e.mode),
             })
             .collect();
         out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -435,6 +454,13 @@ impl Repo {
                 |w, (base, commit)| w.diff(*base, *commit),
             )
             .collect())
+    }
+
+    /// The paths changed from `base` (None = the empty tree) to `commit`, with blob ids and
+    /// kinds but no line counts: what `affected` needs, without reading a single blob.
+    pub fn changed_files(&self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
+        let proto = self.diff_prototype()?;
+        DiffWorker::new(self.repo.clone(), &proto, u64::MAX).diff(base, commit)
     }
 
     /// The blob-diff resource cache, built once and cloned per thread. Attributes (`-diff`,
@@ -687,7 +713,13 @@ impl DiffWorker {
             // a deletion plus an addition. Count the blob side only.
             let old = old.filter(|(m, _)| !m.is_tree());
             let new = new.filter(|(m, _)| !m.is_tree());
-            let stat = match line_counts(repo, blob_cache, &change, old, new, max_blob) {
+            // max_blob == u64::MAX means "paths only": no blob is read.
+            let counted = if max_blob == u64::MAX {
+                Ok((0, 0, false, false))
+            } else {
+                line_counts(repo, blob_cache, &change, old, new, max_blob)
+            };
+            let stat = match counted {
                 Ok(s) => s,
                 Err(e) => {
                     failure = Some(e.context(format!(
@@ -710,6 +742,7 @@ impl DiffWorker {
                 },
                 old_blob: old.map(|(_, id)| to_oid(id)),
                 new_blob: new.map(|(_, id)| to_oid(id)),
+                new_kind: new.map(|(m, _)| file_kind(m)),
             });
             Ok(std::ops::ControlFlow::Continue(()))
         });

@@ -15,5 +15,7 @@ pub mod git;
 pub mod graph;
 pub mod measure;
 pub mod model;
+pub mod monorepo;
+pub mod packages;
 pub mod render;
 pub mod score;

@@ -301,6 +301,7 @@ mod tests {
             status: FileStatus::Modified,
             old_blob: None,
             new_blob: None,
+            new_kind: None,
         }
     }
 

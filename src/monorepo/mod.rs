@@ -517,7 +517,7 @@ impl Workspace {
 
 /// Lockfiles whose presence (not content) feeds discovery: they tell the package manager,
 /// which decides whether plain ranges link workspace packages (rule 28).
-fn is_presence_input(name: &str) -> bool {
+pub fn is_presence_input(name: &str) -> bool {
     matches!(
         name,
         "pnpm-lock.yaml" | "yarn.lock" | "bun.lockb" | "bun.lock"
@@ -525,7 +525,7 @@ fn is_presence_input(name: &str) -> bool {
 }
 
 /// File names that feed discovery; their (path, blob) pairs make the cache key.
-fn is_discovery_input(name: &str) -> bool {
+pub fn is_discovery_input(name: &str) -> bool {
     matches!(
         name,
         "Cargo.toml"

@@ -1,0 +1,405 @@
+//! Glue between history and the monorepo engine: a revision's tree as a
+//! [`monorepo::Snapshot`], a diff as changed paths, the per-change package audit of `analyze`,
+//! and the pipelines of the `affected` and `graph` commands. The engine itself
+//! ([`crate::monorepo`]) stays pure; the trees and blobs come from the `git` module.
+
+use crate::git::{DiffStat, FileKind, FileStatus, Repo};
+use crate::model::{Change, ChangePackages, Oid};
+use crate::monorepo::{
+    self, Affected, AffectedOptions, ChangeStatus, ChangedPath, EntryMode, Snapshot, TreeEntry,
+    Workspace,
+};
+use anyhow::Result;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The tree of one revision, readable through the repository.
+#[derive(Clone)]
+pub struct TreeSnapshot<'r> {
+    repo: &'r Repo,
+    entries: Vec<TreeEntry>,
+}
+
+impl Snapshot for TreeSnapshot<'_> {
+    fn entries(&self) -> &[TreeEntry] {
+        &self.entries
+    }
+    fn read(&self, blob: &[u8; 20]) -> Result<Vec<u8>> {
+        self.repo.blob(Oid(*blob))
+    }
+}
+
+fn mode(kind: FileKind) -> EntryMode {
+    match kind {
+        FileKind::File => EntryMode::File,
+        FileKind::Executable => EntryMode::Executable,
+        FileKind::Symlink => EntryMode::Symlink,
+        FileKind::Submodule => EntryMode::Submodule,
+    }
+}
+
+impl<'r> TreeSnapshot<'r> {
+    /// The tree of `commit`, or the empty tree.
+    pub fn at(repo: &'r Repo, commit: Option<Oid>) -> Result<TreeSnapshot<'r>> {
+        let entries = match commit {
+            Some(c) => repo
+                .tree_files(c)?
+                .into_iter()
+                .map(|f| TreeEntry {
+                    path: f.path,
+                    blob: f.blob.0,
+                    mode: mode(f.kind),
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(TreeSnapshot { repo, entries })
+    }
+
+    /// Move the snapshot across a diff (the tree of the diff's new side).
+    pub fn apply(&mut self, diff: &DiffStat) {
+        for f in &diff.files {
+            let at = self
+                .entries
+                .binary_search_by(|e| e.path.as_slice().cmp(&f.path));
+            match (f.new_blob, f.new_kind, at) {
+                (Some(blob), Some(kind), Ok(i)) => {
+                    self.entries[i].blob = blob.0;
+                    self.entries[i].mode = mode(kind);
+                }
+                (Some(blob), Some(kind), Err(i)) => self.entries.insert(
+                    i,
+                    TreeEntry {
+                        path: f.path.clone(),
+                        blob: blob.0,
+                        mode: mode(kind),
+                    },
+                ),
+                (None, _, Ok(i)) => {
+                    self.entries.remove(i);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// A diff as the engine's changed paths.
+pub fn changed_paths(diff: &DiffStat) -> Vec<ChangedPath> {
+    diff.files
+        .iter()
+        .map(|f| ChangedPath {
+            path: f.path.clone(),
+            status: match f.status {
+                FileStatus::Added => ChangeStatus::Added,
+                FileStatus::Modified => ChangeStatus::Modified,
+                FileStatus::Deleted => ChangeStatus::Deleted,
+            },
+            old_blob: f.old_blob.map(|o| o.0),
+            new_blob: f.new_blob.map(|o| o.0),
+        })
+        .collect()
+}
+
+fn file_name(path: &[u8]) -> String {
+    String::from_utf8_lossy(path.rsplit(|b| *b == b'/').next().unwrap_or(&[])).into_owned()
+}
+
+/// The diff changes what discovery reads: the package set may differ.
+fn touches_discovery(diff: &DiffStat) -> bool {
+    diff.files.iter().any(|f| {
+        let n = file_name(&f.path);
+        monorepo::is_discovery_input(&n) || monorepo::is_presence_input(&n)
+    })
+}
+
+/// The diff changes a file the engine diffs by meaning (manifests, lockfiles, workspace
+/// files): both revisions' trees must then be readable by path.
+fn touches_meaning(diff: &DiffStat) -> bool {
+    touches_discovery(diff)
+        || diff.files.iter().any(|f| {
+            let n = file_name(&f.path);
+            n.ends_with(".lock")
+                || n.ends_with(".lockb")
+                || n.ends_with(".toml")
+                || n.ends_with(".json")
+                || n.ends_with(".yaml")
+                || n == "go.sum"
+                || n.starts_with("requirements")
+        })
+}
+
+/// The `monorepo` section of `analyze`.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonorepoSection {
+    /// Packages at the trunk's tip.
+    pub packages: Vec<PackageOut>,
+    pub diagnostics: Vec<monorepo::Diagnostic>,
+    /// Statistics over the landed changes (rules 43-44).
+    pub audit: monorepo::Audit,
+    /// The seed's monorepo-vs-polyrepo decision factors, measured.
+    pub factors: Factors,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PackageOut {
+    pub name: String,
+    pub path: String,
+    pub ecosystem: monorepo::Ecosystem,
+}
+
+/// "How coupled are these services? ... What is the team size?" (the seed's decision guide).
+#[derive(Clone, Debug, Serialize)]
+pub struct Factors {
+    /// Share of landed changes touching two or more packages directly.
+    pub coupling_frequency: Option<f64>,
+    /// Distinct authors of landed changes in the window.
+    pub team_size: usize,
+    /// Packages per ecosystem.
+    pub language_mix: std::collections::BTreeMap<String, usize>,
+    /// CI files that already select work by path (path filters, affected commands).
+    pub ci_path_aware: Vec<String>,
+}
+
+/// Packages of a workspace for output.
+pub fn package_list(ws: &Workspace) -> Vec<PackageOut> {
+    ws.packages
+        .iter()
+        .map(|p| PackageOut {
+            name: p.name.clone(),
+            path: if p.dir.is_empty() {
+                ".".to_owned()
+            } else {
+                p.dir.clone()
+            },
+            ecosystem: p.ecosystem,
+        })
+        .collect()
+}
+
+/// Run the package audit over the landed changes (newest first, with their diffs and bases)
+/// and fill each change's `packages`. None when the trunk's tip has fewer than two packages.
+pub fn audit_changes(
+    repo: &Repo,
+    trunk_tip: Oid,
+    changes: &mut [Change],
+    bases: &[Option<Oid>],
+    diffs: &[DiffStat],
+    cfg: &monorepo::Config,
+    ci_files: &[String],
+) -> Result<Option<MonorepoSection>> {
+    let tip = TreeSnapshot::at(repo, Some(trunk_tip))?;
+    let tip_ws = monorepo::discover(&tip, cfg);
+    if tip_ws.packages.len() < 2 {
+        return Ok(None);
+    }
+    let opts = AffectedOptions::default();
+    let mut arena: Vec<Workspace> = Vec::new();
+    let mut by_key: HashMap<u64, usize> = HashMap::new();
+    let mut intern = |snap: &TreeSnapshot<'_>, arena: &mut Vec<Workspace>| -> usize {
+        let key = monorepo::cache_key(snap);
+        *by_key.entry(key).or_insert_with(|| {
+            arena.push(monorepo::discover(snap, cfg));
+            arena.len() - 1
+        })
+    };
+    // Oldest first, so each change's base is usually the previous change's head.
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    order.sort_by_key(|&i| (changes[i].target.clone(), changes[i].landed_at));
+    let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, usize)> = None;
+    let mut results: Vec<(usize, usize, Affected)> = Vec::with_capacity(changes.len());
+    for &i in &order {
+        let base = bases[i];
+        let diff = &diffs[i];
+        let (base_snap, base_ws) = match current.take() {
+            Some((commit, snap, ws)) if commit == base => (snap, ws),
+            _ => {
+                let snap = TreeSnapshot::at(repo, base)?;
+                let ws = intern(&snap, &mut arena);
+                (snap, ws)
+            }
+        };
+        let changed = changed_paths(diff);
+        let (head_snap, head_ws, result) = if touches_meaning(diff) {
+            let mut head = base_snap.clone();
+            head.apply(diff);
+            let head_ws = if touches_discovery(diff) {
+                intern(&head, &mut arena)
+            } else {
+                base_ws
+            };
+            let r = monorepo::affected(
+                &arena[base_ws],
+                &arena[head_ws],
+                &changed,
+                &base_snap,
+                &head,
+                &opts,
+            );
+            (head, head_ws, r)
+        } else {
+            // Only non-manifest files changed: the engine reads neither tree by path.
+            let r = monorepo::affected(
+                &arena[base_ws],
+                &arena[base_ws],
+                &changed,
+                &base_snap,
+                &base_snap,
+                &opts,
+            );
+            let mut head = base_snap;
+            head.apply(diff);
+            (head, base_ws, r)
+        };
+        changes[i].packages = Some(ChangePackages {
+            changed: result.changed.iter().map(|p| p.path.clone()).collect(),
+            affected: result.affected.iter().map(|p| p.path.clone()).collect(),
+        });
+        results.push((i, head_ws, result));
+        current = Some((Some(changes[i].commit), head_snap, head_ws));
+    }
+    let inputs: Vec<monorepo::ChangeInput<'_>> = results
+        .iter()
+        .map(|(i, ws, r)| monorepo::ChangeInput {
+            id: changes[*i].commit.short(10),
+            paths: diffs[*i].files.iter().map(|f| f.path.clone()).collect(),
+            workspace: &arena[*ws],
+            affected: r,
+        })
+        .collect();
+    let audit = monorepo::audit(&inputs);
+    let team_size = {
+        let mut a: Vec<&str> = changes.iter().map(|c| c.author.as_str()).collect();
+        a.sort_unstable();
+        a.dedup();
+        a.len()
+    };
+    let mut language_mix = std::collections::BTreeMap::new();
+    for p in &tip_ws.packages {
+        *language_mix
+            .entry(format!("{:?}", p.ecosystem).to_lowercase())
+            .or_insert(0) += 1;
+    }
+    let ci_path_aware = ci_path_aware(repo, trunk_tip, ci_files)?;
+    Ok(Some(MonorepoSection {
+        packages: package_list(&tip_ws),
+        diagnostics: tip_ws.diagnostics.clone(),
+        factors: Factors {
+            coupling_frequency: audit.multi_package_share,
+            team_size,
+            language_mix,
+            ci_path_aware,
+        },
+        audit,
+    }))
+}
+
+/// CI files whose text selects work by changed paths or affected targets.
+fn ci_path_aware(repo: &Repo, commit: Oid, ci_files: &[String]) -> Result<Vec<String>> {
+    const MARKERS: &[&str] = &[
+        "paths:",
+        "paths-ignore:",
+        "paths-filter",
+        "changed-files",
+        "changes:",
+        "nx affected",
+        "affected:",
+        "turbo run",
+        "--filter",
+        "bazel-diff",
+        "target-determinator",
+        "repohealth affected",
+        "pnpm --filter",
+        "lerna run --since",
+    ];
+    let mut out = Vec::new();
+    for f in ci_files {
+        if let Some(text) = repo.blob_at(commit, f)? {
+            let text = String::from_utf8_lossy(&text);
+            if MARKERS.iter().any(|m| text.contains(m)) {
+                out.push(f.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The answer of `repohealth affected`, with the revisions it compared.
+#[derive(Clone, Debug, Serialize)]
+pub struct AffectedReport {
+    pub base: String,
+    pub head: String,
+    /// The commit the diff starts from: the merge base of base and head (or base itself when
+    /// the histories share no commit).
+    pub merge_base: Option<Oid>,
+    pub head_commit: Oid,
+    #[serde(flatten)]
+    pub result: Affected,
+}
+
+/// `base...head` semantics: changed paths from the merge base to head, mapped to packages
+/// through the base and head graphs (monorepo-rules.md 1, 2, 6).
+pub fn affected_range(
+    repo: &Repo,
+    base: &str,
+    head: &str,
+    cfg: &monorepo::Config,
+    opts: &AffectedOptions,
+) -> Result<AffectedReport> {
+    let head_commit = repo.resolve(head)?;
+    let head_snap = TreeSnapshot::at(repo, Some(head_commit))?;
+    let head_ws = monorepo::discover(&head_snap, cfg);
+    let base_commit = match repo.resolve(base) {
+        Ok(b) => b,
+        Err(e) => {
+            // Rule 2: a missing base marks everything, and says why.
+            let reason =
+                format!("base '{base}' cannot be resolved ({e:#}): everything is affected");
+            let mut result = monorepo::affected_all(&head_ws, &reason);
+            result.warnings.push(reason);
+            return Ok(AffectedReport {
+                base: base.to_owned(),
+                head: head.to_owned(),
+                merge_base: None,
+                head_commit,
+                result,
+            });
+        }
+    };
+    let mut warnings = Vec::new();
+    let from = match repo.merge_base(base_commit, head_commit)? {
+        Some(mb) => mb,
+        None => {
+            warnings.push(format!(
+                "{base} and {head} share no history (shallow or unrelated): diffing against {base} itself"
+            ));
+            base_commit
+        }
+    };
+    let diff = repo.changed_files(Some(from), head_commit)?;
+    let base_snap = TreeSnapshot::at(repo, Some(from))?;
+    let base_ws = monorepo::discover(&base_snap, cfg);
+    let mut result = monorepo::affected(
+        &base_ws,
+        &head_ws,
+        &changed_paths(&diff),
+        &base_snap,
+        &head_snap,
+        opts,
+    );
+    result.warnings.extend(warnings);
+    Ok(AffectedReport {
+        base: base.to_owned(),
+        head: head.to_owned(),
+        merge_base: Some(from),
+        head_commit,
+        result,
+    })
+}
+
+/// The package graph at a revision.
+pub fn workspace_at(repo: &Repo, rev: &str, cfg: &monorepo::Config) -> Result<Workspace> {
+    let commit = repo.resolve(rev)?;
+    let snap = TreeSnapshot::at(repo, Some(commit))?;
+    Ok(monorepo::discover(&snap, cfg))
+}

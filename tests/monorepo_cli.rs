@@ -1,0 +1,200 @@
+//! `affected` and `graph` end to end: real git history, manifests read from git objects.
+
+mod common;
+use common::*;
+
+fn lines(out: &std::process::Output) -> Vec<String> {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn affected_follows_dependents_and_reasons() {
+    let (_g, repo) = build_fixture("monorepo_cargo");
+    let r = repo.to_str().expect("path");
+    let run = |args: &[&str]| {
+        let mut all = vec!["affected", r];
+        all.extend_from_slice(args);
+        repohealth(&all)
+    };
+    // a changed: b (normal), c (dev) and d (normal, through c) depend on it.
+    assert_eq!(
+        lines(&run(&["--base", "base", "--head", "lib-change"])),
+        ["a", "b", "c", "d"]
+    );
+    // dev-one-hop: c is marked through its dev edge, but propagation stops there.
+    assert_eq!(
+        lines(&run(&[
+            "--base",
+            "base",
+            "--head",
+            "lib-change",
+            "--mode",
+            "dev-one-hop"
+        ])),
+        ["a", "b", "c"]
+    );
+    assert_eq!(
+        lines(&run(&[
+            "--base",
+            "base",
+            "--head",
+            "lib-change",
+            "--direct-only"
+        ])),
+        ["a"]
+    );
+    assert_eq!(
+        lines(&run(&[
+            "--base",
+            "base",
+            "--head",
+            "lib-change",
+            "--direct-only",
+            "--paths"
+        ])),
+        ["crates/a"]
+    );
+    // README is ignored; a toolchain file is global for Cargo; d has no dependents.
+    assert!(lines(&run(&["--base", "lib-change", "--head", "readme"])).is_empty());
+    assert_eq!(
+        lines(&run(&["--base", "readme", "--head", "toolchain"])),
+        ["a", "b", "c", "d"]
+    );
+    assert_eq!(
+        lines(&run(&["--base", "toolchain", "--head", "d-only"])),
+        ["d"]
+    );
+
+    let out = run(&["--base", "base", "--head", "lib-change", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let reasons: Vec<(String, String)> = v["affected"]
+        .as_array()
+        .expect("affected")
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap_or("").to_owned(),
+                p["reason"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            (
+                "crates/a".to_owned(),
+                "changed: crates/a/src/lib.rs".to_owned()
+            ),
+            ("crates/b".to_owned(), "normal dependency of a".to_owned()),
+            ("crates/c".to_owned(), "dev dependency of a".to_owned()),
+            ("crates/d".to_owned(), "normal dependency of c".to_owned()),
+        ]
+    );
+    assert_eq!(v["changed"].as_array().map(Vec::len), Some(1));
+    assert_eq!(v["ignored"], serde_json::json!([]));
+    let out = run(&[
+        "--base",
+        "lib-change",
+        "--head",
+        "readme",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["ignored"], serde_json::json!(["README.md"]));
+}
+
+#[test]
+fn missing_base_marks_everything_and_says_why() {
+    let (_g, repo) = build_fixture("monorepo_cargo");
+    let out = repohealth(&[
+        "affected",
+        repo.to_str().expect("path"),
+        "--base",
+        "no-such-ref",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 4);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("base 'no-such-ref' cannot be resolved"));
+    let out = repohealth(&[
+        "affected",
+        repo.to_str().expect("path"),
+        "--base",
+        "base",
+        "--head",
+        "nope",
+    ]);
+    assert_eq!(out.status.code(), Some(4));
+}
+
+#[test]
+fn graph_formats() {
+    let (_g, repo) = build_fixture("monorepo_cargo");
+    let r = repo.to_str().expect("path");
+    let out = repohealth(&["graph", r, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["nodes"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        v["edges"],
+        serde_json::json!([
+            {"from": "crates/b", "to": "crates/a", "kind": "normal"},
+            {"from": "crates/c", "to": "crates/a", "kind": "dev"},
+            {"from": "crates/d", "to": "crates/c", "kind": "normal"}
+        ])
+    );
+    let dot = String::from_utf8_lossy(&repohealth(&["graph", r]).stdout).into_owned();
+    assert!(dot.starts_with("digraph"), "{dot}");
+    let mermaid = String::from_utf8_lossy(
+        &repohealth(&["graph", r, "--format", "mermaid", "--rev", "base"]).stdout,
+    )
+    .into_owned();
+    assert!(
+        mermaid.starts_with("graph LR") && mermaid.contains("-.->|dev|"),
+        "{mermaid}"
+    );
+}
+
+#[test]
+fn analyze_has_a_monorepo_section() {
+    let (_g, repo) = build_fixture("monorepo_cargo");
+    let v = analyze_json(&repo, Some(1_700_000_000 + 14_400), &[]);
+    let m = &v["monorepo"];
+    assert_eq!(m["packages"].as_array().map(Vec::len), Some(4));
+    let by_subject = |s: &str| {
+        v["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .find(|c| c["subject"] == s)
+            .map(|c| c["packages"].clone())
+            .expect("change")
+    };
+    assert_eq!(
+        by_subject("Change a"),
+        serde_json::json!({"changed": ["crates/a"], "affected": ["crates/a", "crates/b", "crates/c", "crates/d"]})
+    );
+    assert_eq!(
+        by_subject("Docs"),
+        serde_json::json!({"changed": [], "affected": []})
+    );
+    assert_eq!(
+        by_subject("Change d"),
+        serde_json::json!({"changed": ["crates/d"], "affected": ["crates/d"]})
+    );
+    // The root commit creates every package: all four changed.
+    assert_eq!(
+        by_subject("Workspace")["changed"].as_array().map(Vec::len),
+        Some(4)
+    );
+    // Mean affected share over 5 changes: (4 + 4 + 0 + 4 + 1) / 5 / 4 = 0.65 -> saving 0.35.
+    let saving = m["audit"]["ci_saving"].as_f64().expect("ci_saving");
+    assert!((saving - 0.35).abs() < 1e-9, "{saving}");
+}

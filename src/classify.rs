@@ -62,6 +62,8 @@ re!(REVERTS_LINE, r"(?m)^This reverts commit [0-9a-f]{7,40}");
 re!(CHERRY_PICK, r"\(cherry picked from commit [0-9a-f]{7,40}\)");
 re!(BACKPORT, r"\(backport #\d+\)");
 re!(PR_SUFFIX, r"\(#(\d+)\)\s*$");
+// A squash whose title was edited to drop `(#N)` often keeps the PR in the body: `PR #123`.
+re!(PR_IN_BODY, r"(?m)(?:^|[\s,;(])PR #(\d+)\b");
 re!(GH_MERGE, r"^Merge pull request #(\d+) from (\S+)");
 re!(
     BB_SERVER,
@@ -243,8 +245,9 @@ fn one_parent(c: &Commit) -> Single {
     }
     let gh_merge_subject = GH_MERGE.captures(subject);
     if is_github_committer(c) && (c.author.time - c.committer.time).abs() <= SQUASH_TIME_TOLERANCE {
-        let pr =
-            last_pr_suffix(subject).or_else(|| gh_merge_subject.as_ref().and_then(|m| num(&m[1])));
+        let pr = last_pr_suffix(subject)
+            .or_else(|| gh_merge_subject.as_ref().and_then(|m| num(&m[1])))
+            .or_else(|| PR_IN_BODY.captures(message).and_then(|m| num(&m[1])));
         let mut s = Single::new(
             Strategy::Squash,
             if pr.is_some() {
@@ -729,6 +732,26 @@ mod tests {
         assert_eq!(by("three (#23)").lifetime_seconds, None);
         assert_eq!(by("three (#23)").lifetime_source, LifetimeSource::Unknown);
         assert_eq!(by("three (#23)").strategy, Strategy::Squash);
+    }
+
+    #[test]
+    fn squash_with_pr_named_only_in_the_body() {
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 100), ("b", 100), "work"),
+            commit(
+                3,
+                &[1],
+                ("b", 5000),
+                ("GitHub", 5000),
+                "ignore: skip files\n\nFixes #2565, PR #3496",
+            ),
+        ];
+        let out = run(cs, &[3, 1], &[(3496, 2)]);
+        assert_eq!(out[0].strategy, Strategy::Squash);
+        assert_eq!(out[0].pr, Some(3496));
+        assert_eq!(out[0].confidence, Confidence::High);
+        assert_eq!(out[0].lifetime_seconds, Some(4900));
     }
 
     #[test]

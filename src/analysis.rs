@@ -67,7 +67,8 @@ pub struct Analysis {
     pub tool: ToolInfo,
     pub repository: RepositoryInfo,
     pub window: Window,
-    /// Landed changes, newest first.
+    /// Landed changes in first-parent order, newest first per branch (GitFlow: the trunk's,
+    /// then the production branch's; sort by `landed_at` to interleave them).
     pub changes: Vec<Change>,
     /// Live (unmerged) branches, oldest first.
     pub branches: Vec<Branch>,
@@ -393,7 +394,8 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
             chain: &chain,
             pr_heads: &pr_heads,
         };
-        let mut found = classify::classify(&branch, &history)?;
+        let reader = ChainReader::new(&history, &chain)?;
+        let mut found = classify::classify(&branch, &reader)?;
         for c in &mut found {
             c.target = name.clone();
         }
@@ -411,7 +413,8 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         changes.extend(found);
         commits_by_id.extend(chain.into_iter().map(|c| (c.id, c)));
     }
-    changes.sort_by(|a, b| b.landed_at.cmp(&a.landed_at).then(b.commit.cmp(&a.commit)));
+    // Changes stay in first-parent order (newest first per branch), like `git log
+    // --first-parent`: committer clocks are not monotonic, the chain is.
 
     // Sizes: each change against its first parent, in parallel.
     progress.say(&format!("measuring {} landed changes", changes.len()));
@@ -636,6 +639,53 @@ impl classify::SideReader for History<'_> {
             .into_iter()
             .map(|id| self.repo.commit(id))
             .collect()
+    }
+}
+
+/// Side queries for one branch: the sides of its merges computed in one pass and their
+/// commits decoded in parallel; anything else goes to the graph.
+struct ChainReader<'a> {
+    history: &'a History<'a>,
+    sides: HashMap<Oid, Vec<Oid>>,
+    commits: HashMap<Oid, Commit>,
+}
+
+impl<'a> ChainReader<'a> {
+    fn new(history: &'a History<'a>, chain: &[Commit]) -> Result<ChainReader<'a>> {
+        let edges: Vec<(Oid, Vec<Oid>)> = chain.iter().map(|c| (c.id, c.parents.clone())).collect();
+        let sides = history.graph.chain_sides(&edges);
+        let mut ids: Vec<Oid> = sides.values().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let commits = history
+            .repo
+            .commits(&ids)?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(ChainReader {
+            history,
+            sides,
+            commits,
+        })
+    }
+}
+
+impl classify::SideReader for ChainReader<'_> {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        self.history.side(include, exclude)
+    }
+    fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
+        match self.sides.get(&merge.id) {
+            Some(ids) => ids
+                .iter()
+                .map(|id| match self.commits.get(id) {
+                    Some(c) => Ok(c.clone()),
+                    None => self.history.repo.commit(*id),
+                })
+                .collect(),
+            None => self.history.side(&merge.parents[1..], &merge.parents[..1]),
+        }
     }
 }
 

@@ -27,6 +27,10 @@ pub enum BranchRole {
 /// Reads the commits of a branch side: reachable from `include`, not from `exclude`.
 pub trait SideReader {
     fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>>;
+    /// The side of a merge, `^P1 P2…`. Readers that precompute sides override this.
+    fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
+        self.side(&merge.parents[1..], &merge.parents[..1])
+    }
 }
 
 impl SideReader for crate::git::Repo {
@@ -484,7 +488,7 @@ fn finish(
         branch_commits = Some(group.len() as u32);
         source = LifetimeSource::RebaseRun;
     } else if last.parents.len() >= 2 {
-        let side = reader.side(&last.parents[1..], &last.parents[..1])?;
+        let side = reader.merge_side(last)?;
         branch_commits = Some(side.len() as u32);
         if side.is_empty() {
             empty_side = true;

@@ -124,7 +124,10 @@ impl Repo {
                 format!("{}: no such file or directory", path.display()),
             ));
         }
-        let repo = gix::discover(path).map_err(|e| {
+        // A memory-capped delta-base cache makes numstat 15-20% faster (gix-notes.md,
+        // "Caches"); 96 MiB per thread keeps most of the gain at a third of the memory of 256.
+        let open = gix::open::Options::default().config_overrides(["core.deltaBaseCacheLimit=96m"]);
+        let repo = gix::discover_opts(path, Default::default(), open).map_err(|e| {
             user(
                 exit::NOT_A_REPO,
                 format!(
@@ -272,6 +275,19 @@ impl Repo {
     /// Read and decode one commit, with the author mapped through `.mailmap`.
     pub fn commit(&self, id: Oid) -> Result<Commit> {
         read_commit(&self.repo, &self.mailmap, id)
+    }
+
+    /// Read many commits in parallel (one repository handle per thread), in input order.
+    pub fn commits(&self, ids: &[Oid]) -> Result<Vec<Commit>> {
+        let ts = &self.ts;
+        let mailmap = &self.mailmap;
+        ids.par_iter()
+            .with_min_len(64)
+            .map_init(
+                || ts.to_thread_local(),
+                |repo, id| read_commit(repo, mailmap, *id),
+            )
+            .collect()
     }
 
     /// The first-parent chain from `tip`, newest first, stopping once 64 consecutive commits

@@ -82,6 +82,74 @@ impl CommitGraph {
         self.index.contains_key(id)
     }
 
+    /// The side (`^P1 P2…`) of every merge on a first-parent chain, in one pass over the
+    /// history instead of one query per merge. Walking the chain oldest first, the commits
+    /// reached so far are exactly those the next commit's first parent reaches, so each
+    /// merge's side is what its other parents reach beyond them. `chain` is newest first, as
+    /// `(commit, parents)`; a commit whose first parent is not the previous chain commit (a
+    /// gap) gets no entry, and callers fall back to [`CommitGraph::side`].
+    pub fn chain_sides(&self, chain: &[(Oid, Vec<Oid>)]) -> HashMap<Oid, Vec<Oid>> {
+        let mut seen = vec![false; self.ids.len()];
+        let mut out = HashMap::new();
+        let mut stack: Vec<u32> = Vec::new();
+        let mut mark_from = |start: u32, seen: &mut Vec<bool>, collect: Option<&mut Vec<Oid>>| {
+            let mut collected = collect;
+            stack.clear();
+            if !seen[start as usize] {
+                seen[start as usize] = true;
+                stack.push(start);
+            }
+            while let Some(n) = stack.pop() {
+                if let Some(c) = collected.as_deref_mut() {
+                    c.push(self.ids[n as usize]);
+                }
+                for &p in &self.parents[n as usize] {
+                    if !seen[p as usize] {
+                        seen[p as usize] = true;
+                        stack.push(p);
+                    }
+                }
+            }
+        };
+        let mut prev: Option<Oid> = None;
+        for (i, (id, parents)) in chain.iter().rev().enumerate() {
+            let Some(&n) = self.index.get(id) else {
+                prev = None;
+                continue;
+            };
+            let first = parents.first().copied();
+            let contiguous = match (i, prev) {
+                (0, _) => {
+                    // Everything below the oldest walked commit is reached by its first parent.
+                    if let Some(&p) = first.and_then(|f| self.index.get(&f)) {
+                        mark_from(p, &mut seen, None);
+                    }
+                    true
+                }
+                (_, Some(p)) => first == Some(p),
+                (_, None) => false,
+            };
+            seen[n as usize] = true;
+            if contiguous && parents.len() >= 2 {
+                let mut side = Vec::new();
+                for p in &parents[1..] {
+                    if let Some(&pn) = self.index.get(p) {
+                        mark_from(pn, &mut seen, Some(&mut side));
+                    }
+                }
+                out.insert(*id, side);
+            } else {
+                for p in parents.iter().skip(1) {
+                    if let Some(&pn) = self.index.get(p) {
+                        mark_from(pn, &mut seen, None);
+                    }
+                }
+            }
+            prev = Some(*id);
+        }
+        out
+    }
+
     /// Commits reachable from `include` and not from `exclude` (`git rev-list ^exclude include`),
     /// newest generation first. Tips not in the graph are ignored.
     pub fn side(&self, include: &[Oid], exclude: &[Oid]) -> Vec<Oid> {
@@ -176,6 +244,32 @@ mod tests {
     fn sorted(mut v: Vec<Oid>) -> Vec<Oid> {
         v.sort();
         v
+    }
+
+    #[test]
+    fn chain_sides_equal_side_queries() {
+        let g = graph();
+        // First-parent chain of 8: 8, 6, 3, 2, 1.
+        let chain = vec![
+            (o(8), vec![o(6), o(7)]),
+            (o(6), vec![o(3), o(5)]),
+            (o(3), vec![o(2)]),
+            (o(2), vec![o(1)]),
+            (o(1), vec![]),
+        ];
+        let sides = g.chain_sides(&chain);
+        assert_eq!(sides.len(), 2);
+        assert_eq!(
+            sorted(sides[&o(6)].clone()),
+            sorted(g.side(&[o(5)], &[o(3)]))
+        );
+        assert_eq!(
+            sorted(sides[&o(8)].clone()),
+            sorted(g.side(&[o(7)], &[o(6)]))
+        );
+        // A window that starts at 6: the oldest walked commit's first parent is pre-marked.
+        let sides = g.chain_sides(&chain[..2]);
+        assert_eq!(sorted(sides[&o(6)].clone()), vec![o(4), o(5)]);
     }
 
     #[test]

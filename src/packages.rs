@@ -203,9 +203,9 @@ pub fn audit_changes(
             arena.len() - 1
         })
     };
-    // Oldest first, so each change's base is usually the previous change's head.
-    let mut order: Vec<usize> = (0..changes.len()).collect();
-    order.sort_by_key(|&i| (changes[i].target.clone(), changes[i].landed_at));
+    // Changes come newest first in first-parent order (per branch): walking them backwards,
+    // each change's base is the previous change's head, so the tree moves by one diff.
+    let order: Vec<usize> = (0..changes.len()).rev().collect();
     let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, usize)> = None;
     let mut results: Vec<(usize, usize, Affected)> = Vec::with_capacity(changes.len());
     for &i in &order {
@@ -327,6 +327,7 @@ fn ci_path_aware(repo: &Repo, commit: Oid, ci_files: &[String]) -> Result<Vec<St
 /// The answer of `repohealth affected`, with the revisions it compared.
 #[derive(Clone, Debug, Serialize)]
 pub struct AffectedReport {
+    pub schema_version: u32,
     pub base: String,
     pub head: String,
     /// The commit the diff starts from: the merge base of base and head (or base itself when
@@ -358,6 +359,7 @@ pub fn affected_range(
             let mut result = monorepo::affected_all(&head_ws, &reason);
             result.warnings.push(reason);
             return Ok(AffectedReport {
+                schema_version: crate::model::SCHEMA_VERSION,
                 base: base.to_owned(),
                 head: head.to_owned(),
                 merge_base: None,
@@ -389,6 +391,7 @@ pub fn affected_range(
     );
     result.warnings.extend(warnings);
     Ok(AffectedReport {
+        schema_version: crate::model::SCHEMA_VERSION,
         base: base.to_owned(),
         head: head.to_owned(),
         merge_base: Some(from),

@@ -136,7 +136,7 @@ pub(crate) fn read_at(snap: &dyn Snapshot, path: &str) -> Option<Result<String, 
 fn entry(p: &Package, reason: String) -> AffectedPackage {
     AffectedPackage {
         name: p.name.clone(),
-        path: p.dir.clone(),
+        path: super::shown_dir(&p.dir).to_owned(),
         ecosystem: p.ecosystem,
         reason,
     }

@@ -21,7 +21,7 @@ pub struct ChangeInput<'a> {
 
 /// What one input stands for (rule 43 asks to say it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "snake_case")]
 pub enum AuditUnit {
     /// Each landed change on the trunk's first-parent chain.
     #[default]
@@ -104,11 +104,7 @@ pub fn audit(inputs: &[ChangeInput]) -> Audit {
 }
 
 fn shown(p: &str) -> String {
-    if p.is_empty() {
-        ".".into()
-    } else {
-        p.to_string()
-    }
+    super::shown_dir(p).to_owned()
 }
 
 pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {

@@ -39,6 +39,16 @@ pub use audit::{
 };
 pub use render::{render_graph, GraphFormat};
 
+/// A package directory as output shows it: the repository root is `.`, never an empty string
+/// (an empty line would break `repohealth affected --paths` in a shell loop).
+pub fn shown_dir(dir: &str) -> &str {
+    if dir.is_empty() {
+        "."
+    } else {
+        dir
+    }
+}
+
 /// Manifests above this size are skipped: a generated 50 MiB `package.json` is not a manifest
 /// anyone edits, and parsing it would dominate the run.
 pub const MAX_MANIFEST_BYTES: usize = 4 << 20;

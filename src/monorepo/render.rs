@@ -28,6 +28,8 @@ struct Edge<'a> {
 
 #[derive(Serialize)]
 struct Graph<'a> {
+    /// The JSON contract version, as in `analyze` (docs/schema.md).
+    schema_version: u32,
     nodes: Vec<Node<'a>>,
     edges: Vec<Edge<'a>>,
 }
@@ -47,16 +49,18 @@ fn mermaid_escape(s: &str) -> String {
 /// identify nodes (names repeat, rule 7); the root package's path is shown as `.`.
 pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
     let edges = ws.edges();
-    let path = |i: usize| ws.packages.get(i).map(|p| p.dir.as_str()).unwrap_or("");
+    let path =
+        |i: usize| super::shown_dir(ws.packages.get(i).map(|p| p.dir.as_str()).unwrap_or(""));
     match format {
         GraphFormat::Json => {
             let g = Graph {
+                schema_version: 1,
                 nodes: ws
                     .packages
                     .iter()
                     .map(|p| Node {
                         name: &p.name,
-                        path: &p.dir,
+                        path: super::shown_dir(&p.dir),
                         ecosystem: p.ecosystem,
                     })
                     .collect(),

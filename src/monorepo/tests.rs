@@ -133,7 +133,7 @@ fn rule_05_root_package_owns_only_leftover_root_files() {
     assert_eq!(
         pr(&r.changed),
         pairs(&[
-            ("", "changed: src/main.rs"),
+            (".", "changed: src/main.rs"),
             ("crates/a", "changed: crates/a/src/lib.rs")
         ])
     );
@@ -459,7 +459,7 @@ fn rule_15_root_package_with_workspace_and_default_members() {
     assert_eq!(
         pr(&r.affected),
         pairs(&[
-            ("", "normal dependency of a"),
+            (".", "normal dependency of a"),
             ("crates/a", "changed: crates/a/src/lib.rs")
         ])
     );
@@ -640,7 +640,7 @@ fn rule_21_root_manifest_is_diffed_by_meaning() {
     let pkg = base_root.replace("version = \"1.0.0\"", "version = \"1.1.0\"");
     let (bs, hs) = revise(&files, &[("Cargo.toml", Some(&pkg))]);
     let r = run(&bs, &hs, &opts());
-    assert_eq!(pr(&r.affected), pairs(&[("", "changed: Cargo.toml")]));
+    assert_eq!(pr(&r.affected), pairs(&[(".", "changed: Cargo.toml")]));
     // members => graph rebuilt; the new member is added, nothing else.
     let more = base_root.replace("[\"crates/*\"]", "[\"crates/*\", \"tools/x\"]");
     let (bs, hs) = revise(
@@ -1172,7 +1172,7 @@ fn rule_32_npm_global_files_and_root_package_json() {
     );
     let (bs, hs) = revise(&files, &[("package.json", Some(&scripts))]);
     let r = run(&bs, &hs, &opts());
-    assert_eq!(pr(&r.affected), pairs(&[("", "changed: package.json")]));
+    assert_eq!(pr(&r.affected), pairs(&[(".", "changed: package.json")]));
 }
 
 // ---------------------------------------------------------------- Go
@@ -1250,7 +1250,10 @@ fn rule_35_nested_modules_are_barriers() {
     let r = run(&bs, &hs, &opts());
     assert_eq!(
         pr(&r.changed),
-        pairs(&[("", "changed: main.go"), ("tools", "changed: tools/gen.go")])
+        pairs(&[
+            (".", "changed: main.go"),
+            ("tools", "changed: tools/gen.go")
+        ])
     );
 }
 
@@ -1267,7 +1270,7 @@ fn rule_36_testdata_underscore_and_dot_dirs_are_not_modules() {
     let (bs, hs) = revise(&files, &[("testdata/mod/x.go", Some("package x"))]);
     assert_eq!(
         pr(&run(&bs, &hs, &opts()).changed),
-        pairs(&[("", "changed: testdata/mod/x.go")])
+        pairs(&[(".", "changed: testdata/mod/x.go")])
     );
 }
 
@@ -1400,7 +1403,7 @@ fn rule_38_uv_workspace() {
     assert_eq!(
         pr(&r.affected),
         pairs(&[
-            ("", "normal dependency of lib-a"),
+            (".", "normal dependency of lib-a"),
             ("packages/lib_a", "normal dependency of lib-b"),
             ("packages/lib_b", "lockfile: requests 2.31.0 -> 2.32.0"),
         ])
@@ -1711,7 +1714,7 @@ fn rule_44_audit_separates_bulk_and_global_only_changes() {
     let saving = a.ci_saving.unwrap_or(0.0);
     assert!((saving - (1.0 - (2.0 / 3.0 + 2.0 / 3.0 + 1.0 / 3.0 + 1.0 + 1.0) / 5.0)).abs() < 1e-9);
     let json = serde_json::to_value(&a).expect("serializes");
-    assert_eq!(json["unit"], "landed-change");
+    assert_eq!(json["unit"], "landed_change");
 }
 
 // ---------------------------------------------------------------- rendering, config, bad input
@@ -1732,6 +1735,7 @@ fn render_graph_formats() {
     assert_eq!(
         json,
         serde_json::json!({
+            "schema_version": 1,
             "nodes": [
                 {"name": "a", "path": "crates/a", "ecosystem": "cargo"},
                 {"name": "b", "path": "crates/b", "ecosystem": "cargo"}

@@ -568,8 +568,8 @@ fn diff_lock(
     let (Some(old), Some(new)) = (old, new) else {
         return all(format!("lockfile {path} created or deleted"));
     };
-    let (Ok(Some(a)), Ok(Some(b))) = (old.map(|s| parse_lock(&s)), new.map(|s| parse_lock(&s)))
-    else {
+    let parse = |s: String| super::lock::memo_parse("cargo", &s, parse_lock);
+    let (Ok(Some(a)), Ok(Some(b))) = (old.map(parse), new.map(parse)) else {
         let mut out = all(format!("lockfile {path} cannot be parsed"));
         out.push(Effect::Warning(format!(
             "{path} could not be read as a resolved graph at one of the revisions; every Cargo package is affected"

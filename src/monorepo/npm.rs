@@ -546,11 +546,12 @@ pub(crate) fn semantic(
                     "lockfile {path} created, deleted or unreadable"
                 )));
             };
+            use super::lock::memo_parse;
             let parse = |text: &str, ws: &Workspace, snap: &dyn Snapshot| match name {
-                "pnpm-lock.yaml" => parse_pnpm_lock(text),
-                "package-lock.json" => parse_package_lock(text),
-                _ if text.contains("__metadata:") => parse_yarn_berry(text),
-                _ => parse_yarn_v1(text, &importers(ws, snap, &root.dir)),
+                "pnpm-lock.yaml" => memo_parse("pnpm", text, parse_pnpm_lock),
+                "package-lock.json" => memo_parse("npm", text, parse_package_lock),
+                _ if text.contains("__metadata:") => memo_parse("berry", text, parse_yarn_berry),
+                _ => parse_yarn_v1(text, &importers(ws, snap, &root.dir)).map(std::rc::Rc::new),
             };
             let (Some(a), Some(b)) = (parse(&ta, base, bs), parse(&tb, head, hs)) else {
                 return Some(all(format!("lockfile {path} cannot be parsed")));

@@ -540,7 +540,8 @@ pub(crate) fn semantic(
             "lockfile {path} created, deleted or unreadable"
         )));
     };
-    let (Some(a), Some(b)) = (parse_uv_lock(&a), parse_uv_lock(&b)) else {
+    let parse = |t: &str| super::lock::memo_parse("uv", t, parse_uv_lock);
+    let (Some(a), Some(b)) = (parse(&a), parse(&b)) else {
         return Some(all(format!("lockfile {path} cannot be parsed")));
     };
     Some(

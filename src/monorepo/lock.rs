@@ -37,8 +37,10 @@ pub fn memo_parse(
     use std::cell::RefCell;
     use std::rc::Rc;
     const KEEP: usize = 4;
+    /// (format, text hash, text length, parsed graph)
+    type Entry = (&'static str, u64, usize, Rc<LockGraph>);
     thread_local! {
-        static MEMO: RefCell<Vec<(&'static str, u64, usize, Rc<LockGraph>)>> = const { RefCell::new(Vec::new()) };
+        static MEMO: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
     }
     // FNV-1a over the text: stable and fast; the length guards against the rare collision.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -715,15 +715,24 @@ fn first_release(
     version: &regex::Regex,
 ) -> HashMap<Oid, (String, Timestamp)> {
     let wanted: HashSet<Oid> = changes.iter().map(|c| c.commit).collect();
+    // A tag made before the window's first landing cannot hold a change of the window (but
+    // for clock skew): it only bounds the later queries.
+    let first_landing = changes
+        .iter()
+        .map(|c| c.landed_at)
+        .min()
+        .unwrap_or(Timestamp::MAX);
     let mut out = HashMap::new();
     let mut earlier: Vec<Oid> = Vec::new();
     for t in tags.iter().filter(|t| version.is_match(&t.name)) {
         if out.len() == wanted.len() {
             break;
         }
-        for id in history.graph.side(&[t.target], &earlier) {
-            if wanted.contains(&id) {
-                out.entry(id).or_insert_with(|| (t.name.clone(), t.time));
+        if t.time >= first_landing {
+            for id in history.graph.side(&[t.target], &earlier) {
+                if wanted.contains(&id) {
+                    out.entry(id).or_insert_with(|| (t.name.clone(), t.time));
+                }
             }
         }
         earlier.push(t.target);
@@ -741,7 +750,7 @@ fn is_release_line(name: &str) -> bool {
 }
 
 /// Activity of each long-lived line in the window: committer times of the commits on its
-/// first-parent chain since it forked from the trunk.
+/// first-parent chain that the trunk does not have.
 fn release_lines(
     ctx: &RepoContext,
     history: &History<'_>,
@@ -762,10 +771,10 @@ fn release_lines(
         {
             continue;
         }
-        let fork = ctx.repo.merge_base(r.target, ctx.trunk.1)?;
+        // The line's own commits: those the trunk does not have.
         let own: HashSet<Oid> = history
             .graph
-            .side(&[r.target], &fork.into_iter().collect::<Vec<_>>())
+            .side(&[r.target], &[ctx.trunk.1])
             .into_iter()
             .collect();
         let mut times = Vec::new();

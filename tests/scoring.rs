@@ -189,3 +189,32 @@ fn fail_under_gate() {
     let (code, _, _) = run(&["--fail-under", "101"]);
     assert_eq!(code, Some(2));
 }
+
+/// The configuration example in README.md is valid and takes effect.
+#[test]
+fn readme_config_example_is_valid() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+    let start = readme.find("```toml\n").expect("toml block") + "```toml\n".len();
+    let end = start + readme[start..].find("```").expect("end of block");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("repohealth.toml");
+    std::fs::write(&cfg, &readme[start..end]).expect("write");
+    let (_guard, repo) = build_fixture("github_flow");
+    let until = format!("@{}", 1_700_000_000 + 209 * 3600);
+    let v = analyze_json(
+        &repo,
+        None,
+        &["--until", &until, "--config", cfg.to_str().expect("path")],
+    );
+    // The override moves github_flow's lifetime target to 2 days: a 2-day median still passes.
+    let c = v["scores"]["github_flow"]["criteria"]
+        .as_array()
+        .expect("criteria")
+        .iter()
+        .find(|c| c["id"] == "lifetime_median")
+        .cloned()
+        .expect("criterion");
+    assert_eq!(c["target"], 2.0);
+    assert_eq!(c["failing"], 10.0);
+    assert_eq!(c["status"], "pass");
+}

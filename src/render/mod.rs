@@ -47,6 +47,28 @@ pub fn share(v: Option<f64>) -> String {
         .unwrap_or_else(|| "n/a".to_owned())
 }
 
+/// Column names of the lifetime distribution row.
+pub const LIFETIME_HEADER: [&str; 11] = [
+    "known", "unknown", "p50", "p75", "p90", "max", "<1d", "1-3d", "3-7d", "1-3w", ">3w",
+];
+
+/// The lifetime distribution as one row of [`LIFETIME_HEADER`] cells.
+pub fn lifetime_row(l: &crate::measure::LifetimeStats) -> Vec<String> {
+    vec![
+        l.known.to_string(),
+        l.unknown.to_string(),
+        opt_duration(l.p50_seconds),
+        opt_duration(l.p75_seconds),
+        opt_duration(l.p90_seconds),
+        opt_duration(l.max_seconds),
+        l.buckets.under_1d.to_string(),
+        l.buckets.d1_to_3d.to_string(),
+        l.buckets.d3_to_7d.to_string(),
+        l.buckets.w1_to_3w.to_string(),
+        l.buckets.over_3w.to_string(),
+    ]
+}
+
 /// Truncate to `n` characters with an ellipsis, on a char boundary.
 pub fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

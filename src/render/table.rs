@@ -1,6 +1,9 @@
 //! The terminal view: compact tables that fit 100 columns and read well in CI logs.
 
-use super::{clip, duration, largest, longest_lived, mix_rows, opt_duration, opt_num, share};
+use super::{
+    clip, duration, largest, lifetime_row, longest_lived, mix_rows, opt_duration, opt_num, share,
+    LIFETIME_HEADER,
+};
 use crate::analysis::Analysis;
 use tabled::builder::Builder;
 use tabled::settings::Style;
@@ -81,22 +84,8 @@ pub fn table(a: &Analysis) -> String {
     section(
         &mut out,
         "Branch lifetime (features, fixes, releases; sync merges left out)",
-        &[
-            "known", "unknown", "p50", "p75", "p90", "max", "<1d", "1-3d", "3-7d", "1-3w", ">3w",
-        ],
-        vec![vec![
-            l.known.to_string(),
-            l.unknown.to_string(),
-            opt_duration(l.p50_seconds),
-            opt_duration(l.p75_seconds),
-            opt_duration(l.p90_seconds),
-            opt_duration(l.max_seconds),
-            l.buckets.under_1d.to_string(),
-            l.buckets.d1_to_3d.to_string(),
-            l.buckets.d3_to_7d.to_string(),
-            l.buckets.w1_to_3w.to_string(),
-            l.buckets.over_3w.to_string(),
-        ]],
+        &LIFETIME_HEADER,
+        vec![lifetime_row(l)],
     );
     let s = &m.size;
     section(

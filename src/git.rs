@@ -152,6 +152,15 @@ impl Repo {
         })
     }
 
+    /// A handle that can cross threads; [`SharedRepo::local`] makes a [`Repo`] on each.
+    pub fn shared(&self) -> SharedRepo {
+        SharedRepo {
+            ts: self.ts.clone(),
+            mailmap: self.mailmap.clone(),
+            shallow: self.shallow.clone(),
+        }
+    }
+
     pub fn facts(&self) -> Result<RepoFacts> {
         let repo = &self.repo;
         let bare = repo.is_bare();
@@ -506,6 +515,25 @@ impl Repo {
             Default::default(),
         )
         .context("setting up the diff resource cache")
+    }
+}
+
+/// A [`Repo`] that can be shared between threads (gix's per-thread handles are not `Sync`).
+pub struct SharedRepo {
+    ts: gix::ThreadSafeRepository,
+    mailmap: gix::mailmap::Snapshot,
+    shallow: HashSet<Oid>,
+}
+
+impl SharedRepo {
+    /// A repository handle for the calling thread.
+    pub fn local(&self) -> Repo {
+        Repo {
+            ts: self.ts.clone(),
+            repo: self.ts.to_thread_local(),
+            mailmap: self.mailmap.clone(),
+            shallow: self.shallow.clone(),
+        }
     }
 }
 

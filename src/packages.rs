@@ -10,6 +10,7 @@ use crate::monorepo::{
     Workspace,
 };
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -194,76 +195,39 @@ pub fn audit_changes(
         return Ok(None);
     }
     let opts = AffectedOptions::default();
-    let mut arena: Vec<Workspace> = Vec::new();
-    let mut by_key: HashMap<u64, usize> = HashMap::new();
-    let mut intern = |snap: &TreeSnapshot<'_>, arena: &mut Vec<Workspace>| -> usize {
-        let key = monorepo::cache_key(snap);
-        *by_key.entry(key).or_insert_with(|| {
-            arena.push(monorepo::discover(snap, cfg));
-            arena.len() - 1
-        })
-    };
     // Changes come newest first in first-parent order (per branch): walking them backwards,
     // each change's base is the previous change's head, so the tree moves by one diff.
+    // Contiguous segments of that walk run in parallel, each from a tree listing of its own.
     let order: Vec<usize> = (0..changes.len()).rev().collect();
-    let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, usize)> = None;
-    let mut results: Vec<(usize, usize, Affected)> = Vec::with_capacity(changes.len());
-    for &i in &order {
-        let base = bases[i];
-        let diff = &diffs[i];
-        let (base_snap, base_ws) = match current.take() {
-            Some((commit, snap, ws)) if commit == base => (snap, ws),
-            _ => {
-                let snap = TreeSnapshot::at(repo, base)?;
-                let ws = intern(&snap, &mut arena);
-                (snap, ws)
-            }
-        };
-        let changed = changed_paths(diff);
-        let (head_snap, head_ws, result) = if touches_meaning(diff) {
-            let mut head = base_snap.clone();
-            head.apply(diff);
-            let head_ws = if touches_discovery(diff) {
-                intern(&head, &mut arena)
-            } else {
-                base_ws
-            };
-            let r = monorepo::affected(
-                &arena[base_ws],
-                &arena[head_ws],
-                &changed,
-                &base_snap,
-                &head,
-                &opts,
-            );
-            (head, head_ws, r)
-        } else {
-            // Only non-manifest files changed: the engine reads neither tree by path.
-            let r = monorepo::affected(
-                &arena[base_ws],
-                &arena[base_ws],
-                &changed,
-                &base_snap,
-                &base_snap,
-                &opts,
-            );
-            let mut head = base_snap;
-            head.apply(diff);
-            (head, base_ws, r)
-        };
-        changes[i].packages = Some(ChangePackages {
-            changed: result.changed.iter().map(|p| p.path.clone()).collect(),
-            affected: result.affected.iter().map(|p| p.path.clone()).collect(),
-        });
-        results.push((i, head_ws, result));
-        current = Some((Some(changes[i].commit), head_snap, head_ws));
+    let threads = rayon::current_num_threads().max(1);
+    // Many small segments balance the load (the cost sits where the workspace is large),
+    // at the price of one tree listing and discovery per segment.
+    let per = order.len().div_ceil(threads * 16).max(128);
+    let commits: Vec<Oid> = changes.iter().map(|c| c.commit).collect();
+    let shared = repo.shared();
+    let segments: Vec<Segment> = order
+        .par_chunks(per)
+        .map_init(
+            || shared.local(),
+            |r, chunk| audit_segment(r, chunk, &commits, bases, diffs, cfg, &opts),
+        )
+        .collect::<Result<_>>()?;
+    let mut results: Vec<(usize, &Workspace, &Affected)> = Vec::with_capacity(changes.len());
+    for seg in &segments {
+        for (i, ws, r) in &seg.results {
+            changes[*i].packages = Some(ChangePackages {
+                changed: r.changed.iter().map(|p| p.path.clone()).collect(),
+                affected: r.affected.iter().map(|p| p.path.clone()).collect(),
+            });
+            results.push((*i, &seg.workspaces[*ws], r));
+        }
     }
     let inputs: Vec<monorepo::ChangeInput<'_>> = results
         .iter()
         .map(|(i, ws, r)| monorepo::ChangeInput {
             id: changes[*i].commit.short(10),
             paths: diffs[*i].files.iter().map(|f| f.path.clone()).collect(),
-            workspace: &arena[*ws],
+            workspace: ws,
             affected: r,
         })
         .collect();
@@ -292,6 +256,86 @@ pub fn audit_changes(
         },
         audit,
     }))
+}
+
+/// The workspaces one segment discovered and, per change (index into the changes), the
+/// workspace at its head and its affected set.
+struct Segment {
+    workspaces: Vec<Workspace>,
+    results: Vec<(usize, usize, Affected)>,
+}
+
+/// Audit a contiguous run of changes, oldest first, moving one tree snapshot along it.
+fn audit_segment(
+    repo: &Repo,
+    order: &[usize],
+    commits: &[Oid],
+    bases: &[Option<Oid>],
+    diffs: &[DiffStat],
+    cfg: &monorepo::Config,
+    opts: &AffectedOptions,
+) -> Result<Segment> {
+    let mut arena: Vec<Workspace> = Vec::new();
+    let mut by_key: HashMap<u64, usize> = HashMap::new();
+    let mut intern = |snap: &TreeSnapshot<'_>, arena: &mut Vec<Workspace>| -> usize {
+        let key = monorepo::cache_key(snap);
+        *by_key.entry(key).or_insert_with(|| {
+            arena.push(monorepo::discover(snap, cfg));
+            arena.len() - 1
+        })
+    };
+    let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, usize)> = None;
+    let mut results = Vec::with_capacity(order.len());
+    for &i in order {
+        let base = bases[i];
+        let diff = &diffs[i];
+        let (base_snap, base_ws) = match current.take() {
+            Some((commit, snap, ws)) if commit == base => (snap, ws),
+            _ => {
+                let snap = TreeSnapshot::at(repo, base)?;
+                let ws = intern(&snap, &mut arena);
+                (snap, ws)
+            }
+        };
+        let changed = changed_paths(diff);
+        let (head_snap, head_ws, result) = if touches_meaning(diff) {
+            let mut head = base_snap.clone();
+            head.apply(diff);
+            let head_ws = if touches_discovery(diff) {
+                intern(&head, &mut arena)
+            } else {
+                base_ws
+            };
+            let r = monorepo::affected(
+                &arena[base_ws],
+                &arena[head_ws],
+                &changed,
+                &base_snap,
+                &head,
+                opts,
+            );
+            (head, head_ws, r)
+        } else {
+            // Only non-manifest files changed: the engine reads neither tree by path.
+            let r = monorepo::affected(
+                &arena[base_ws],
+                &arena[base_ws],
+                &changed,
+                &base_snap,
+                &base_snap,
+                opts,
+            );
+            let mut head = base_snap;
+            head.apply(diff);
+            (head, base_ws, r)
+        };
+        results.push((i, head_ws, result));
+        current = Some((Some(commits[i]), head_snap, head_ws));
+    }
+    Ok(Segment {
+        workspaces: arena,
+        results,
+    })
 }
 
 /// CI files whose text selects work by changed paths or affected targets.

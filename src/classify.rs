@@ -113,12 +113,16 @@ pub fn classify(history: &BranchHistory<'_>, reader: &dyn SideReader) -> Result<
         let len = group_len(&oldest_first, &singles, i);
         let group = &oldest_first[i..i + len];
         let single = &singles[i + len - 1];
-        let change = finish(group, single, history, reader)?;
+        let mut change = finish(group, single, history, reader)?;
         if single.foxtrot {
             // A pull-style merge of the trunk into a local trunk: the real landings sit on the
             // second parent's first-parent chain, down to where it meets the first parent.
-            let nested = foxtrot_landings(group[0], history, reader)?;
-            out.extend(nested);
+            match foxtrot_landings(group[0], history, reader)? {
+                Some(nested) => out.extend(nested),
+                // `Merge branch 'master' of <another repository>` (a subtree merge, as git/git
+                // takes in gitk and git-gui): not our trunk, and a change of its own.
+                None => change.kind = Kind::Feature,
+            }
         }
         out.push(change);
         i += len;
@@ -589,19 +593,28 @@ fn squash_side(
 
 /// Landings hidden behind a foxtrot merge: the second parent's first-parent chain, down to the
 /// first commit the first parent already has, classified like trunk commits.
+/// None when the second parent's history never meets the first parent's (another project's
+/// `master` merged in): then it is no foxtrot.
 fn foxtrot_landings(
     merge: &Commit,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
-) -> Result<Vec<Change>> {
+) -> Result<Option<Vec<Change>>> {
     let side = reader.side(&merge.parents[1..2], &merge.parents[..1])?;
     let by_id: HashMap<Oid, &Commit> = side.iter().map(|c| (c.id, c)).collect();
     let mut chain = Vec::new();
     let mut next = Some(merge.parents[1]);
+    let mut meets = side.is_empty();
     while let Some(id) = next {
-        let Some(c) = by_id.get(&id) else { break };
+        let Some(c) = by_id.get(&id) else {
+            meets = true; // left the side: reached a commit the first parent has
+            break;
+        };
         chain.push((*c).clone());
         next = c.parents.first().copied();
+    }
+    if !meets {
+        return Ok(None);
     }
     let nested = BranchHistory {
         name: h.name,
@@ -612,7 +625,7 @@ fn foxtrot_landings(
     };
     let mut out = classify(&nested, reader)?;
     out.reverse(); // oldest first, like the caller's accumulation
-    Ok(out)
+    Ok(Some(out))
 }
 
 #[cfg(test)]
@@ -774,6 +787,31 @@ mod tests {
         assert_eq!(out[1].commits, vec![oid(2), oid(3)]);
         assert_eq!(out[1].lifetime_seconds, Some(4900));
         assert_eq!(out[1].branch_commits, Some(2));
+    }
+
+    #[test]
+    fn merge_of_another_projects_master_is_no_foxtrot() {
+        // 4 merges an unrelated history (root 2, then 3) as `Merge branch 'main' of <url>`.
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[], ("b", 10), ("b", 10), "other root"),
+            commit(3, &[2], ("b", 20), ("b", 20), "other work"),
+            commit(
+                4,
+                &[1, 3],
+                ("m", 100),
+                ("m", 100),
+                "Merge branch 'main' of https://example.org/other",
+            ),
+        ];
+        let out = run(cs, &[4, 1], &[]);
+        let subjects: Vec<&str> = out.iter().map(|c| c.subject.as_str()).collect();
+        assert_eq!(
+            subjects,
+            ["Merge branch 'main' of https://example.org/other", "root"]
+        );
+        assert_eq!(out[0].kind, Kind::Feature);
+        assert_eq!(out[0].branch_commits, Some(2));
     }
 
     #[test]

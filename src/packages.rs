@@ -306,7 +306,7 @@ fn audit_segment(
             } else {
                 base_ws
             };
-            let r = monorepo::affected(
+            let mut r = monorepo::affected(
                 &arena[base_ws],
                 &arena[head_ws],
                 &changed,
@@ -314,6 +314,7 @@ fn audit_segment(
                 &head,
                 opts,
             );
+            keep_broken_packages(&mut r, &arena[base_ws], &arena[head_ws]);
             (head, head_ws, r)
         } else {
             // Only non-manifest files changed: the engine reads neither tree by path.
@@ -433,6 +434,11 @@ pub fn affected_range(
         &head_snap,
         opts,
     );
+    keep_broken_packages(&mut result, &base_ws, &head_ws);
+    for d in &head_ws.diagnostics {
+        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+        warnings.push(format!("{}{line}: {}", d.file, d.message));
+    }
     result.warnings.extend(warnings);
     Ok(AffectedReport {
         schema_version: crate::model::SCHEMA_VERSION,
@@ -442,6 +448,40 @@ pub fn affected_range(
         head_commit,
         result,
     })
+}
+
+/// A package whose manifest no longer parses at head would otherwise look removed, and CI
+/// would skip exactly the package that was just broken: keep it affected, and say why.
+fn keep_broken_packages(result: &mut Affected, base: &Workspace, head: &Workspace) {
+    let broken = |dir: &str| {
+        let pkg = base
+            .packages
+            .iter()
+            .find(|p| monorepo::shown_dir(&p.dir) == dir)?;
+        head.diagnostics.iter().find(|d| d.file == pkg.manifest)
+    };
+    let mut kept = Vec::new();
+    result.removed.retain(|p| match broken(&p.path) {
+        Some(d) => {
+            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let mut p = p.clone();
+            p.reason = format!(
+                "manifest cannot be read at head: {}{line}: {}",
+                d.file, d.message
+            );
+            kept.push(p);
+            false
+        }
+        None => true,
+    });
+    for p in kept {
+        if !result.changed.iter().any(|c| c.path == p.path) {
+            result.changed.push(p.clone());
+        }
+        if !result.affected.iter().any(|c| c.path == p.path) {
+            result.affected.push(p);
+        }
+    }
 }
 
 /// The package graph at a revision.

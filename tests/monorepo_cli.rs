@@ -198,3 +198,39 @@ fn analyze_has_a_monorepo_section() {
     let saving = m["audit"]["ci_saving"].as_f64().expect("ci_saving");
     assert!((saving - 0.35).abs() < 1e-9, "{saving}");
 }
+
+#[test]
+fn a_package_whose_manifest_breaks_stays_affected() {
+    let (_g, repo) = build_fixture("monorepo_cargo");
+    let r = repo.to_str().expect("path");
+    let out = repohealth(&[
+        "affected", r, "--base", "d-only", "--head", "broken-b", "--format", "json",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let b = v["affected"]
+        .as_array()
+        .expect("affected")
+        .iter()
+        .find(|p| p["path"] == "crates/b")
+        .cloned()
+        .expect("b is affected");
+    assert!(
+        b["reason"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("manifest cannot be read at head: crates/b/Cargo.toml:"),
+        "{b}"
+    );
+    assert_eq!(v["removed"], serde_json::json!([]));
+    assert!(
+        v["warnings"].to_string().contains("crates/b/Cargo.toml:"),
+        "{}",
+        v["warnings"]
+    );
+    let plain = repohealth(&["affected", r, "--base", "d-only", "--head", "broken-b"]);
+    assert!(String::from_utf8_lossy(&plain.stdout)
+        .lines()
+        .any(|l| l == "b"));
+    assert!(String::from_utf8_lossy(&plain.stderr).contains("crates/b/Cargo.toml:"));
+}

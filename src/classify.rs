@@ -593,8 +593,8 @@ fn squash_side(
 
 /// Landings hidden behind a foxtrot merge: the second parent's first-parent chain, down to the
 /// first commit the first parent already has, classified like trunk commits.
-/// None when the second parent's history never meets the first parent's (another project's
-/// `master` merged in): then it is no foxtrot.
+/// None when the second parent's first-parent chain does not rejoin the trunk's (another
+/// project's `master` merged in): then it is no foxtrot.
 fn foxtrot_landings(
     merge: &Commit,
     h: &BranchHistory<'_>,
@@ -604,10 +604,17 @@ fn foxtrot_landings(
     let by_id: HashMap<Oid, &Commit> = side.iter().map(|c| (c.id, c)).collect();
     let mut chain = Vec::new();
     let mut next = Some(merge.parents[1]);
-    let mut meets = side.is_empty();
+    // A foxtrot's second parent is a newer version of this very trunk: its first-parent chain
+    // rejoins the trunk's. Another project's history merged in again and again (git/git takes
+    // gitk and git-gui this way) only meets commits of earlier such merges.
+    let on_trunk = |id: &Oid| h.chain.iter().any(|c| c.id == *id);
+    if side.is_empty() {
+        return Ok(Some(Vec::new())); // already merged: a sync with nothing to walk
+    }
+    let mut meets = false;
     while let Some(id) = next {
         let Some(c) = by_id.get(&id) else {
-            meets = true; // left the side: reached a commit the first parent has
+            meets = on_trunk(&id);
             break;
         };
         chain.push((*c).clone());
@@ -812,6 +819,39 @@ mod tests {
         );
         assert_eq!(out[0].kind, Kind::Feature);
         assert_eq!(out[0].branch_commits, Some(2));
+    }
+
+    #[test]
+    fn repeated_subtree_merges_are_no_foxtrot() {
+        // 4 merged the other project's 3 once; 6 merges its newer 5 (child of 3) again.
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(3, &[], ("b", 20), ("b", 20), "other root"),
+            commit(
+                4,
+                &[1, 3],
+                ("m", 100),
+                ("m", 100),
+                "Merge branch 'main' of https://example.org/other",
+            ),
+            commit(5, &[3], ("b", 150), ("b", 150), "other work"),
+            commit(
+                6,
+                &[4, 5],
+                ("m", 200),
+                ("m", 200),
+                "Merge branch 'main' of https://example.org/other",
+            ),
+        ];
+        let out = run(cs, &[6, 4, 1], &[]);
+        assert_eq!(
+            out.len(),
+            3,
+            "{:?}",
+            out.iter().map(|c| &c.subject).collect::<Vec<_>>()
+        );
+        assert_eq!(out[0].kind, Kind::Feature);
+        assert_eq!(out[0].branch_commits, Some(1));
     }
 
     #[test]

@@ -250,14 +250,31 @@ fn pick_trunk(
             names.join(", ")
         }
     };
-    let trunk = if let Some(name) = explicit {
+    let trunk = if let Some(given) = explicit {
+        // Accept full ref names and HEAD as well as short branch names.
+        let head_branch = match &facts.head {
+            HeadState::Branch(b) => Some(b.clone()),
+            _ => None,
+        };
+        let name = match given {
+            "HEAD" => head_branch.as_deref().unwrap_or(given),
+            _ => given
+                .strip_prefix("refs/heads/")
+                .or_else(|| given.strip_prefix("refs/remotes/"))
+                .unwrap_or(given),
+        };
         find_branch(refs, name).ok_or_else(|| {
+            let is_tag = refs
+                .iter()
+                .any(|r| r.kind == RefKind::Tag && r.short_name == name);
+            let what = if is_tag {
+                format!("'{given}' is a tag; --trunk takes a branch.")
+            } else {
+                format!("trunk branch '{given}' does not exist.")
+            };
             user(
                 exit::NO_HISTORY,
-                format!(
-                    "trunk branch '{name}' does not exist. Branches: {}",
-                    list_branches()
-                ),
+                format!("{what} Branches: {}", list_branches()),
             )
         })?
     } else {
@@ -477,12 +494,8 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
 
     // Judgement against the three workflow models.
     progress.say("scoring");
-    let score_cfg = score::ScoreConfig::from_table(opts.config.score.clone()).map_err(|e| {
-        user(
-            exit::BAD_CONFIG,
-            format!("invalid [score] configuration: {e:#}"),
-        )
-    })?;
+    let score_cfg = score::ScoreConfig::from_table(opts.config.score.clone())
+        .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
     let version_re = score_cfg.version_regex();
     let first_release = first_release(&history, &changes, &tags, &version_re);
     let lines = release_lines(&ctx, &history, opts.since, opts.until)?;

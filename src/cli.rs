@@ -1,7 +1,7 @@
 //! The command line (clap, derive). Every flag is defined once here, with its help text.
 
 use crate::analysis::{self, Options};
-use crate::config::{parse_when, Config};
+use crate::config::{parse_when_checked as parse_when, Config};
 use crate::error::{exit, user};
 use crate::render;
 use anyhow::Result;
@@ -175,7 +175,7 @@ pub struct Shared {
     /// Start of the window: 90d, 12w, 6m, 1y, 2024-01-31, an RFC 3339 time, @<unix>, or all [default: 90d].
     #[arg(long, value_name = "WHEN")]
     pub since: Option<String>,
-    /// End of the window, and the time branches are judged at [default: now].
+    /// End of the window, and the time branches are judged at; a date alone includes that day [default: now].
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
     /// Configuration file [default: repohealth.toml at the work-tree root, if present].
@@ -232,8 +232,11 @@ pub fn run(cli: Cli) -> Result<i32> {
 
 fn setup_threads(n: Option<usize>) -> Result<()> {
     if let Some(n) = n {
-        if n == 0 {
-            return Err(user(exit::USAGE, "--threads must be at least 1"));
+        if !(1..=256).contains(&n) {
+            return Err(user(
+                exit::USAGE,
+                format!("--threads takes 1 to 256, not {n}"),
+            ));
         }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -261,6 +264,16 @@ pub fn load_config(shared: &Shared, path: &std::path::Path) -> Result<Config> {
 pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     let now = now();
     let until = match &shared.until {
+        Some(u) if u.trim().eq_ignore_ascii_case("all") => {
+            return Err(user(
+                exit::USAGE,
+                "--until takes a time; `all` is only for --since",
+            ))
+        }
+        // A date alone means the whole day: `--until 2024-06-30` includes June 30.
+        Some(u) if chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").is_ok() => {
+            parse_when(u, now)?.unwrap_or(now) + 86_399
+        }
         Some(u) => parse_when(u, now)?.unwrap_or(now),
         None => now,
     };
@@ -329,6 +342,10 @@ fn gate(a: &crate::analysis::Analysis, threshold: f64, model: Option<ModelArg>) 
         }
         Some(s) => {
             eprintln!("repohealth: {id} score {s:.1} < {threshold}: gate failed");
+            Ok(exit::GATE_FAILED)
+        }
+        None if id == "unknown" => {
+            eprintln!("repohealth: no model detected (no landed changes in the window) and no --model: gate failed");
             Ok(exit::GATE_FAILED)
         }
         None => {

@@ -22,6 +22,9 @@ pub struct Config {
     pub score: toml::Table,
     /// Monorepo settings (docs/monorepo.md).
     pub monorepo: toml::Table,
+    /// The file this came from, for messages.
+    #[serde(skip)]
+    pub source: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -36,10 +39,14 @@ pub struct SizeConfig {
 impl Config {
     /// Parse a config file's text; errors name the file and the line.
     pub fn parse(text: &str, file: &Path) -> Result<Config> {
-        toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        let mut cfg: Config = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| {
+                text.as_bytes()[..s.start.min(text.len())]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1
+            });
             let at = line.map(|l| format!(":{l}")).unwrap_or_default();
             user(
                 exit::BAD_CONFIG,
@@ -49,7 +56,62 @@ impl Config {
                     e.message()
                 ),
             )
-        })
+        })?;
+        cfg.source = Some(file.to_path_buf());
+        cfg.validate(text)?;
+        Ok(cfg)
+    }
+
+    /// Check what the sections' own types check later, so that every command rejects the same
+    /// files: size globs, the window, `[score]` and `[monorepo]`.
+    fn validate(&self, text: &str) -> Result<()> {
+        let file = self
+            .source
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let line_of = |needle: &str| {
+            text.lines()
+                .position(|l| l.contains(needle))
+                .map(|i| format!(":{}", i + 1))
+                .unwrap_or_default()
+        };
+        let bad = |msg: String| Err(user(exit::BAD_CONFIG, msg));
+        for g in &self.size.exclude {
+            if let Err(e) = globset::Glob::new(g) {
+                return bad(format!(
+                    "{file}{}: [size] exclude: invalid glob '{g}': {e}",
+                    line_of(g)
+                ));
+            }
+        }
+        if let Some(since) = &self.since {
+            if let Err(e) = parse_when(since, 0) {
+                return bad(format!("{file}{}: since: {e}", line_of("since")));
+            }
+        }
+        if let Err(e) = crate::score::ScoreConfig::from_table(self.score.clone()) {
+            return bad(format!("{file}{}: {e:#}", line_of("[score")));
+        }
+        match toml::Value::Table(self.monorepo.clone()).try_into::<crate::monorepo::Config>() {
+            Err(e) => {
+                return bad(format!(
+                    "{file}{}: invalid [monorepo] configuration: {e}",
+                    line_of("[monorepo")
+                ))
+            }
+            Ok(m) => {
+                for g in m.global.iter().chain(m.ignore.iter()) {
+                    if let Err(e) = globset::Glob::new(g) {
+                        return bad(format!(
+                            "{file}{}: [monorepo]: invalid glob '{g}': {e}",
+                            line_of(g)
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Load `explicit`, or `repohealth.toml` in `root` when it exists, else defaults.
@@ -100,7 +162,7 @@ pub fn parse_when(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
             'y' => 365 * day,
             _ => return Err(bad()),
         };
-        return Ok(Some(now - n.saturating_mul(span)));
+        return Ok(Some(now.saturating_sub(n.saturating_mul(span))));
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         let t = d.and_hms_opt(0, 0, 0).ok_or_else(bad)?;
@@ -109,6 +171,21 @@ pub fn parse_when(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|t| Some(t.timestamp()))
         .map_err(|_| bad())
+}
+
+/// The times repohealth accepts: years 1 to 9999, so that every output is valid RFC 3339.
+pub const EARLIEST: Timestamp = -62_135_596_800;
+pub const LATEST: Timestamp = 253_402_300_799;
+
+/// [`parse_when`], rejecting times outside years 1 to 9999.
+pub fn parse_when_checked(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
+    match parse_when(s, now)? {
+        Some(t) if !(EARLIEST..=LATEST).contains(&t) => Err(user(
+            exit::USAGE,
+            format!("'{s}' is outside the years 1 to 9999"),
+        )),
+        t => Ok(t),
+    }
 }
 
 #[cfg(test)]

@@ -127,7 +127,15 @@ impl Repo {
         // A memory-capped delta-base cache makes numstat 15-20% faster (gix-notes.md,
         // "Caches"); 96 MiB per thread keeps most of the gain at a third of the memory of 256.
         let open = gix::open::Options::default().config_overrides(["core.deltaBaseCacheLimit=96m"]);
-        let repo = gix::discover_opts(path, Default::default(), open).map_err(|e| {
+        // A file inside a work tree stands for its directory.
+        let start = if path.is_file() {
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+        } else {
+            path
+        };
+        let repo = gix::discover_opts(start, Default::default(), open).map_err(|e| {
             user(
                 exit::NOT_A_REPO,
                 format!(

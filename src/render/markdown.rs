@@ -84,7 +84,8 @@ pub fn markdown(a: &Analysis) -> String {
             c.strategy.as_str().to_owned(),
             c.pr.map(|p| format!("#{p}")).unwrap_or_default(),
             v,
-            clip(&c.subject, 60),
+            // A clipped subject must not end inside a code span.
+            clip(&c.subject.replace('`', "'"), 60),
         ]
     };
     out.push_str("## Longest-lived changes\n\n");

@@ -47,6 +47,30 @@ pub fn share(v: Option<f64>) -> String {
         .unwrap_or_else(|| "n/a".to_owned())
 }
 
+/// Word-wrap `text` to `width` columns: the first line starts with `first`, the others with
+/// `indent` (terminal and CI-log output stays within 100 columns).
+pub fn wrap(first: &str, indent: &str, text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = first.to_owned();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line = indent.to_owned();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
+}
+
 /// Column names of the lifetime distribution row.
 pub const LIFETIME_HEADER: [&str; 11] = [
     "known", "unknown", "p50", "p75", "p90", "max", "<1d", "1-3d", "3-7d", "1-3w", ">3w",
@@ -136,5 +160,9 @@ mod tests {
         assert_eq!(duration(5 * 604_800 + 86_400), "5w 1d");
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("abc", 4), "abc");
+        assert_eq!(
+            wrap("- ", "  ", "aaa bbb ccc ddd", 9),
+            "- aaa bbb\n  ccc ddd\n"
+        );
     }
 }

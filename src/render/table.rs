@@ -51,7 +51,7 @@ pub fn table(a: &Analysis) -> String {
         m.with_pr
     ));
     for w in &a.warnings {
-        out.push_str(&format!("warning: {w}\n"));
+        out.push_str(&super::wrap("warning: ", "         ", w, 100));
     }
     scorecards(&mut out, a);
     let rows = |mix| {
@@ -151,7 +151,7 @@ pub fn table(a: &Analysis) -> String {
                 flags.push("stale");
             }
             vec![
-                clip(&b.name, 40),
+                clip(&b.name, 36),
                 b.ahead.to_string(),
                 b.behind.to_string(),
                 opt_duration(b.age_seconds),
@@ -184,7 +184,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
     let s = &a.scoring;
     out.push_str(&format!("\nDetected model: {}\n", s.detected_model));
     for e in &s.detection_evidence {
-        out.push_str(&format!("  - {e}\n"));
+        out.push_str(&super::wrap("  - ", "    ", e, 100));
     }
     let cards = s
         .scores
@@ -235,14 +235,25 @@ fn scorecards(out: &mut String, a: &Analysis) {
             rows,
         );
     }
-    out.push_str(&format!("\nRecommendation: {}\n", s.recommendation.summary));
+    out.push('\n');
+    out.push_str(&super::wrap(
+        "Recommendation: ",
+        "  ",
+        &s.recommendation.summary,
+        100,
+    ));
     for (i, p) in s.recommendation.phases.iter().enumerate() {
-        out.push_str(&format!("  {}. {}\n", i + 1, p));
+        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, 100));
     }
     if !s.findings.is_empty() {
         out.push_str("\nFindings\n");
         for f in &s.findings {
-            out.push_str(&format!("  - [{:?}] {}\n", f.severity, f.message));
+            out.push_str(&super::wrap(
+                &format!("  - [{:?}] ", f.severity),
+                "    ",
+                &f.message,
+                100,
+            ));
         }
     }
 }

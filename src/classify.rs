@@ -607,20 +607,27 @@ fn foxtrot_landings(
     // A foxtrot's second parent is a newer version of this very trunk: its first-parent chain
     // rejoins the trunk's. Another project's history merged in again and again (git/git takes
     // gitk and git-gui this way) only meets commits of earlier such merges.
-    let on_trunk = |id: &Oid| h.chain.iter().any(|c| c.id == *id);
+    let position = |id: &Oid| h.chain.iter().position(|c| c.id == *id);
     if side.is_empty() {
         return Ok(Some(Vec::new())); // already merged: a sync with nothing to walk
     }
-    let mut meets = false;
+    let mut rejoins = None;
     while let Some(id) = next {
         let Some(c) = by_id.get(&id) else {
-            meets = on_trunk(&id);
+            rejoins = position(&id);
             break;
         };
         chain.push((*c).clone());
         next = c.parents.first().copied();
     }
-    if !meets {
+    // In a foxtrot the first parent holds a few local commits and the second parent the real
+    // trunk's progress; pulling a sub-maintainer's `master` (based on the trunk, as git/git
+    // pulls git-svn) is the other way round: a few commits of theirs against a longer trunk.
+    let local = match (rejoins, position(&merge.id)) {
+        (Some(at), Some(m)) if at > m => at - m - 1,
+        _ => return Ok(None),
+    };
+    if chain.len() <= local {
         return Ok(None);
     }
     let nested = BranchHistory {

@@ -453,8 +453,7 @@ fn graph(args: GraphArgs) -> Result<i32> {
     let cfg = monorepo_config_for(&args.config, &repo)?;
     let ws = crate::packages::workspace_at(&repo, &args.rev, &cfg)?;
     for d in &ws.diagnostics {
-        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-        eprintln!("repohealth: warning: {}{line}: {}", d.file, d.message);
+        eprintln!("repohealth: warning: {d}");
     }
     let format = match args.format {
         GraphFormatArg::Dot => GraphFormat::Dot,

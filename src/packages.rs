@@ -435,10 +435,7 @@ pub fn affected_range(
         opts,
     );
     keep_broken_packages(&mut result, &base_ws, &head_ws);
-    for d in &head_ws.diagnostics {
-        let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-        warnings.push(format!("{}{line}: {}", d.file, d.message));
-    }
+    warnings.extend(head_ws.diagnostics.iter().map(|d| d.to_string()));
     result.warnings.extend(warnings);
     Ok(AffectedReport {
         schema_version: crate::model::SCHEMA_VERSION,
@@ -463,12 +460,8 @@ fn keep_broken_packages(result: &mut Affected, base: &Workspace, head: &Workspac
     let mut kept = Vec::new();
     result.removed.retain(|p| match broken(&p.path) {
         Some(d) => {
-            let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
             let mut p = p.clone();
-            p.reason = format!(
-                "manifest cannot be read at head: {}{line}: {}",
-                d.file, d.message
-            );
+            p.reason = format!("manifest cannot be read at head: {d}");
             kept.push(p);
             false
         }

@@ -197,6 +197,16 @@ pub struct Diagnostic {
     pub message: String,
 }
 
+/// `file:line: message`, as compilers print it.
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
 /// A glob whose change affects every package (`ecosystem: None`) or every package of one
 /// ecosystem (the per-ecosystem defaults, e.g. `rust-toolchain.toml` only matters to Cargo).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

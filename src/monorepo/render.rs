@@ -78,11 +78,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
         GraphFormat::Dot => {
             let mut out = String::from("digraph packages {\n  rankdir=LR;\n  node [shape=box];\n");
             for (i, p) in ws.packages.iter().enumerate() {
-                let shown = if p.dir.is_empty() {
-                    "."
-                } else {
-                    p.dir.as_str()
-                };
+                let shown = super::shown_dir(&p.dir);
                 out.push_str(&format!(
                     "  n{i} [label=\"{}\\n{} ({})\"];\n",
                     dot_escape(&p.name),
@@ -110,11 +106,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
         GraphFormat::Mermaid => {
             let mut out = String::from("graph LR\n");
             for (i, p) in ws.packages.iter().enumerate() {
-                let shown = if p.dir.is_empty() {
-                    "."
-                } else {
-                    p.dir.as_str()
-                };
+                let shown = super::shown_dir(&p.dir);
                 out.push_str(&format!(
                     "  n{i}[\"{}<br/>{}\"]\n",
                     mermaid_escape(&p.name),

@@ -216,17 +216,7 @@ pub(crate) fn findings(f: &Facts, cad: &Cadence, det: &Detection) -> Vec<Finding
     }
 
     if f.gitflow {
-        let untagged: Vec<&Change> = f
-            .release_landings
-            .iter()
-            .copied()
-            .filter(|c| {
-                !c.commits
-                    .iter()
-                    .chain([&c.commit])
-                    .any(|o| f.tagged.contains(o))
-            })
-            .collect();
+        let untagged = f.untagged_releases();
         if !untagged.is_empty() {
             push(
                 Severity::Medium,

@@ -108,6 +108,20 @@ pub(crate) fn is_release_kind(c: &Change) -> bool {
 }
 
 impl<'a> Facts<'a> {
+    /// Release and hotfix landings whose commits carry no version tag.
+    pub(crate) fn untagged_releases(&self) -> Vec<&'a Change> {
+        self.release_landings
+            .iter()
+            .copied()
+            .filter(|c| {
+                !c.commits
+                    .iter()
+                    .chain([&c.commit])
+                    .any(|o| self.tagged.contains(o))
+            })
+            .collect()
+    }
+
     pub fn new(input: &'a ScoreInput<'a>, version_re: &regex::Regex) -> Facts<'a> {
         let trunk = normalize(input.trunk).to_string();
         let (gitflow, integration, production) = match &input.gitflow {
@@ -626,17 +640,7 @@ pub(crate) fn measure(metric: Metric, f: &Facts, min: usize) -> Measured {
                     f.production
                 ));
             }
-            let untagged: Vec<&Change> = f
-                .release_landings
-                .iter()
-                .copied()
-                .filter(|c| {
-                    !c.commits
-                        .iter()
-                        .chain([&c.commit])
-                        .any(|o| f.tagged.contains(o))
-                })
-                .collect();
+            let untagged = f.untagged_releases();
             let k = n - untagged.len();
             let mut e = format!("{k} of {n} release/hotfix landings carry a version tag");
             if !untagged.is_empty() {

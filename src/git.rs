@@ -2,7 +2,6 @@
 //! history, line-counting diffs and reading trees. Everything it returns is plain data from
 //! [`crate::model`]. It never writes to the repository.
 
-use crate::error::{exit, user};
 use crate::model::{Commit, Oid, RefInfo, RefKind, Signature, Timestamp};
 use anyhow::{Context, Result};
 use gix::bstr::{BStr, ByteSlice};
@@ -12,6 +11,36 @@ use std::path::{Path, PathBuf};
 
 mod diff;
 use diff::{Counting, DiffWorker};
+
+/// What reading the repository can fail on; each names the path, revision or object.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{}: no such file or directory", path.display())]
+    NoSuchPath { path: PathBuf },
+    #[error("{} is not inside a git repository ({reason}). Run repohealth inside a clone, or pass its path.", path.display())]
+    NotARepo { path: PathBuf, reason: String },
+    #[error("cannot resolve revision '{spec}': {reason}")]
+    UnknownRevision { spec: String, reason: String },
+    #[error("revision '{spec}' does not name a commit: {reason}")]
+    NotACommit { spec: String, reason: String },
+    #[error("reading history: {reason}")]
+    HistoryWalk { reason: String },
+    #[error("blob {id} is missing or unreadable: {reason}")]
+    MissingBlob { id: Oid, reason: String },
+    #[error("reading the tree of {commit}: {reason}")]
+    Tree { commit: Oid, reason: String },
+    #[error("commit {id} is missing or unreadable: {reason}")]
+    MissingCommit { id: Oid, reason: String },
+    #[error("commit {id} is corrupt: {reason}")]
+    CorruptCommit { id: Oid, reason: String },
+    /// `line` is `author` or `committer`.
+    #[error("commit {id} has a corrupt {line} line: {reason}")]
+    CorruptSignature {
+        id: Oid,
+        line: &'static str,
+        reason: String,
+    },
+}
 
 fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
     let mut out = [0u8; 20];
@@ -122,10 +151,10 @@ impl Repo {
     /// repository or a linked worktree).
     pub fn open(path: &Path) -> Result<Repo> {
         if !path.exists() {
-            return Err(user(
-                exit::NOT_A_REPO,
-                format!("{}: no such file or directory", path.display()),
-            ));
+            return Err(GitError::NoSuchPath {
+                path: path.to_path_buf(),
+            }
+            .into());
         }
         // A memory-capped delta-base cache makes numstat 15-20% faster (measured on
         // real histories); 96 MiB per thread keeps most of the gain at a third of the memory of 256.
@@ -139,13 +168,10 @@ impl Repo {
             path
         };
         let repo = gix::discover_opts(start, Default::default(), open).map_err(|e| {
-            user(
-                exit::NOT_A_REPO,
-                format!(
-                    "{} is not inside a git repository ({e}). Run repohealth inside a clone, or pass its path.",
-                    path.display()
-                ),
-            )
+            GitError::NotARepo {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            }
         })?;
         let mailmap = repo.open_mailmap();
         let shallow = repo
@@ -274,20 +300,19 @@ impl Repo {
 
     /// Resolve a revision (branch, tag, remote branch, commit id, `HEAD~2`, ...) to a commit.
     pub fn resolve(&self, spec: &str) -> Result<Oid> {
-        let id = self.repo.rev_parse_single(spec).map_err(|e| {
-            user(
-                exit::NO_HISTORY,
-                format!("cannot resolve revision '{spec}': {e}"),
-            )
-        })?;
+        let id = self
+            .repo
+            .rev_parse_single(spec)
+            .map_err(|e| GitError::UnknownRevision {
+                spec: spec.to_owned(),
+                reason: e.to_string(),
+            })?;
         let obj = id
             .object()
             .with_context(|| format!("reading object {id} named by '{spec}'"))?;
-        let commit = obj.peel_to_commit().map_err(|e| {
-            user(
-                exit::NO_HISTORY,
-                format!("revision '{spec}' does not name a commit: {e}"),
-            )
+        let commit = obj.peel_to_commit().map_err(|e| GitError::NotACommit {
+            spec: spec.to_owned(),
+            reason: e.to_string(),
         })?;
         Ok(to_oid(commit.id))
     }
@@ -352,8 +377,9 @@ impl Repo {
                 .all()
                 .context("starting the history walk")?;
             for info in walk {
-                let info =
-                    info.map_err(|e| user(exit::CORRUPT, format!("reading history: {e}")))?;
+                let info = info.map_err(|e| GitError::HistoryWalk {
+                    reason: e.to_string(),
+                })?;
                 let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
                 edges.push((to_oid(info.id), parents));
             }
@@ -396,12 +422,13 @@ impl Repo {
 
     /// Read a blob by id.
     pub fn blob(&self, id: Oid) -> Result<Vec<u8>> {
-        let obj = self.repo.find_object(to_gix(&id)).map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!("blob {id} is missing or unreadable: {e}"),
-            )
-        })?;
+        let obj = self
+            .repo
+            .find_object(to_gix(&id))
+            .map_err(|e| GitError::MissingBlob {
+                id,
+                reason: e.to_string(),
+            })?;
         Ok(obj.data.clone())
     }
 
@@ -417,7 +444,10 @@ impl Repo {
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse()
             .breadthfirst(&mut rec)
-            .map_err(|e| user(exit::CORRUPT, format!("reading the tree of {commit}: {e}")))?;
+            .map_err(|e| GitError::Tree {
+                commit,
+                reason: e.to_string(),
+            })?;
         let mut out: Vec<TreeFile> = rec
             .records
             .into_iter()
@@ -556,15 +586,16 @@ fn read_commit(
     mailmap: &gix::mailmap::Snapshot,
     id: Oid,
 ) -> Result<Commit> {
-    let commit = repo.find_commit(to_gix(&id)).map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {id} is missing or unreadable: {e}"),
-        )
+    let commit = repo
+        .find_commit(to_gix(&id))
+        .map_err(|e| GitError::MissingCommit {
+            id,
+            reason: e.to_string(),
+        })?;
+    let c = commit.decode().map_err(|e| GitError::CorruptCommit {
+        id,
+        reason: e.to_string(),
     })?;
-    let c = commit
-        .decode()
-        .map_err(|e| user(exit::CORRUPT, format!("commit {id} is corrupt: {e}")))?;
     let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
         let time = s.time().map(|t| t.seconds).unwrap_or(0);
         Signature {
@@ -573,22 +604,20 @@ fn read_commit(
             time,
         }
     };
-    let author_ref = c.author().map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {id} has a corrupt author line: {e}"),
-        )
+    let author_ref = c.author().map_err(|e| GitError::CorruptSignature {
+        id,
+        line: "author",
+        reason: e.to_string(),
     })?;
     let mut author = sig(author_ref);
     if let Some(mapped) = mailmap.try_resolve(author_ref) {
         author.name = lossy(mapped.name.as_ref());
         author.email = lossy(mapped.email.as_ref());
     }
-    let committer = sig(c.committer().map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {id} has a corrupt committer line: {e}"),
-        )
+    let committer = sig(c.committer().map_err(|e| GitError::CorruptSignature {
+        id,
+        line: "committer",
+        reason: e.to_string(),
     })?);
     let message = lossy(c.message);
     let subject = lossy(c.message().summary().as_ref());

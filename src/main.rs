@@ -1,12 +1,12 @@
 use clap::Parser;
-use repohealth::{cli, error};
+use repohealth::cli;
 
 fn main() {
     let parsed = cli::Cli::parse();
     let code = match cli::run(parsed) {
         Ok(code) => code,
         Err(e) => {
-            let code = error::exit_code(&e);
+            let code = cli::exit_code(&e);
             eprintln!("error: {e:#}");
             code
         }

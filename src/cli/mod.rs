@@ -10,8 +10,10 @@ pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
 pub use analyze::{AnalyzeArgs, ModelArg};
 pub use graph::{GraphArgs, GraphFormatArg};
 
-use crate::config::{parse_when_checked as parse_when, Config};
-use crate::error::{exit, user};
+use crate::config::{parse_when_checked as parse_when, Config, ConfigError, WhenError};
+use crate::error::{exit, UserError};
+use crate::git::GitError;
+use crate::pipeline::OpenError;
 use analyze::EXAMPLES;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -85,6 +87,63 @@ pub struct Shared {
     pub quiet: bool,
 }
 
+/// Errors of the command line itself: a value out of range, the output that cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("--threads takes 1 to 256, not {0}")]
+    Threads(usize),
+    #[error("--fail-under takes a score from 0 to 100, not {0}")]
+    FailUnder(f64),
+    #[error("--until takes a time; `all` is only for --since")]
+    UntilAll,
+    #[error("--since ({0}) is after --until")]
+    SinceAfterUntil(String),
+    #[error("cannot write {}: {reason}", path.display())]
+    WriteFile {
+        path: PathBuf,
+        reason: std::io::Error,
+    },
+    #[error("cannot write to standard output: {0}")]
+    WriteStdout(std::io::Error),
+}
+
+/// The exit code of an error (README, "Exit codes"), decided here and only here: the first
+/// error of a known type in the chain decides; anything else is an internal error.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if let Some(code) = code_of(cause) {
+            return code;
+        }
+    }
+    exit::INTERNAL
+}
+
+fn code_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
+    if let Some(e) = e.downcast_ref::<CliError>() {
+        return Some(match e {
+            CliError::WriteFile { .. } | CliError::WriteStdout(_) => exit::OUTPUT,
+            _ => exit::USAGE,
+        });
+    }
+    if e.is::<WhenError>() {
+        return Some(exit::USAGE);
+    }
+    if let Some(e) = e.downcast_ref::<GitError>() {
+        return Some(match e {
+            GitError::NoSuchPath { .. } | GitError::NotARepo { .. } => exit::NOT_A_REPO,
+            GitError::UnknownRevision { .. } | GitError::NotACommit { .. } => exit::NO_HISTORY,
+            _ => exit::CORRUPT,
+        });
+    }
+    if e.is::<OpenError>() {
+        return Some(exit::NO_HISTORY);
+    }
+    if e.is::<ConfigError>() {
+        return Some(exit::BAD_CONFIG);
+    }
+    e.downcast_ref::<UserError>().map(|u| u.code)
+}
+
 /// Run the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
@@ -97,10 +156,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 fn setup_threads(n: Option<usize>) -> Result<()> {
     if let Some(n) = n {
         if !(1..=256).contains(&n) {
-            return Err(user(
-                exit::USAGE,
-                format!("--threads takes 1 to 256, not {n}"),
-            ));
+            return Err(CliError::Threads(n).into());
         }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -128,12 +184,7 @@ pub fn load_config(shared: &Shared, path: &std::path::Path) -> Result<Config> {
 pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     let now = now();
     let until = match &shared.until {
-        Some(u) if u.trim().eq_ignore_ascii_case("all") => {
-            return Err(user(
-                exit::USAGE,
-                "--until takes a time; `all` is only for --since",
-            ))
-        }
+        Some(u) if u.trim().eq_ignore_ascii_case("all") => return Err(CliError::UntilAll.into()),
         // A date alone means the whole day: `--until 2024-06-30` includes June 30.
         Some(u) if chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").is_ok() => {
             parse_when(u, now)?.unwrap_or(now) + 86_399
@@ -149,10 +200,7 @@ pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     let since = parse_when(&since_text, until)?;
     if let Some(s) = since {
         if s > until {
-            return Err(user(
-                exit::USAGE,
-                format!("--since ({since_text}) is after --until"),
-            ));
+            return Err(CliError::SinceAfterUntil(since_text).into());
         }
     }
     Ok((since, until))
@@ -171,17 +219,19 @@ pub fn pick_format(shared: &Shared) -> Format {
 /// Write to `--output` or stdout. A closed pipe (`| head`) is not an error.
 pub fn emit(shared: &Shared, text: &str) -> Result<()> {
     match &shared.output {
-        Some(p) => std::fs::write(p, text)
-            .map_err(|e| user(exit::OUTPUT, format!("cannot write {}: {e}", p.display()))),
+        Some(p) => std::fs::write(p, text).map_err(|reason| {
+            CliError::WriteFile {
+                path: p.clone(),
+                reason,
+            }
+            .into()
+        }),
         None => {
             let mut out = std::io::stdout().lock();
             match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(user(
-                    exit::OUTPUT,
-                    format!("cannot write to standard output: {e}"),
-                )),
+                Err(e) => Err(CliError::WriteStdout(e).into()),
             }
         }
     }
@@ -208,4 +258,64 @@ fn monorepo_config_for(
 ) -> Result<crate::monorepo::Config> {
     let root = repo.facts().ok().filter(|f| !f.bare).map(|f| f.path);
     crate::pipeline::monorepo_config(&Config::load(config.as_deref(), root.as_deref())?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each stage's error type maps to its documented code, through any added context.
+    #[test]
+    fn exit_codes_come_from_the_error_types() {
+        let code = |e: anyhow::Error| exit_code(&e.context("while testing"));
+        assert_eq!(code(CliError::Threads(0).into()), exit::USAGE);
+        assert_eq!(
+            code(CliError::WriteStdout(std::io::ErrorKind::Other.into()).into()),
+            exit::OUTPUT
+        );
+        assert_eq!(
+            code(WhenError::Unreadable("soon".into()).into()),
+            exit::USAGE
+        );
+        let path = PathBuf::from("/nowhere");
+        assert_eq!(
+            code(GitError::NoSuchPath { path: path.clone() }.into()),
+            exit::NOT_A_REPO
+        );
+        assert_eq!(
+            code(
+                GitError::UnknownRevision {
+                    spec: "v9".into(),
+                    reason: "not found".into()
+                }
+                .into()
+            ),
+            exit::NO_HISTORY
+        );
+        assert_eq!(
+            code(
+                GitError::MissingCommit {
+                    id: crate::model::Oid([7; 20]),
+                    reason: "gone".into()
+                }
+                .into()
+            ),
+            exit::CORRUPT
+        );
+        assert_eq!(
+            code(
+                OpenError::NoTrunk {
+                    branches: "none".into()
+                }
+                .into()
+            ),
+            exit::NO_HISTORY
+        );
+        assert_eq!(
+            code(ConfigError::Invalid("r.toml:1: bad".into()).into()),
+            exit::BAD_CONFIG
+        );
+        assert_eq!(code(crate::error::user(9, "other")), 9);
+        assert_eq!(code(anyhow::anyhow!("a bug")), exit::INTERNAL);
+    }
 }

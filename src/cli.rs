@@ -47,6 +47,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
+    /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
+    #[command(after_help = crate::audit::command::EXAMPLES)]
+    Audit(crate::audit::command::AuditArgs),
 }
 
 const AFFECTED_EXAMPLES: &str = "\
@@ -227,6 +230,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze(args),
         Command::Affected(args) => affected(args),
         Command::Graph(args) => graph(args),
+        Command::Audit(args) => crate::audit::command::run(args),
     }
 }
 

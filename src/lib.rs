@@ -6,6 +6,7 @@
 //! packages, `score` judges against the workflow models, and `render` prints one of the views.
 
 pub mod analysis;
+pub mod audit;
 pub mod branches;
 pub mod classify;
 pub mod cli;

@@ -18,6 +18,7 @@ mod npm;
 mod paths;
 mod python;
 mod render;
+mod requires;
 mod semver;
 mod yaml;
 
@@ -38,6 +39,10 @@ pub use audit::{
     audit, audit_with, Audit, AuditOptions, AuditUnit, ChangeInput, ChangeStat, CoChange,
 };
 pub use render::{render_graph, GraphFormat};
+pub use requires::{
+    compare_versions, manifest_ecosystem, manifest_facts, registry_name, requirement_accepts,
+    ManifestFacts, Requirement,
+};
 
 /// A package directory as output shows it: the repository root is `.`, never an empty string
 /// (an empty line would break `repohealth affected --paths` in a shell loop).

@@ -10,7 +10,7 @@ use super::paths::{self, child, is_under, join, parent};
 use super::yaml::{self, Yaml};
 use super::{semver, Ctx, Ecosystem, EdgeKind, Package, Root, Snapshot, Workspace};
 
-const DEP_FIELDS: &[(&str, EdgeKind)] = &[
+pub(crate) const DEP_FIELDS: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
     ("devDependencies", EdgeKind::Dev),
     ("optionalDependencies", EdgeKind::Optional),

@@ -134,5 +134,8 @@ pub fn markdown(a: &Analysis) -> String {
             })
             .collect(),
     );
+    if let Some(m) = &a.monorepo {
+        out.push_str(&super::monorepo::markdown(m));
+    }
     out
 }

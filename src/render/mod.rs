@@ -5,6 +5,7 @@ use crate::analysis::Analysis;
 use crate::model::Change;
 
 mod markdown;
+pub mod monorepo;
 mod table;
 
 pub use markdown::markdown;

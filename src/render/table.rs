@@ -176,6 +176,9 @@ pub fn table(a: &Analysis) -> String {
         &["branch", "ahead", "behind", "age", "idle", "flags"],
         rows,
     );
+    if let Some(m) = &a.monorepo {
+        out.push_str(&super::monorepo::table(m));
+    }
     out
 }
 

@@ -3,12 +3,12 @@
 //! that matter across repositories are followed along the window's landings.
 
 use super::{Landing, Release, ReleaseSource, RepoInput, RepoPackage, RequirementChange, TagInput};
-use crate::analysis::{self, Options};
 use crate::config::Config;
 use crate::error::{exit, user};
 use crate::git::Repo;
 use crate::model::{Oid, Timestamp};
 use crate::monorepo::{self, Owner, Workspace};
+use crate::pipeline::{self, Options};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,7 +118,7 @@ fn config_for(req: &Request, path: &Path) -> Result<Config> {
 
 fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Result<Analysed> {
     let config = config_for(req, path)?;
-    let mono_cfg = analysis::monorepo_config(&config)?;
+    let mono_cfg = pipeline::monorepo_config(&config)?;
     let mut pipeline_config = config.clone();
     if !package_audit {
         // Across repositories the per-change package audit is not needed (the audit reads
@@ -139,7 +139,7 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         config: pipeline_config,
         quiet: true,
     };
-    let a = analysis::analyze(&opts)?;
+    let a = pipeline::analyze(&opts)?;
     let repo = Repo::open(path)?;
     let tip = repo.resolve(&a.repository.trunk)?;
     let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
@@ -151,9 +151,13 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
                 .and_then(|b| monorepo::manifest_facts(eco, &String::from_utf8_lossy(&b))),
             _ => None,
         };
-        let facts = facts.unwrap_or_default();
+        let mut facts = facts.unwrap_or_default();
+        // Names as the registry compares them, on both sides of an edge.
+        for q in &mut facts.requires {
+            q.name = monorepo::registry_name(p.ecosystem, &q.name);
+        }
         packages.push(RepoPackage {
-            name: monorepo::registry_name(p),
+            name: monorepo::registry_name(p.ecosystem, &p.name),
             dir: monorepo::shown_dir(&p.dir).to_string(),
             ecosystem: p.ecosystem,
             version: p.version.clone().or(facts.version),
@@ -304,8 +308,11 @@ fn follow_manifests(
             let reqs = |f: &Option<monorepo::ManifestFacts>| -> BTreeMap<String, Option<String>> {
                 f.iter()
                     .flat_map(|f| f.requires.iter())
-                    .filter(|q| defined_elsewhere.contains(&q.name))
-                    .map(|q| (q.name.clone(), q.requirement.clone()))
+                    .map(|q| {
+                        let name = monorepo::registry_name(pkg.ecosystem, &q.name);
+                        (name, q.requirement.clone())
+                    })
+                    .filter(|(n, _)| defined_elsewhere.contains(n))
                     .collect()
             };
             let (before, after) = (reqs(&facts[k]), reqs(&new));

@@ -7,7 +7,6 @@
 //! [`merged`] (the monorepo that would result and its CI saving), [`verdict`].
 
 pub mod collect;
-pub mod command;
 pub mod deps;
 pub mod merged;
 pub mod render;
@@ -172,8 +171,8 @@ pub struct PackageSummary {
 #[derive(Clone, Debug, Serialize)]
 pub struct AuditReport {
     pub schema_version: u32,
-    pub tool: crate::analysis::ToolInfo,
-    pub window: crate::analysis::Window,
+    pub tool: crate::pipeline::ToolInfo,
+    pub window: crate::pipeline::Window,
     pub options: AuditOptions,
     pub repositories: Vec<RepoSummary>,
     pub dependencies: Vec<deps::Dependency>,
@@ -195,7 +194,7 @@ pub fn assemble(
     inputs: &[RepoInput],
     change_sets: Vec<sets::ChangeSet>,
     author_window_sets: Vec<sets::ChangeSet>,
-    window: crate::analysis::Window,
+    window: crate::pipeline::Window,
     options: AuditOptions,
 ) -> AuditReport {
     let releases = deps::releases(inputs);
@@ -245,7 +244,7 @@ pub fn assemble(
         .collect();
     AuditReport {
         schema_version: model::SCHEMA_VERSION,
-        tool: crate::analysis::ToolInfo {
+        tool: crate::pipeline::ToolInfo {
             name: "repohealth",
             version: env!("CARGO_PKG_VERSION"),
         },
@@ -268,7 +267,7 @@ pub fn assemble(
 /// Nearest-rank percentile of seconds, in days.
 pub(crate) fn days_percentile(mut seconds: Vec<i64>, p: f64) -> Option<f64> {
     seconds.sort_unstable();
-    crate::measure::percentile(&seconds, p).map(|s| round2(s as f64 / 86_400.0))
+    crate::history::measure::percentile(&seconds, p).map(|s| round2(s as f64 / 86_400.0))
 }
 
 /// Two decimals: shares and days are reported at that precision.

@@ -5,9 +5,9 @@
 
 use serde::Serialize;
 
-use super::semver::{satisfies, Version};
-use super::{cargo, go, maven, npm, python, EdgeKind};
-use super::{Ecosystem, Package};
+use super::ecosystems::{cargo, go, maven, npm, python};
+use super::support::semver::{satisfies, Version};
+use super::{Ecosystem, EdgeKind};
 
 /// One dependency as the manifest declares it, by the name the registry knows.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -53,15 +53,6 @@ pub fn manifest_facts(eco: Ecosystem, text: &str) -> Option<ManifestFacts> {
     f.requires.sort();
     f.requires.dedup();
     Some(f)
-}
-
-/// The name a package is published under: the manifest's name; for Python the normalized
-/// name (PEP 503), which is how requirements name it too.
-pub fn registry_name(p: &Package) -> String {
-    match p.ecosystem {
-        Ecosystem::Python => python::normalize(&p.name),
-        _ => p.name.clone(),
-    }
 }
 
 /// Order two version strings (`v` prefixes and build metadata ignored); None when either is

@@ -1,8 +1,8 @@
 //! `repohealth audit [NAME=]PATH...`: the arguments and the run.
 
-use super::collect::{self, Request, Target};
-use super::AuditOptions;
-use crate::cli::{self, Format, Shared};
+use super::{Format, Shared};
+use crate::audit::collect::{self, Request, Target};
+use crate::audit::AuditOptions;
 use crate::error::{exit, user};
 use anyhow::Result;
 use clap::Args;
@@ -32,18 +32,7 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
-    if let Some(n) = args.shared.threads {
-        if !(1..=256).contains(&n) {
-            return Err(user(
-                exit::USAGE,
-                format!("--threads takes 1 to 256, not {n}"),
-            ));
-        }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global()
-            .map_err(|e| anyhow::anyhow!("setting up {n} threads: {e}"))?;
-    }
+    super::setup_threads(args.shared.threads)?;
     if args.author_window == 0 || args.author_window > 24 * 31 {
         return Err(user(
             exit::USAGE,
@@ -55,8 +44,8 @@ pub fn run(args: AuditArgs) -> Result<i32> {
     }
     let targets: Vec<Target> = args.repositories.iter().map(|a| Target::parse(a)).collect();
     let names = collect::names(&targets)?;
-    let config = cli::load_config(&args.shared, &targets[0].path)?;
-    let (since, until) = cli::window(&args.shared, &config)?;
+    let config = super::load_config(&args.shared, &targets[0].path)?;
+    let (since, until) = super::window(&args.shared, &config)?;
     let req = Request {
         since,
         until,
@@ -70,18 +59,18 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         ..AuditOptions::default()
     };
     let c = collect::collect(&targets, &names, &req, &opts)?;
-    let report = super::assemble(
+    let report = crate::audit::assemble(
         &c.inputs,
         c.change_sets,
         c.author_window_sets,
-        crate::analysis::Window { since, until },
+        crate::pipeline::Window { since, until },
         opts,
     );
-    let text = match cli::pick_format(&args.shared) {
+    let text = match super::pick_format(&args.shared) {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
-        Format::Table => super::render::table(&report),
-        Format::Markdown => super::render::markdown(&report),
+        Format::Table => crate::audit::render::table(&report),
+        Format::Markdown => crate::audit::render::markdown(&report),
     };
-    cli::emit(&args.shared, &text)?;
+    super::emit(&args.shared, &text)?;
     Ok(exit::OK)
 }

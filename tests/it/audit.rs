@@ -1,8 +1,7 @@
 //! `repohealth audit` end to end on the fixture family (fixtures/audit/family.sh): every
 //! expected value is known from how the four repositories were built.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -119,29 +119,32 @@ fn config_for(req: &Request, path: &Path) -> Result<Config> {
 fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Result<Analysed> {
     let config = config_for(req, path)?;
     let mono_cfg = pipeline::monorepo_config(&config)?;
-    let mut pipeline_config = config.clone();
-    if !package_audit {
-        // Across repositories the per-change package audit is not needed (the audit reads
-        // each repository's packages at the tip and follows the manifests that matter), so
-        // the pipeline runs with the package stage switched off.
-        for eco in monorepo::Ecosystem::ALL {
-            pipeline_config
-                .monorepo
-                .insert(eco.as_str().to_string(), toml::Value::Boolean(false));
-        }
-    }
     let opts = Options {
         path: path.to_path_buf(),
         trunk: req.trunk.clone().or_else(|| config.trunk.clone()),
         since: req.since,
         until: req.until,
         until_explicit: req.until_explicit,
-        config: pipeline_config,
+        config: config.clone(),
         quiet: true,
     };
-    let a = pipeline::analyze(&opts)?;
+    // The stages of `analyze`, in its order. Across repositories the per-change package
+    // audit is left out: the audit reads each repository's packages at the tip and follows
+    // only the manifests that matter across repositories.
+    let progress = pipeline::Progress::new(true);
+    let open = pipeline::open_history(&opts, &progress)?;
+    let tip = open.ctx.trunk.tip;
+    let landings = pipeline::classify_landings(&open, &opts, &progress)?;
+    let mut measured = pipeline::measure_landings(&open, landings, &opts.config, &progress)?;
+    let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
+    let monorepo = if package_audit {
+        pipeline::audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?
+    } else {
+        None
+    };
+    let scoring = pipeline::score_models(&open, &measured, &inventory, &opts, &progress)?;
+    let a = pipeline::assemble(open, &opts, measured, inventory, scoring, monorepo);
     let repo = Repo::open(path)?;
-    let tip = repo.resolve(&a.repository.trunk)?;
     let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
     let mut packages = Vec::new();
     for p in &ws.packages {

@@ -6,7 +6,7 @@ use crate::error::{exit, user};
 use crate::render;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 const EXAMPLES: &str = "\
@@ -318,7 +318,7 @@ fn analyze(args: AnalyzeArgs) -> Result<i32> {
     let a = analysis::analyze(&opts)?;
     let text = match pick_format(&args.shared) {
         Format::Json => render::json(&a)?,
-        Format::Table => render::table(&a),
+        Format::Table => render::table_fit(&a, table_columns(&args.shared)),
         Format::Markdown => render::markdown(&a),
     };
     emit(&args.shared, &text)?;
@@ -355,6 +355,23 @@ fn gate(a: &crate::analysis::Analysis, threshold: f64, model: Option<ModelArg>) 
     }
 }
 
+/// Columns the table view fits: `COLUMNS` when set, else the terminal's width when writing
+/// to one, else 100; never more than 100.
+fn table_columns(shared: &Shared) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let terminal = match terminal_size::terminal_size() {
+        Some((terminal_size::Width(w), _)) if shared.output.is_none() => Some(usize::from(w)),
+        _ => None,
+    };
+    columns
+        .or(terminal)
+        .unwrap_or(render::DEFAULT_WIDTH)
+        .min(render::DEFAULT_WIDTH)
+}
+
 pub fn pick_format(shared: &Shared) -> Format {
     shared.format.unwrap_or(
         if shared.output.is_none() && std::io::stdout().is_terminal() {
@@ -365,23 +382,9 @@ pub fn pick_format(shared: &Shared) -> Format {
     )
 }
 
-/// Write to `--output` or stdout. A closed pipe (`| head`) is not an error.
+/// Write to `--output` or stdout (see [`crate::output`]).
 pub fn emit(shared: &Shared, text: &str) -> Result<()> {
-    match &shared.output {
-        Some(p) => std::fs::write(p, text)
-            .map_err(|e| user(exit::OUTPUT, format!("cannot write {}: {e}", p.display()))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(user(
-                    exit::OUTPUT,
-                    format!("cannot write to standard output: {e}"),
-                )),
-            }
-        }
-    }
+    crate::output::write(shared.output.as_deref(), text)
 }
 
 fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {

@@ -585,6 +585,35 @@ fn lossy(b: &BStr) -> String {
     b.to_str_lossy().into_owned()
 }
 
+/// Text of a commit in the encoding its `encoding` header names, as `git log` shows it: git
+/// re-encodes the whole commit (names and message) from that encoding to UTF-8. No header, a
+/// UTF-8 header or an encoding nobody knows: the bytes are read as UTF-8 (invalid sequences
+/// become U+FFFD, where git would print the raw bytes).
+fn decode_text(b: &BStr, encoding: Option<&BStr>) -> String {
+    let Some(label) = encoding.map(|e| e.trim()) else {
+        return lossy(b);
+    };
+    // ISO-8859-1 maps each byte to the code point of the same number (what iconv does, and
+    // what git therefore shows); the WHATWG label table would read it as windows-1252.
+    const LATIN1: [&[u8]; 8] = [
+        b"iso-8859-1",
+        b"iso8859-1",
+        b"iso_8859-1",
+        b"latin1",
+        b"latin-1",
+        b"l1",
+        b"cp819",
+        b"ibm819",
+    ];
+    if LATIN1.iter().any(|l| label.eq_ignore_ascii_case(l)) {
+        return b.iter().map(|&byte| char::from(byte)).collect();
+    }
+    match encoding_rs::Encoding::for_label_no_replacement(label) {
+        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode_without_bom_handling(b).0.into_owned(),
+        _ => lossy(b),
+    }
+}
+
 fn read_commit(
     repo: &gix::Repository,
     mailmap: &gix::mailmap::Snapshot,
@@ -599,11 +628,12 @@ fn read_commit(
     let c = commit
         .decode()
         .map_err(|e| user(exit::CORRUPT, format!("commit {id} is corrupt: {e}")))?;
+    let text = |b: &BStr| decode_text(b, c.encoding);
     let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
         let time = s.time().map(|t| t.seconds).unwrap_or(0);
         Signature {
-            name: lossy(s.name),
-            email: lossy(s.email),
+            name: text(s.name),
+            email: text(s.email),
             time,
         }
     };
@@ -624,8 +654,8 @@ fn read_commit(
             format!("commit {id} has a corrupt committer line: {e}"),
         )
     })?);
-    let message = lossy(c.message);
-    let subject = lossy(c.message().summary().as_ref());
+    let message = text(c.message);
+    let subject = text(c.message().summary().as_ref());
     Ok(Commit {
         id,
         parents: c.parents().map(to_oid).collect(),
@@ -913,5 +943,43 @@ fn count_lines(data: &[u8]) -> u64 {
         n
     } else {
         n + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_text;
+    use gix::bstr::ByteSlice;
+
+    #[test]
+    fn messages_are_read_in_their_declared_encoding() {
+        let latin1 = b"Caf\xe9 cr\xe8me \x80";
+        for label in ["ISO-8859-1", "latin1", "iso8859-1 "] {
+            // Byte for byte, as iconv does: 0x80 is U+0080, not the euro sign of windows-1252.
+            assert_eq!(
+                decode_text(latin1.as_bstr(), Some(label.as_bytes().as_bstr())),
+                "Café crème \u{80}"
+            );
+        }
+        assert_eq!(
+            decode_text(b"\x80 1".as_bstr(), Some(b"windows-1252".as_bstr())),
+            "€ 1"
+        );
+        // "修正" in Shift_JIS and EUC-JP.
+        assert_eq!(
+            decode_text(b"\x8fC\x90\xb3".as_bstr(), Some(b"Shift_JIS".as_bstr())),
+            "修正"
+        );
+        assert_eq!(
+            decode_text(b"\xbd\xa4\xc0\xb5".as_bstr(), Some(b"EUC-JP".as_bstr())),
+            "修正"
+        );
+        // No header, UTF-8, or a name nobody knows: UTF-8, invalid bytes replaced.
+        for enc in [None, Some(b"UTF-8".as_bstr()), Some(b"klingon".as_bstr())] {
+            assert_eq!(
+                decode_text(b"caf\xc3\xa9 \xff".as_bstr(), enc),
+                "café \u{fffd}"
+            );
+        }
     }
 }

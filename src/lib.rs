@@ -16,6 +16,7 @@ pub mod graph;
 pub mod measure;
 pub mod model;
 pub mod monorepo;
+pub mod output;
 pub mod packages;
 pub mod render;
 pub mod score;

@@ -5,8 +5,22 @@ use super::{
     LIFETIME_HEADER,
 };
 use crate::analysis::Analysis;
+use std::cell::Cell;
 use tabled::builder::Builder;
-use tabled::settings::Style;
+use tabled::settings::{peaker::PriorityMax, Style, Width};
+
+thread_local! {
+    /// The width the view being rendered on this thread must fit (see [`table_fit`]).
+    static WIDTH: Cell<usize> = const { Cell::new(DEFAULT_WIDTH) };
+}
+
+/// Columns the view fits when the terminal's width is unknown (a CI log, a file).
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The columns the current view fits.
+fn width() -> usize {
+    WIDTH.with(Cell::get)
+}
 
 fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>>) {
     out.push_str(&format!("\n{title}\n"));
@@ -21,11 +35,33 @@ fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>
     }
     let mut t = b.build();
     t.with(Style::sharp());
+    if t.total_width() > width() {
+        // Narrow terminal: the widest columns give way first, wrapped at word boundaries.
+        t.with(
+            Width::wrap(width())
+                .keep_words(true)
+                .priority(PriorityMax::right()),
+        );
+    }
     out.push_str(&t.to_string());
     out.push('\n');
 }
 
+/// The terminal view at [`DEFAULT_WIDTH`] columns.
 pub fn table(a: &Analysis) -> String {
+    table_fit(a, DEFAULT_WIDTH)
+}
+
+/// The terminal view fitting `columns` (at least 40): tables give way column by column, text
+/// wraps at words. Width is display width (CJK and emoji take two columns).
+pub fn table_fit(a: &Analysis, columns: usize) -> String {
+    let previous = WIDTH.with(|w| w.replace(columns.max(40)));
+    let out = render(a);
+    WIDTH.with(|w| w.set(previous));
+    out
+}
+
+fn render(a: &Analysis) -> String {
     let mut out = String::new();
     let m = &a.metrics.measured;
     let repo = &a.repository;
@@ -51,7 +87,7 @@ pub fn table(a: &Analysis) -> String {
         m.with_pr
     ));
     for w in &a.warnings {
-        out.push_str(&super::wrap("warning: ", "         ", w, 100));
+        out.push_str(&super::wrap("warning: ", "         ", w, width()));
     }
     scorecards(&mut out, a);
     let rows = |mix| {
@@ -184,7 +220,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
     let s = &a.scoring;
     out.push_str(&format!("\nDetected model: {}\n", s.detected_model));
     for e in &s.detection_evidence {
-        out.push_str(&super::wrap("  - ", "    ", e, 100));
+        out.push_str(&super::wrap("  - ", "    ", e, width()));
     }
     let cards = s
         .scores
@@ -240,10 +276,10 @@ fn scorecards(out: &mut String, a: &Analysis) {
         "Recommendation: ",
         "  ",
         &s.recommendation.summary,
-        100,
+        width(),
     ));
     for (i, p) in s.recommendation.phases.iter().enumerate() {
-        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, 100));
+        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, width()));
     }
     if !s.findings.is_empty() {
         out.push_str("\nFindings\n");
@@ -252,7 +288,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
                 &format!("  - [{:?}] ", f.severity),
                 "    ",
                 &f.message,
-                100,
+                width(),
             ));
         }
     }

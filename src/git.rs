@@ -135,11 +135,30 @@ impl Repo {
         } else {
             path
         };
-        let repo = gix::discover_opts(start, Default::default(), open).map_err(|e| {
+        // GIT_CEILING_DIRECTORIES and GIT_DISCOVERY_ACROSS_FILESYSTEM fence discovery, as in git.
+        let fence = gix::discover::upwards::Options {
+            match_ceiling_dir_or_error: false,
+            ..Default::default()
+        }
+        .apply_environment();
+        let repo = gix::discover_opts(start, fence, open).map_err(|e| {
+            // A `.git` file (linked worktree, submodule) whose target is gone says so.
+            let dotgit = start.join(".git");
+            let pointer = std::fs::read_to_string(&dotgit)
+                .ok()
+                .filter(|_| dotgit.is_file())
+                .map(|t| {
+                    format!(
+                        "; {} says \"{}\", which is not a git directory",
+                        dotgit.display(),
+                        t.trim()
+                    )
+                })
+                .unwrap_or_default();
             user(
                 exit::NOT_A_REPO,
                 format!(
-                    "{} is not inside a git repository ({e}). Run repohealth inside a clone, or pass its path.",
+                    "{} is not inside a git repository ({e}{pointer}). Run repohealth inside a clone, or pass its path.",
                     path.display()
                 ),
             )
@@ -160,6 +179,21 @@ impl Repo {
         })
     }
 
+    /// Directories `objects/info/alternates` names that do not exist (git warns about each;
+    /// their objects are missing).
+    pub fn missing_alternates(&self) -> Vec<PathBuf> {
+        let objects = self.repo.objects.store_ref().path().to_path_buf();
+        let Ok(text) = std::fs::read_to_string(objects.join("info").join("alternates")) else {
+            return Vec::new();
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| objects.join(l))
+            .filter(|p| !p.is_dir())
+            .collect()
+    }
+
     /// A handle that can cross threads; [`SharedRepo::local`] makes a [`Repo`] on each.
     pub fn shared(&self) -> SharedRepo {
         SharedRepo {
@@ -177,9 +211,16 @@ impl Repo {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.git_dir().to_path_buf());
         let shallow = repo.is_shallow().unwrap_or(false);
-        let head = repo
-            .head()
-            .with_context(|| format!("reading HEAD of {}", repo.git_dir().display()))?;
+        let head = repo.head().map_err(|e| {
+            user(
+                exit::CORRUPT,
+                format!(
+                    "cannot read HEAD of {}: {}",
+                    repo.git_dir().display(),
+                    error_chain(&e)
+                ),
+            )
+        })?;
         let head = match head.kind {
             gix::head::Kind::Symbolic(r) => {
                 HeadState::Branch(r.name.shorten().to_str_lossy().into_owned())
@@ -198,24 +239,33 @@ impl Repo {
         })
     }
 
-    /// Every ref, peeled to a commit. Refs that point at trees or blobs, and broken refs, are
-    /// skipped (counted in the second value).
-    pub fn refs(&self) -> Result<(Vec<RefInfo>, usize)> {
+    /// Every ref, peeled to a commit. Refs that point at trees or blobs, broken refs and
+    /// symbolic refs that loop or dangle are skipped: the second value names each with why.
+    pub fn refs(&self) -> Result<(Vec<RefInfo>, Vec<String>)> {
         let repo = &self.repo;
         let platform = repo.references().context("reading references")?;
         let mut out = Vec::new();
-        let mut skipped = 0;
+        let mut skipped = Vec::new();
         for r in platform.all().context("listing references")? {
-            let Ok(mut r) = r else {
-                skipped += 1;
-                continue;
+            let mut r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    skipped.push(format!("unreadable ({})", error_chain(&e)));
+                    continue;
+                }
             };
             let full = r.name().as_bstr().to_str_lossy().into_owned();
             let Some((kind, short, pr)) = classify_ref_name(&full) else {
                 continue;
             };
-            // Symbolic refs such as refs/remotes/origin/HEAD are not branches.
+            // Symbolic refs such as refs/remotes/origin/HEAD are not branches; one that loops
+            // or points nowhere (other than a */HEAD) is worth a word.
             if matches!(r.target(), gix::refs::TargetRef::Symbolic(_)) {
+                if !full.ends_with("/HEAD") {
+                    if let Err(e) = r.clone().peel_to_id() {
+                        skipped.push(format!("{full} ({})", error_chain(&e)));
+                    }
+                }
                 continue;
             }
             let direct = match r.target() {
@@ -232,15 +282,21 @@ impl Repo {
                     }
                 }
             }
-            let Ok(peeled) = r.peel_to_id() else {
-                skipped += 1;
-                continue;
+            let peeled = match r.peel_to_id() {
+                Ok(id) => id.detach(),
+                Err(e) => {
+                    skipped.push(format!("{full} ({})", error_chain(&e)));
+                    continue;
+                }
             };
-            let peeled = peeled.detach();
             match repo.find_header(peeled) {
                 Ok(h) if h.kind() == gix::object::Kind::Commit => {}
-                _ => {
-                    skipped += 1;
+                Ok(h) => {
+                    skipped.push(format!("{full} (points at a {}, not a commit)", h.kind()));
+                    continue;
+                }
+                Err(e) => {
+                    skipped.push(format!("{full} ({})", error_chain(&e)));
                     continue;
                 }
             }
@@ -254,6 +310,7 @@ impl Repo {
             });
         }
         out.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        skipped.sort();
         Ok((out, skipped))
     }
 
@@ -316,9 +373,13 @@ impl Repo {
         let mut out = Vec::new();
         let mut next = Some(tip);
         let mut old_run = 0;
+        let mut seen = HashSet::new();
         while let Some(id) = next {
             if self.shallow.contains(&id) {
                 break;
+            }
+            if !seen.insert(id) {
+                return Err(cycle_error(id));
             }
             let c = self.commit(id)?;
             next = c.parents.first().copied();
@@ -359,7 +420,11 @@ impl Repo {
             let info = info.map_err(|e| {
                 user(
                     exit::CORRUPT,
-                    format!("history walk from {} failed: {e}", include[0]),
+                    format!(
+                        "history walk from {} failed: {}",
+                        include[0],
+                        error_chain(&e)
+                    ),
                 )
             })?;
             out.push(to_oid(info.id));
@@ -370,22 +435,83 @@ impl Repo {
     /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
     /// commit-graph file when present (no object reads at all).
     pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::history::graph::CommitGraph> {
+        let edges = match self.graph_edges(tips, true) {
+            Ok(edges) => edges,
+            // A damaged commit-graph file: git falls back to the objects, and so do we.
+            Err(e) if self.repo.commit_graph_if_enabled().ok().flatten().is_some() => {
+                match self.graph_edges(tips, false) {
+                    Ok(edges) => {
+                        eprintln!(
+                            "repohealth: warning: the commit-graph file in {} is damaged ({e}); read the commits instead",
+                            self.repo.objects.store_ref().path().join("info").display()
+                        );
+                        edges
+                    }
+                    Err(_) => return Err(self.walk_failure(tips, e)),
+                }
+            }
+            Err(e) => return Err(self.walk_failure(tips, e)),
+        };
+        let graph = crate::history::graph::CommitGraph::from_edges(edges);
+        match graph.cycle() {
+            Some(id) => Err(cycle_error(id)),
+            None => Ok(graph),
+        }
+    }
+
+    /// `(commit, parents)` for every commit reachable from `tips`.
+    fn graph_edges(
+        &self,
+        tips: &[Oid],
+        commit_graph: bool,
+    ) -> Result<Vec<(Oid, Vec<Oid>)>, String> {
         let mut edges = Vec::new();
-        if !tips.is_empty() {
-            let walk = self
+        if tips.is_empty() {
+            return Ok(edges);
+        }
+        let walk = self
+            .repo
+            .rev_walk(tips.iter().map(to_gix))
+            .use_commit_graph(commit_graph)
+            .all()
+            .map_err(|e| error_chain(&e))?;
+        for info in walk {
+            let info = info.map_err(|e| error_chain(&e))?;
+            let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
+            edges.push((to_oid(info.id), parents));
+        }
+        Ok(edges)
+    }
+
+    /// The history walk failed with `message`: name the first commit that cannot be read or
+    /// decoded (a slow walk, only on this error path).
+    fn walk_failure(&self, tips: &[Oid], message: String) -> anyhow::Error {
+        let mut seen: HashSet<Oid> = tips.iter().copied().collect();
+        let mut queue: std::collections::VecDeque<Oid> = tips.iter().copied().collect();
+        while let Some(id) = queue.pop_front() {
+            if self.shallow.contains(&id) {
+                continue;
+            }
+            let parents = self
                 .repo
-                .rev_walk(tips.iter().map(to_gix))
-                .use_commit_graph(true)
-                .all()
-                .context("starting the history walk")?;
-            for info in walk {
-                let info =
-                    info.map_err(|e| user(exit::CORRUPT, format!("reading history: {e}")))?;
-                let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
-                edges.push((to_oid(info.id), parents));
+                .find_commit(to_gix(&id))
+                .map_err(|e| error_chain(&e))
+                .and_then(|c| {
+                    c.decode()
+                        .map(|d| d.parents().map(to_oid).collect::<Vec<_>>())
+                        .map_err(|e| error_chain(&e))
+                });
+            match parents {
+                Ok(parents) => queue.extend(parents.into_iter().filter(|p| seen.insert(*p))),
+                Err(e) => {
+                    return user(
+                        exit::CORRUPT,
+                        format!("reading history: commit {id} is missing or corrupt: {e}"),
+                    )
+                }
             }
         }
-        Ok(crate::history::graph::CommitGraph::from_edges(edges))
+        user(exit::CORRUPT, format!("reading history: {message}"))
     }
 
     /// Whether `ancestor` is reachable from `descendant`.
@@ -579,6 +705,17 @@ pub fn classify_ref_name(full: &str) -> Option<(RefKind, String, Option<u64>)> {
         return Some((RefKind::RemoteBranch, rest.to_owned(), None));
     }
     None
+}
+
+/// A commit that is its own ancestor: git's objects cannot form one, replacements can.
+fn cycle_error(id: Oid) -> anyhow::Error {
+    user(
+        exit::CORRUPT,
+        format!(
+            "the history has a cycle through commit {id}: replace refs (refs/replace/) or grafts \
+             make it its own ancestor (git stops there too, with 'replace depth too high')"
+        ),
+    )
 }
 
 fn lossy(b: &BStr) -> String {
@@ -897,12 +1034,12 @@ fn line_counts(
         let platform = change
             .diff(cache)
             .or_error()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(|e| unreadable_blobs(&e, old, new))?;
         let prep = platform
             .resource_cache
             .prepare_diff()
             .or_error()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(|e| unreadable_blobs(&e, old, new))?;
         match prep.operation {
             Operation::InternalDiff { .. } => {
                 // Keep line terminators: git counts `a` vs `a\n` and CRLF vs LF as changes.
@@ -921,6 +1058,34 @@ fn line_counts(
     })();
     cache.clear_resource_cache_keep_allocation();
     result
+}
+
+/// The blobs of a file change could not be read (a damaged loose object or pack entry).
+fn unreadable_blobs(e: &dyn std::error::Error, old: Side, new: Side) -> anyhow::Error {
+    let ids: Vec<String> = [old, new]
+        .into_iter()
+        .flatten()
+        .map(|(_, id)| id.to_string())
+        .collect();
+    user(
+        exit::CORRUPT,
+        format!("blob {} is corrupt: {}", ids.join(" or "), error_chain(e)),
+    )
+}
+
+/// An error and its sources, "outer: inner: innermost" (gix puts the detail in the sources).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
 }
 
 fn blob_bytes(repo: &gix::Repository, side: Side, _max: u64) -> Result<Vec<u8>> {

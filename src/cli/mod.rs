@@ -171,8 +171,8 @@ pub fn table_columns(shared: &Shared) -> usize {
     };
     columns
         .or(terminal)
-        .unwrap_or(render::DEFAULT_WIDTH)
-        .min(render::DEFAULT_WIDTH)
+        .unwrap_or(crate::render::DEFAULT_WIDTH)
+        .min(crate::render::DEFAULT_WIDTH)
 }
 
 pub fn pick_format(shared: &Shared) -> Format {

@@ -53,8 +53,12 @@ pub fn wrap(first: &str, indent: &str, text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = first.to_owned();
     let mut empty = true;
-    for word in text.split_whitespace() {
-        let word = visible(word);
+    // A word wider than a whole line (a long path or URL) is cut into pieces that fit.
+    let room = width.saturating_sub(text_width(indent)).max(1);
+    let words = text
+        .split_whitespace()
+        .flat_map(|w| pieces(&visible(w), room));
+    for word in words {
         if !empty && text_width(&line) + 1 + text_width(&word) > width {
             out.push_str(&line);
             out.push('\n');
@@ -69,6 +73,23 @@ pub fn wrap(first: &str, indent: &str, text: &str, width: usize) -> String {
     }
     out.push_str(&line);
     out.push('\n');
+    out
+}
+
+/// `word` cut into pieces of at most `room` columns.
+fn pieces(word: &str, room: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in word.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room && used > 0 {
+            out.push(String::new());
+            used = 0;
+        }
+        used += w;
+        out.last_mut().expect("one piece at least").push(c);
+    }
     out
 }
 

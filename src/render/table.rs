@@ -22,8 +22,18 @@ fn width() -> usize {
     WIDTH.with(Cell::get)
 }
 
+/// One line of text: as is when it fits, else wrapped at words (continuation lines indented).
+fn line(text: &str) -> String {
+    if super::text_width(text) <= width() {
+        format!("{}\n", super::visible(text))
+    } else {
+        super::wrap("", "  ", text, width())
+    }
+}
+
 fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>>) {
-    out.push_str(&format!("\n{title}\n"));
+    out.push('\n');
+    out.push_str(&line(title));
     if rows.is_empty() {
         out.push_str("  (none)\n");
         return;
@@ -65,7 +75,10 @@ fn render(a: &Analysis) -> String {
     let mut out = String::new();
     let m = &a.metrics.measured;
     let repo = &a.repository;
-    out.push_str(&format!("repohealth {} — {}\n", a.tool.version, repo.path));
+    out.push_str(&line(&format!(
+        "repohealth {} — {}",
+        a.tool.version, repo.path
+    )));
     let trunk = match &repo.production {
         Some(p) => format!(
             "{} (integration) + {} (production): GitFlow layout",
@@ -73,19 +86,19 @@ fn render(a: &Analysis) -> String {
         ),
         None => repo.trunk.clone(),
     };
-    out.push_str(&format!("trunk: {trunk}\n"));
+    out.push_str(&line(&format!("trunk: {trunk}")));
     let since = a
         .window
         .since
         .map(crate::model::rfc3339)
         .unwrap_or_else(|| "the first commit".to_owned());
-    out.push_str(&format!(
-        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}\n",
+    out.push_str(&line(&format!(
+        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}",
         since,
         crate::model::rfc3339(a.window.until),
         m.changes,
         m.with_pr
-    ));
+    )));
     for w in &a.warnings {
         out.push_str(&super::wrap("warning: ", "         ", w, width()));
     }

@@ -248,7 +248,7 @@ fn missing_tree_exits_5_naming_it() {
 #[test]
 fn loose_object_with_a_lying_header_exits_5_naming_the_blob() {
     let id = damaged_id("bad_header");
-    analyze(&objects("bad_header"), 5, &format!("blob {id} is corrupt"));
+    analyze(&objects("bad_header"), 5, &format!("blob {id}: "));
 }
 
 #[test]

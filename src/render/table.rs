@@ -73,6 +73,17 @@ pub fn table_fit(a: &Analysis, columns: usize) -> String {
 
 fn render(a: &Analysis) -> String {
     let mut out = String::new();
+    header(&mut out, a);
+    scorecards(&mut out, a);
+    mixes(&mut out, a);
+    distributions(&mut out, a);
+    notable_changes(&mut out, a);
+    live_branches(&mut out, a);
+    out
+}
+
+/// The repository, the trunk, the window and the warnings.
+fn header(out: &mut String, a: &Analysis) {
     let m = &a.metrics.measured;
     let repo = &a.repository;
     out.push_str(&line(&format!(
@@ -102,7 +113,11 @@ fn render(a: &Analysis) -> String {
     for w in &a.warnings {
         out.push_str(&super::wrap("warning: ", "         ", w, width()));
     }
-    scorecards(&mut out, a);
+}
+
+/// How changes land, what they are, and the platforms seen.
+fn mixes(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let rows = |mix| {
         mix_rows(mix, m.changes)
             .into_iter()
@@ -110,35 +125,40 @@ fn render(a: &Analysis) -> String {
             .collect()
     };
     section(
-        &mut out,
+        out,
         "How changes land",
         &["strategy", "changes", "share"],
         rows(&m.strategy_mix),
     );
     section(
-        &mut out,
+        out,
         "What they are",
         &["kind", "changes", "share"],
         rows(&m.kind_mix),
     );
     if !m.platforms.is_empty() {
         section(
-            &mut out,
+            out,
             "Platforms seen",
             &["platform", "changes", "share"],
             rows(&m.platforms),
         );
     }
+}
+
+/// Branch lifetime and change size distributions.
+fn distributions(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let l = &m.lifetime;
     section(
-        &mut out,
+        out,
         "Branch lifetime (features, fixes, releases; sync merges left out)",
         &LIFETIME_HEADER,
         vec![lifetime_row(l)],
     );
     let s = &m.size;
     section(
-        &mut out,
+        out,
         "Change size (lines added + deleted; lockfiles, vendored and generated files left out)",
         &[
             "known",
@@ -159,6 +179,10 @@ fn render(a: &Analysis) -> String {
             share(s.over_400_share),
         ]],
     );
+}
+
+/// The longest-lived and the largest changes.
+fn notable_changes(out: &mut String, a: &Analysis) {
     let change_row = |c: &crate::model::Change, value: String| {
         vec![
             c.commit.short(10),
@@ -169,7 +193,7 @@ fn render(a: &Analysis) -> String {
         ]
     };
     section(
-        &mut out,
+        out,
         "Longest-lived changes",
         &["commit", "strategy", "pr", "lifetime", "subject"],
         longest_lived(&a.changes, 5)
@@ -178,7 +202,7 @@ fn render(a: &Analysis) -> String {
             .collect(),
     );
     section(
-        &mut out,
+        out,
         "Largest changes",
         &["commit", "strategy", "pr", "size", "subject"],
         largest(&a.changes, 5)
@@ -186,6 +210,10 @@ fn render(a: &Analysis) -> String {
             .map(|c| change_row(c, opt_num(c.size)))
             .collect(),
     );
+}
+
+/// Live branches, the first 15 shown.
+fn live_branches(out: &mut String, a: &Analysis) {
     let shown = 15;
     let mut rows: Vec<Vec<String>> = a
         .branches
@@ -220,12 +248,11 @@ fn render(a: &Analysis) -> String {
         ]);
     }
     section(
-        &mut out,
+        out,
         "Live branches (not merged into the trunk)",
         &["branch", "ahead", "behind", "age", "idle", "flags"],
         rows,
     );
-    out
 }
 
 /// Detected model, one line per model, the criteria, the recommendation and the findings.

@@ -6,6 +6,7 @@ mod common;
 mod audit;
 mod bad_inputs;
 mod fixtures;
+mod hostile;
 mod mailmap;
 mod monorepo_cli;
 mod schema;

@@ -4,10 +4,12 @@
 
 mod affected;
 mod analyze;
+mod audit;
 mod graph;
 
 pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
 pub use analyze::{AnalyzeArgs, ModelArg};
+pub use audit::AuditArgs;
 pub use graph::{GraphArgs, GraphFormatArg};
 
 use crate::config::{parse_when_checked as parse_when, Config, ConfigError, WhenError};
@@ -17,7 +19,7 @@ use crate::pipeline::OpenError;
 use analyze::EXAMPLES;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -46,6 +48,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = graph::EXAMPLES)]
     Graph(GraphArgs),
+    /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(AuditArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -87,7 +92,7 @@ pub struct Shared {
     pub quiet: bool,
 }
 
-/// Errors of the command line itself: a value out of range, the output that cannot be written.
+/// Errors of the command line itself: a value out of range or out of order.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     #[error("--threads takes 1 to 256, not {0}")]
@@ -98,13 +103,6 @@ pub enum CliError {
     UntilAll,
     #[error("--since ({0}) is after --until")]
     SinceAfterUntil(String),
-    #[error("cannot write {}: {reason}", path.display())]
-    WriteFile {
-        path: PathBuf,
-        reason: std::io::Error,
-    },
-    #[error("cannot write to standard output: {0}")]
-    WriteStdout(std::io::Error),
 }
 
 /// The exit code of an error (README, "Exit codes"), decided here and only here: the first
@@ -119,13 +117,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
 }
 
 fn code_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
-    if let Some(e) = e.downcast_ref::<CliError>() {
-        return Some(match e {
-            CliError::WriteFile { .. } | CliError::WriteStdout(_) => exit::OUTPUT,
-            _ => exit::USAGE,
-        });
-    }
-    if e.is::<WhenError>() {
+    if e.is::<CliError>() || e.is::<WhenError>() {
         return Some(exit::USAGE);
     }
     if let Some(e) = e.downcast_ref::<GitError>() {
@@ -135,8 +127,11 @@ fn code_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
             _ => exit::CORRUPT,
         });
     }
-    if e.is::<OpenError>() {
-        return Some(exit::NO_HISTORY);
+    if let Some(e) = e.downcast_ref::<OpenError>() {
+        return Some(match e {
+            OpenError::BrokenHeadBranch { .. } => exit::CORRUPT,
+            _ => exit::NO_HISTORY,
+        });
     }
     if e.is::<ConfigError>() {
         return Some(exit::BAD_CONFIG);
@@ -150,6 +145,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze::run(args),
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Audit(args) => audit::run(args),
     }
 }
 
@@ -206,6 +202,23 @@ pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     Ok((since, until))
 }
 
+/// Columns the table view fits: `COLUMNS` when set, else the terminal's width when writing
+/// to one, else 100; never more than 100.
+pub fn table_columns(shared: &Shared) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let terminal = match terminal_size::terminal_size() {
+        Some((terminal_size::Width(w), _)) if shared.output.is_none() => Some(usize::from(w)),
+        _ => None,
+    };
+    columns
+        .or(terminal)
+        .unwrap_or(crate::render::DEFAULT_WIDTH)
+        .min(crate::render::DEFAULT_WIDTH)
+}
+
 pub fn pick_format(shared: &Shared) -> Format {
     shared.format.unwrap_or(
         if shared.output.is_none() && std::io::stdout().is_terminal() {
@@ -216,25 +229,9 @@ pub fn pick_format(shared: &Shared) -> Format {
     )
 }
 
-/// Write to `--output` or stdout. A closed pipe (`| head`) is not an error.
+/// Write to `--output` or stdout (see [`crate::output`]).
 pub fn emit(shared: &Shared, text: &str) -> Result<()> {
-    match &shared.output {
-        Some(p) => std::fs::write(p, text).map_err(|reason| {
-            CliError::WriteFile {
-                path: p.clone(),
-                reason,
-            }
-            .into()
-        }),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(CliError::WriteStdout(e).into()),
-            }
-        }
-    }
+    crate::output::write(shared.output.as_deref(), text)
 }
 
 fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {
@@ -269,10 +266,6 @@ mod tests {
     fn exit_codes_come_from_the_error_types() {
         let code = |e: anyhow::Error| exit_code(&e.context("while testing"));
         assert_eq!(code(CliError::Threads(0).into()), exit::USAGE);
-        assert_eq!(
-            code(CliError::WriteStdout(std::io::ErrorKind::Other.into()).into()),
-            exit::OUTPUT
-        );
         assert_eq!(
             code(WhenError::Unreadable("soon".into()).into()),
             exit::USAGE
@@ -310,6 +303,15 @@ mod tests {
                 .into()
             ),
             exit::NO_HISTORY
+        );
+        assert_eq!(
+            code(
+                OpenError::BrokenHeadBranch {
+                    broken: "refs/heads/main (missing)".into()
+                }
+                .into()
+            ),
+            exit::CORRUPT
         );
         assert_eq!(
             code(ConfigError::Invalid("r.toml:1: bad".into()).into()),

@@ -6,8 +6,8 @@ use crate::model::{Oid, RefInfo, RefKind};
 use anyhow::Result;
 use std::path::PathBuf;
 
-/// Nothing to analyse: no commits, or no trunk. Each names the path or the branch, and lists
-/// the branches there are.
+/// Nothing to analyse (no commits, no trunk), or HEAD's branch is broken. Each names the path
+/// or the branch, and lists the branches there are.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
     #[error("{} has no commits yet (HEAD points to the unborn branch '{branch}'): nothing to analyse", path.display())]
@@ -18,6 +18,9 @@ pub enum OpenError {
     NoSuchTrunk { given: String, branches: String },
     #[error("HEAD branch '{branch}' cannot be read")]
     HeadUnreadable { branch: String },
+    /// The ref of HEAD's branch exists but its objects are missing or damaged.
+    #[error("HEAD's branch cannot be read: {broken}")]
+    BrokenHeadBranch { broken: String },
     #[error("no trunk found (tried origin/HEAD, main, master, trunk, develop). Pass --trunk BRANCH. Branches: {branches}")]
     NoTrunk { branches: String },
 }
@@ -53,10 +56,33 @@ impl RepoContext {
         let facts = repo.facts()?;
         let (refs, skipped) = repo.refs()?;
         let mut warnings = Vec::new();
-        if skipped > 0 {
+        if !skipped.is_empty() {
+            const SHOWN: usize = 5;
+            let more = match skipped.len().saturating_sub(SHOWN) {
+                0 => String::new(),
+                n => format!("; and {n} more"),
+            };
             warnings.push(format!(
-                "{skipped} references could not be read or do not point at commits; they were skipped"
+                "{} references could not be read or do not point at commits; they were skipped: {}{more}",
+                skipped.len(),
+                skipped[..skipped.len().min(SHOWN)].join("; ")
             ));
+        }
+        for dir in repo.missing_alternates() {
+            warnings.push(format!(
+                "objects/info/alternates names {}, which does not exist: objects stored there are missing",
+                dir.display()
+            ));
+        }
+        // The branch HEAD is on is there but unreadable: its objects are missing or damaged.
+        if let HeadState::Branch(b) = &facts.head {
+            let prefix = format!("refs/heads/{b} (");
+            if let Some(broken) = skipped.iter().find(|s| s.starts_with(&prefix)) {
+                return Err(OpenError::BrokenHeadBranch {
+                    broken: broken.clone(),
+                }
+                .into());
+            }
         }
         if let HeadState::Unborn(name) = &facts.head {
             if refs

@@ -84,6 +84,15 @@ pub struct Analysis {
     /// Tags, for the release cadence.
     pub tags: Vec<Tag>,
     pub warnings: Vec<String>,
+    /// Change commit -> the earliest version tag holding it (for re-scoring a subset).
+    #[serde(skip)]
+    pub first_release: HashMap<Oid, (String, Timestamp)>,
+    /// Activity of the long-lived lines in the window (for re-scoring a subset).
+    #[serde(skip)]
+    pub release_lines: Vec<score::LineActivity>,
+    /// Each change's diff against its first parent, in the order of `changes`.
+    #[serde(skip)]
+    pub diffs: Vec<crate::git::DiffStat>,
 }
 
 /// `metrics`: the measurements of `measure` plus the cadence of `score`.
@@ -577,6 +586,9 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         monorepo,
         tags,
         warnings: ctx.warnings,
+        first_release,
+        release_lines: lines,
+        diffs,
     })
 }
 

@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+mod report;
+
 const EXAMPLES: &str = "\
 Examples:
   repohealth analyze .                         the full report for this clone (last 90 days)
@@ -47,6 +49,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
+    /// The trend of the last complete weeks (or days, months), per team and package.
+    #[command(after_help = report::REPORT_EXAMPLES)]
+    Report(report::ReportArgs),
 }
 
 const AFFECTED_EXAMPLES: &str = "\
@@ -227,6 +232,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze(args),
         Command::Affected(args) => affected(args),
         Command::Graph(args) => graph(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

@@ -18,4 +18,5 @@ pub mod model;
 pub mod monorepo;
 pub mod packages;
 pub mod render;
+pub mod report;
 pub mod score;

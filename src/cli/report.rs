@@ -1,8 +1,8 @@
 //! `repohealth report`: the trend of the last complete periods, per team and package.
 
 use super::{emit, load_config, setup_threads, window, Format, Shared};
-use crate::analysis::{self, Options};
 use crate::error::{exit, user};
+use crate::pipeline::{self, Options};
 use crate::report::owners::{Owners, CODEOWNERS_PATHS};
 use crate::report::periods::{self, PeriodKind};
 use crate::report::{self, Plan};
@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub const REPORT_EXAMPLES: &str = "\
+pub const EXAMPLES: &str = "\
 Examples:
   repohealth report                               the last 8 complete ISO weeks (UTC)
   repohealth report --format markdown >> \"$GITHUB_STEP_SUMMARY\"
@@ -133,7 +133,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         config: config.clone(),
         quiet: args.quiet,
     };
-    let a = analysis::analyze(&opts)?;
+    let a = pipeline::analyze(&opts)?;
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
         .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
     let (teams, mut warnings) = teams(&args, &config, &a)?;
@@ -170,7 +170,7 @@ type Teams = Option<(String, HashMap<crate::model::Oid, Vec<String>>)>;
 fn teams(
     args: &ReportArgs,
     config: &crate::config::Config,
-    a: &analysis::Analysis,
+    a: &pipeline::Analysis,
 ) -> Result<(Teams, Vec<String>)> {
     let mut warnings = Vec::new();
     let (source, owners) = if !config.teams.is_empty() {

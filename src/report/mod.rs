@@ -10,8 +10,8 @@ pub mod render;
 pub mod stats;
 pub mod trend;
 
-use crate::analysis::{Analysis, RepositoryInfo, ToolInfo, Window};
 use crate::model::{self, Change, Oid, Timestamp, SCHEMA_VERSION};
+use crate::pipeline::{Analysis, RepositoryInfo, ToolInfo, Window};
 use crate::score::{self, ScoreConfig};
 use periods::{PeriodKind, Span};
 use serde::Serialize;
@@ -332,7 +332,7 @@ fn groups(
         .into_iter()
         .map(|(name, cs)| {
             let owned: Vec<Change> = cs.iter().map(|c| (*c).clone()).collect();
-            let m = crate::measure::metrics(&owned);
+            let m = crate::history::measure::metrics(&owned);
             GroupRow {
                 landed: spans
                     .iter()

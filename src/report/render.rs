@@ -483,8 +483,8 @@ mod tests {
 #[cfg(test)]
 mod size_tests {
     use super::*;
-    use crate::analysis::{RepositoryInfo, ToolInfo, Window};
     use crate::model::{Oid, Strategy};
+    use crate::pipeline::{RepositoryInfo, ToolInfo, Window};
     use crate::report::periods::PeriodKind;
     use crate::report::stats::PeriodStats;
     use crate::report::trend::{Side, Trend};

@@ -1,8 +1,8 @@
 //! The measures of one period (or of a pool of periods), computed with the same functions as
-//! `analyze`: [`crate::measure::metrics`] for lifetimes, sizes and the strategy mix.
+//! `analyze`: [`crate::history::measure::metrics`] for lifetimes, sizes and the strategy mix.
 
-use crate::branches::{LONG_LIVED_SECONDS, STALE_SECONDS};
-use crate::measure::{self, LifetimeStats, SizeStats};
+use crate::history::branches::{LONG_LIVED_SECONDS, STALE_SECONDS};
+use crate::history::measure::{self, LifetimeStats, SizeStats};
 use crate::model::{Branch, Change, Kind, Strategy, Timestamp};
 use crate::score::Tag;
 use serde::Serialize;

@@ -2,8 +2,7 @@
 //! construction, weekly counts equal to `analyze` and to git bucketed the same way, and
 //! byte-identical output run after run.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -2,6 +2,7 @@
 
 use super::{emit, load_config, setup_threads, window, Format, Shared};
 use crate::error::{exit, user};
+use crate::model::{Change, Oid};
 use crate::pipeline::{self, Options};
 use crate::report::owners::{Owners, CODEOWNERS_PATHS};
 use crate::report::periods::{self, PeriodKind};
@@ -133,10 +134,27 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         config: config.clone(),
         quiet: args.quiet,
     };
-    let a = pipeline::analyze(&opts)?;
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
         .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
-    let (teams, mut warnings) = teams(&args, &config, &a)?;
+    // The stages of `analyze`, once over the whole span.
+    let progress = pipeline::Progress::new(args.quiet);
+    let open = pipeline::open_history(&opts, &progress)?;
+    let landings = pipeline::classify_landings(&open, &opts, &progress)?;
+    let mut measured = pipeline::measure_landings(&open, landings, &opts.config, &progress)?;
+    let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
+    let monorepo =
+        pipeline::audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?;
+    let scoring = pipeline::score_models(&open, &measured, &inventory, &opts, &progress)?;
+    let shown = &spans[spans.len() - args.last..];
+    let cards = match (shown.first(), shown.last()) {
+        (Some(f), Some(l)) => Some((
+            period_cards(&open, &measured, &inventory, &opts, f)?,
+            period_cards(&open, &measured, &inventory, &opts, l)?,
+        )),
+        _ => None,
+    };
+    let (teams, mut warnings) = teams(&config, &open, &measured)?;
+    let a = pipeline::assemble(open, &opts, measured, inventory, scoring, monorepo);
     let plan = Plan {
         spec: report::PeriodSpec {
             kind,
@@ -151,6 +169,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         teams,
         by_author: args.by == Some(ByArg::Author),
         top: 3,
+        cards,
     };
     let mut r = report::build(&a, &plan);
     r.warnings.append(&mut warnings);
@@ -163,14 +182,50 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     Ok(exit::OK)
 }
 
-type Teams = Option<(String, HashMap<crate::model::Oid, Vec<String>>)>;
+/// The scoring stage on one period's changes, with the period as the window and the
+/// branches open at its end.
+fn period_cards(
+    open: &pipeline::OpenHistory,
+    measured: &pipeline::Measured,
+    inventory: &pipeline::Inventory,
+    opts: &Options,
+    span: &periods::Span,
+) -> Result<report::Cards> {
+    let changes: Vec<Change> = measured
+        .changes
+        .iter()
+        .filter(|c| c.landed_at >= span.start && c.landed_at < span.end)
+        .cloned()
+        .collect();
+    let sub = pipeline::Measured {
+        metrics: crate::history::measure::metrics(&changes),
+        changes,
+        bases: Vec::new(),
+        diffs: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let inv = pipeline::Inventory {
+        branches: report::stats::branches_at(span.end, &measured.changes, &inventory.branches),
+        tags: inventory.tags.clone(),
+        ci_files: inventory.ci_files.clone(),
+    };
+    let o = Options {
+        since: Some(span.start),
+        until: span.end - 1,
+        ..opts.clone()
+    };
+    let quiet = pipeline::Progress::new(true);
+    Ok(pipeline::score_models(open, &sub, &inv, &o, &quiet)?.scores)
+}
+
+type Teams = Option<(String, HashMap<Oid, Vec<String>>)>;
 
 /// Change -> owning teams: `[teams]` in the configuration, else the first CODEOWNERS file at
 /// the trunk's tip; None when there is neither.
 fn teams(
-    args: &ReportArgs,
     config: &crate::config::Config,
-    a: &pipeline::Analysis,
+    open: &pipeline::OpenHistory,
+    measured: &pipeline::Measured,
 ) -> Result<(Teams, Vec<String>)> {
     let mut warnings = Vec::new();
     let (source, owners) = if !config.teams.is_empty() {
@@ -182,8 +237,8 @@ fn teams(
             .unwrap_or_else(|| "repohealth.toml".to_owned());
         (format!("{file} [teams]"), o)
     } else {
-        let repo = crate::git::Repo::open(&args.path)?;
-        let tip = repo.resolve(&a.repository.trunk)?;
+        let repo = &open.ctx.repo;
+        let tip = open.ctx.trunk.tip;
         let mut found = None;
         for p in CODEOWNERS_PATHS {
             if let Some(text) = repo.blob_at(tip, p)? {
@@ -198,10 +253,10 @@ fn teams(
             None => return Ok((None, warnings)),
         }
     };
-    let map = a
+    let map = measured
         .changes
         .iter()
-        .zip(&a.diffs)
+        .zip(&measured.diffs)
         .map(|(c, d)| {
             let paths: Vec<String> = d
                 .files

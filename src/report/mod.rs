@@ -146,7 +146,13 @@ pub struct Plan<'a> {
     pub teams: Option<(String, HashMap<Oid, Vec<String>>)>,
     pub by_author: bool,
     pub top: usize,
+    /// The scorecards of the first and the last reported period (the scoring stage run on
+    /// each period's changes, with the period as the window).
+    pub cards: Option<(Cards, Cards)>,
 }
+
+/// Scorecards keyed by model id.
+pub type Cards = BTreeMap<String, score::Scorecard>;
 
 fn in_span(c: &Change, s: &Span) -> bool {
     c.landed_at >= s.start && c.landed_at < s.end
@@ -280,7 +286,7 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
         );
     }
 
-    let drift = drift(a, plan, &buckets[first_shown..]);
+    let drift = drift(&plan.cards);
     Report {
         schema_version: SCHEMA_VERSION,
         tool: a.tool.clone(),
@@ -362,46 +368,11 @@ fn groups(
     rows
 }
 
-/// The scoring stage run on the first and on the last reported period's changes, with the
-/// period as the window.
-fn drift(a: &Analysis, plan: &Plan, shown: &[Vec<&Change>]) -> Vec<Drift> {
-    let spans = &plan.spans[plan.spans.len() - shown.len()..];
-    let (Some(first), Some(last)) = (shown.first(), shown.last()) else {
+/// Each model's score at the first and the last reported period.
+fn drift(cards: &Option<(Cards, Cards)>) -> Vec<Drift> {
+    let Some((f, l)) = cards else {
         return Vec::new();
     };
-    let card = |cs: &[&Change], span: &Span| {
-        let owned: Vec<Change> = cs.iter().map(|c| (*c).clone()).collect();
-        let branches = stats::branches_at(span.end, &a.changes, &a.branches);
-        let gitflow = a
-            .repository
-            .production
-            .as_ref()
-            .map(|p| score::GitflowRoles {
-                integration: a.repository.trunk.clone(),
-                production: p.clone(),
-            });
-        score::score(
-            &score::ScoreInput {
-                changes: &owned,
-                branches: &branches,
-                tags: &a.tags,
-                first_release: &a.first_release,
-                trunk: &a.repository.trunk,
-                gitflow,
-                long_lived_refs: &a.release_lines,
-                ci_files: &a.ci_files,
-                bots: plan.bots,
-                window: (span.start, span.end - 1),
-            },
-            plan.score_cfg,
-        )
-        .scores
-    };
-    let (Some(fs), Some(ls)) = (spans.first(), spans.last()) else {
-        return Vec::new();
-    };
-    let f = card(first, fs);
-    let l = card(last, ls);
     f.iter()
         .map(|(model, fc)| {
             let lc = l.get(model);

@@ -27,6 +27,17 @@ fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>
 
 pub fn table(a: &Analysis) -> String {
     let mut out = String::new();
+    header(&mut out, a);
+    scorecards(&mut out, a);
+    mixes(&mut out, a);
+    distributions(&mut out, a);
+    notable_changes(&mut out, a);
+    live_branches(&mut out, a);
+    out
+}
+
+/// The repository, the trunk, the window and the warnings.
+fn header(out: &mut String, a: &Analysis) {
     let m = &a.metrics.measured;
     let repo = &a.repository;
     out.push_str(&format!("repohealth {} — {}\n", a.tool.version, repo.path));
@@ -53,7 +64,11 @@ pub fn table(a: &Analysis) -> String {
     for w in &a.warnings {
         out.push_str(&super::wrap("warning: ", "         ", w, 100));
     }
-    scorecards(&mut out, a);
+}
+
+/// How changes land, what they are, and the platforms seen.
+fn mixes(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let rows = |mix| {
         mix_rows(mix, m.changes)
             .into_iter()
@@ -61,35 +76,40 @@ pub fn table(a: &Analysis) -> String {
             .collect()
     };
     section(
-        &mut out,
+        out,
         "How changes land",
         &["strategy", "changes", "share"],
         rows(&m.strategy_mix),
     );
     section(
-        &mut out,
+        out,
         "What they are",
         &["kind", "changes", "share"],
         rows(&m.kind_mix),
     );
     if !m.platforms.is_empty() {
         section(
-            &mut out,
+            out,
             "Platforms seen",
             &["platform", "changes", "share"],
             rows(&m.platforms),
         );
     }
+}
+
+/// Branch lifetime and change size distributions.
+fn distributions(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let l = &m.lifetime;
     section(
-        &mut out,
+        out,
         "Branch lifetime (features, fixes, releases; sync merges left out)",
         &LIFETIME_HEADER,
         vec![lifetime_row(l)],
     );
     let s = &m.size;
     section(
-        &mut out,
+        out,
         "Change size (lines added + deleted; lockfiles, vendored and generated files left out)",
         &[
             "known",
@@ -110,6 +130,10 @@ pub fn table(a: &Analysis) -> String {
             share(s.over_400_share),
         ]],
     );
+}
+
+/// The longest-lived and the largest changes.
+fn notable_changes(out: &mut String, a: &Analysis) {
     let change_row = |c: &crate::model::Change, value: String| {
         vec![
             c.commit.short(10),
@@ -120,7 +144,7 @@ pub fn table(a: &Analysis) -> String {
         ]
     };
     section(
-        &mut out,
+        out,
         "Longest-lived changes",
         &["commit", "strategy", "pr", "lifetime", "subject"],
         longest_lived(&a.changes, 5)
@@ -129,7 +153,7 @@ pub fn table(a: &Analysis) -> String {
             .collect(),
     );
     section(
-        &mut out,
+        out,
         "Largest changes",
         &["commit", "strategy", "pr", "size", "subject"],
         largest(&a.changes, 5)
@@ -137,6 +161,10 @@ pub fn table(a: &Analysis) -> String {
             .map(|c| change_row(c, opt_num(c.size)))
             .collect(),
     );
+}
+
+/// Live branches, the first 15 shown.
+fn live_branches(out: &mut String, a: &Analysis) {
     let shown = 15;
     let mut rows: Vec<Vec<String>> = a
         .branches
@@ -171,12 +199,11 @@ pub fn table(a: &Analysis) -> String {
         ]);
     }
     section(
-        &mut out,
+        out,
         "Live branches (not merged into the trunk)",
         &["branch", "ahead", "behind", "age", "idle", "flags"],
         rows,
     );
-    out
 }
 
 /// Detected model, one line per model, the criteria, the recommendation and the findings.

@@ -5,11 +5,35 @@ use super::{
     LIFETIME_HEADER,
 };
 use crate::pipeline::Analysis;
+use std::cell::Cell;
 use tabled::builder::Builder;
-use tabled::settings::Style;
+use tabled::settings::{peaker::PriorityMax, Style, Width};
+
+thread_local! {
+    /// The width the view being rendered on this thread must fit (see [`table_fit`]).
+    static WIDTH: Cell<usize> = const { Cell::new(DEFAULT_WIDTH) };
+}
+
+/// Columns the view fits when the terminal's width is unknown (a CI log, a file).
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The columns the current view fits.
+fn width() -> usize {
+    WIDTH.with(Cell::get)
+}
+
+/// One line of text: as is when it fits, else wrapped at words (continuation lines indented).
+fn line(text: &str) -> String {
+    if super::text_width(text) <= width() {
+        format!("{}\n", super::visible(text))
+    } else {
+        super::wrap("", "  ", text, width())
+    }
+}
 
 fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>>) {
-    out.push_str(&format!("\n{title}\n"));
+    out.push('\n');
+    out.push_str(&line(title));
     if rows.is_empty() {
         out.push_str("  (none)\n");
         return;
@@ -21,11 +45,33 @@ fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>
     }
     let mut t = b.build();
     t.with(Style::sharp());
+    if t.total_width() > width() {
+        // Narrow terminal: the widest columns give way first, wrapped at word boundaries.
+        t.with(
+            Width::wrap(width())
+                .keep_words(true)
+                .priority(PriorityMax::right()),
+        );
+    }
     out.push_str(&t.to_string());
     out.push('\n');
 }
 
+/// The terminal view at [`DEFAULT_WIDTH`] columns.
 pub fn table(a: &Analysis) -> String {
+    table_fit(a, DEFAULT_WIDTH)
+}
+
+/// The terminal view fitting `columns` (at least 40): tables give way column by column, text
+/// wraps at words. Width is display width (CJK and emoji take two columns).
+pub fn table_fit(a: &Analysis, columns: usize) -> String {
+    let previous = WIDTH.with(|w| w.replace(columns.max(40)));
+    let out = render(a);
+    WIDTH.with(|w| w.set(previous));
+    out
+}
+
+fn render(a: &Analysis) -> String {
     let mut out = String::new();
     header(&mut out, a);
     scorecards(&mut out, a);
@@ -40,7 +86,10 @@ pub fn table(a: &Analysis) -> String {
 fn header(out: &mut String, a: &Analysis) {
     let m = &a.metrics.measured;
     let repo = &a.repository;
-    out.push_str(&format!("repohealth {} — {}\n", a.tool.version, repo.path));
+    out.push_str(&line(&format!(
+        "repohealth {} — {}",
+        a.tool.version, repo.path
+    )));
     let trunk = match &repo.production {
         Some(p) => format!(
             "{} (integration) + {} (production): GitFlow layout",
@@ -48,21 +97,21 @@ fn header(out: &mut String, a: &Analysis) {
         ),
         None => repo.trunk.clone(),
     };
-    out.push_str(&format!("trunk: {trunk}\n"));
+    out.push_str(&line(&format!("trunk: {trunk}")));
     let since = a
         .window
         .since
         .map(crate::model::rfc3339)
         .unwrap_or_else(|| "the first commit".to_owned());
-    out.push_str(&format!(
-        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}\n",
+    out.push_str(&line(&format!(
+        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}",
         since,
         crate::model::rfc3339(a.window.until),
         m.changes,
         m.with_pr
-    ));
+    )));
     for w in &a.warnings {
-        out.push_str(&super::wrap("warning: ", "         ", w, 100));
+        out.push_str(&super::wrap("warning: ", "         ", w, width()));
     }
 }
 
@@ -211,7 +260,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
     let s = &a.scoring;
     out.push_str(&format!("\nDetected model: {}\n", s.detected_model));
     for e in &s.detection_evidence {
-        out.push_str(&super::wrap("  - ", "    ", e, 100));
+        out.push_str(&super::wrap("  - ", "    ", e, width()));
     }
     let cards = s
         .scores
@@ -267,10 +316,10 @@ fn scorecards(out: &mut String, a: &Analysis) {
         "Recommendation: ",
         "  ",
         &s.recommendation.summary,
-        100,
+        width(),
     ));
     for (i, p) in s.recommendation.phases.iter().enumerate() {
-        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, 100));
+        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, width()));
     }
     if !s.findings.is_empty() {
         out.push_str("\nFindings\n");
@@ -279,7 +328,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
                 &format!("  - [{:?}] ", f.severity),
                 "    ",
                 &f.message,
-                100,
+                width(),
             ));
         }
     }

@@ -4,11 +4,13 @@
 
 mod affected;
 mod analyze;
+mod audit;
 mod graph;
 mod report;
 
 pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
 pub use analyze::{AnalyzeArgs, ModelArg};
+pub use audit::AuditArgs;
 pub use graph::{GraphArgs, GraphFormatArg};
 
 use crate::config::{parse_when_checked as parse_when, Config};
@@ -48,6 +50,9 @@ pub enum Command {
     /// The trend of the last complete weeks (or days, months), per team and package.
     #[command(after_help = report::EXAMPLES)]
     Report(report::ReportArgs),
+    /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(AuditArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -96,6 +101,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Report(args) => report::run(args),
+        Command::Audit(args) => audit::run(args),
     }
 }
 

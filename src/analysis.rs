@@ -13,7 +13,7 @@ use crate::model::{
     self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
 };
 use crate::score::{self, Tag};
-use crate::{monorepo as mono, packages};
+use crate::{monorepo as mono, packages, remerge};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -37,7 +37,12 @@ pub struct Options {
     pub until_explicit: bool,
     pub config: Config,
     pub quiet: bool,
+    /// Re-merge merges and squashes (`--remerge`), with this time budget.
+    pub remerge: Option<std::time::Duration>,
 }
+
+/// `--remerge-budget` when not given.
+pub const DEFAULT_REMERGE_BUDGET_SECS: u64 = 600;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RepositoryInfo {
@@ -92,6 +97,9 @@ pub struct MetricsOut {
     #[serde(flatten)]
     pub measured: Metrics,
     pub cadence: score::Cadence,
+    /// Conflict rates of the re-merges (`--remerge` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remerge: Option<remerge::RemergeMetrics>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -477,6 +485,27 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         ));
     }
     let metrics = measure::metrics(&changes);
+    let remerged = match opts.remerge {
+        Some(budget) => {
+            progress.say("re-merging merges and squashes");
+            let m = remerge_changes(
+                &ctx.repo,
+                &mut changes,
+                &commits_by_id,
+                &pr_heads,
+                budget,
+                max_blob,
+            )?;
+            if let Some(n) = m.skipped_reasons.get(crate::git::BUDGET_SPENT) {
+                ctx.warnings.push(format!(
+                    "{n} merges were not re-merged within the --remerge-budget of {} s; raise it to re-merge them",
+                    budget.as_secs()
+                ));
+            }
+            Some(m)
+        }
+        None => None,
+    };
     let unknown_squash = changes
         .iter()
         .filter(|c| c.strategy == model::Strategy::Squash && c.lifetime_seconds.is_none())
@@ -571,6 +600,7 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         metrics: MetricsOut {
             measured: metrics,
             cadence: scoring.cadence.clone(),
+            remerge: remerged,
         },
         scoring,
         ci_files,
@@ -578,6 +608,44 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         tags,
         warnings: ctx.warnings,
     })
+}
+
+/// The re-merge stage: plan each change's merge, redo the merges in memory (in parallel), and
+/// record the outcomes on the changes.
+fn remerge_changes(
+    repo: &Repo,
+    changes: &mut [Change],
+    commits: &HashMap<Oid, Commit>,
+    pr_heads: &HashMap<u64, Oid>,
+    budget: std::time::Duration,
+    max_blob_bytes: u64,
+) -> Result<remerge::RemergeMetrics> {
+    let mut jobs = Vec::new();
+    let mut index = Vec::new();
+    for (i, c) in changes.iter_mut().enumerate() {
+        let parents = match commits.get(&c.commit) {
+            Some(fc) => fc.parents.clone(),
+            None => repo.commit(c.commit)?.parents,
+        };
+        match remerge::plan(c, &parents, pr_heads) {
+            Some(remerge::Plan::Merge(job)) => {
+                jobs.push(job);
+                index.push(i);
+            }
+            Some(remerge::Plan::Skip(reason)) => c.remerge = Some(remerge::skipped(reason)),
+            None => {}
+        }
+    }
+    let opts = crate::git::RemergeOptions {
+        deadline: Some(std::time::Instant::now() + budget),
+        max_blob_bytes,
+    };
+    let outcomes = repo.remerge(&jobs, opts)?;
+    for (i, outcome) in index.into_iter().zip(outcomes) {
+        let r = remerge::result(&changes[i], outcome);
+        changes[i].remerge = Some(r);
+    }
+    Ok(remerge::metrics(changes))
 }
 
 fn branch_inventory(

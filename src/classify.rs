@@ -549,6 +549,7 @@ fn finish(
         empty_side,
         clock_skew,
         packages: None,
+        remerge: None,
     })
 }
 

@@ -17,5 +17,6 @@ pub mod measure;
 pub mod model;
 pub mod monorepo;
 pub mod packages;
+pub mod remerge;
 pub mod render;
 pub mod score;

@@ -369,7 +369,7 @@ impl Repo {
 
     /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
     /// commit-graph file when present (no object reads at all).
-    pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::graph::CommitGraph> {
+    pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::history::graph::CommitGraph> {
         let mut edges = Vec::new();
         if !tips.is_empty() {
             let walk = self
@@ -385,7 +385,7 @@ impl Repo {
                 edges.push((to_oid(info.id), parents));
             }
         }
-        Ok(crate::graph::CommitGraph::from_edges(edges))
+        Ok(crate::history::graph::CommitGraph::from_edges(edges))
     }
 
     /// Whether `ancestor` is reachable from `descendant`.

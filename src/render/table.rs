@@ -4,7 +4,7 @@ use super::{
     clip, duration, largest, lifetime_row, longest_lived, mix_rows, opt_duration, opt_num, share,
     LIFETIME_HEADER,
 };
-use crate::analysis::Analysis;
+use crate::pipeline::Analysis;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 

@@ -3,8 +3,7 @@
 //! difference between git's re-merge and the recorded tree, and the fixture's constructed truth
 //! (which merge conflicts where, every lifetime) gives the conflict rates by bucket.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,19 +1,20 @@
 //! The `analyze` pipeline: read history (git), classify landed changes, measure them, take
 //! the branch inventory, and assemble the canonical [`Analysis`] that every view renders.
 
-use crate::branches::{self, BranchFacts};
-use crate::classify::SideReader;
-use crate::classify::{self, BranchHistory, BranchRole};
 use crate::config::Config;
 use crate::error::{exit, user};
 use crate::git::{HeadState, Repo};
-use crate::graph::CommitGraph;
-use crate::measure::{self, Attributes, Metrics, SizeRules};
+use crate::history::branches::{self, BranchFacts};
+use crate::history::classify::SideReader;
+use crate::history::classify::{self, BranchHistory, BranchRole};
+use crate::history::graph::CommitGraph;
+use crate::history::measure::{self, Attributes, Metrics, SizeRules};
+use crate::history::remerge;
 use crate::model::{
     self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
 };
 use crate::score::{self, Tag};
-use crate::{monorepo as mono, packages, remerge};
+use crate::{monorepo as mono, packages};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

@@ -9,7 +9,7 @@
 //! platform merges the PR head the same way).
 
 use crate::git::{RemergeJob, RemergeOutcome};
-use crate::measure::is_work;
+use crate::history::measure::is_work;
 use crate::model::{Change, Oid, Remerge, RemergeStatus, Strategy};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -87,7 +87,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
             )
         }),
     };
-    let a = pipeline::analyze(&opts)?;
+    let a = pipeline::run(&opts)?;
     let text = match pick_format(&args.shared) {
         Format::Json => render::json(&a)?,
         Format::Table => render::table(&a),

@@ -10,7 +10,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod diff;
+mod remerge;
 use diff::{Counting, DiffWorker};
+pub use remerge::{RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
 
 /// What reading the repository can fail on; each names the path, revision or object.
 #[derive(Debug, thiserror::Error)]

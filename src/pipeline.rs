@@ -1,17 +1,34 @@
-//! The `analyze` pipeline: read history (git), classify landed changes, measure them, take
-//! the branch inventory, and assemble the canonical [`Analysis`] that every view renders.
+//! The `analyze` pipeline, a short list of named stages; each is a function from named types
+//! to named types, public so every command runs the same code for every number:
+//!
+//! ```text
+//! Options -> open_history -> OpenHistory
+//!         -> classify_landings -> Landings      (history::classify on each walked branch)
+//!         -> measure_landings -> Measured       (diffs, size rules, history::measure)
+//!         -> inventory_branches -> Inventory    (live branches, tags, CI files)
+//!         -> audit_packages -> MonorepoSection  (packages, when the trunk holds two or more)
+//!         -> score_models -> Scoring            (score)
+//!         -> assemble -> Analysis               (rendered by render::{json, table, markdown})
+//! ```
+//!
+//! [`run`] runs them in that order.
+
+mod inventory;
+mod open;
+mod releases;
+mod sides;
+
+pub use inventory::is_ci_file;
+pub use open::{find_branch, BranchTip, RepoContext};
+pub use sides::{ChainReader, History};
 
 use crate::config::Config;
 use crate::error::{exit, user};
-use crate::git::{HeadState, Repo};
-use crate::history::branches::{self, BranchFacts};
-use crate::history::classify::SideReader;
+use crate::git::DiffStat;
 use crate::history::classify::{self, BranchHistory, BranchRole};
 use crate::history::graph::CommitGraph;
 use crate::history::measure::{self, Attributes, Metrics, SizeRules};
-use crate::model::{
-    self, Branch, Change, Commit, Oid, RefInfo, RefKind, Timestamp, SCHEMA_VERSION,
-};
+use crate::model::{self, Branch, Change, Commit, Oid, RefKind, Timestamp, SCHEMA_VERSION};
 use crate::score::{self, Tag};
 use crate::{monorepo as mono, packages};
 use anyhow::{Context, Result};
@@ -131,223 +148,61 @@ impl Progress {
     }
 }
 
-/// The repository, its refs and the branches to analyse: shared by every command.
-pub struct RepoContext {
-    pub repo: Repo,
-    pub facts: crate::git::RepoFacts,
-    pub refs: Vec<RefInfo>,
-    pub trunk: (String, Oid),
-    pub production: Option<(String, Oid)>,
-    pub warnings: Vec<String>,
-}
-
-impl RepoContext {
-    pub fn open(path: &std::path::Path, trunk: Option<&str>) -> Result<RepoContext> {
-        let repo = Repo::open(path)?;
-        let facts = repo.facts()?;
-        let (refs, skipped) = repo.refs()?;
-        let mut warnings = Vec::new();
-        if skipped > 0 {
-            warnings.push(format!(
-                "{skipped} references could not be read or do not point at commits; they were skipped"
-            ));
-        }
-        if let HeadState::Unborn(name) = &facts.head {
-            if refs
-                .iter()
-                .all(|r| r.kind == RefKind::PullHead || r.kind == RefKind::Tag)
-            {
-                return Err(user(
-                    exit::NO_HISTORY,
-                    format!(
-                        "{} has no commits yet (HEAD points to the unborn branch '{name}'): nothing to analyse",
-                        facts.path.display()
-                    ),
-                ));
-            }
-        }
-        let (trunk, production) = pick_trunk(&repo, &facts, &refs, trunk, &mut warnings)?;
-        if facts.shallow {
-            warnings.push(
-                "shallow clone: history is truncated, so lifetimes and counts cover only the commits present (git fetch --unshallow for all)"
-                    .to_owned(),
-            );
-        }
-        Ok(RepoContext {
-            repo,
-            facts,
-            refs,
-            trunk,
-            production,
-            warnings,
-        })
-    }
-
-    pub fn branch_names(&self) -> Vec<String> {
-        self.refs
-            .iter()
-            .filter(|r| matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch))
-            .map(|r| r.short_name.clone())
-            .collect()
-    }
-}
-
-/// Find a branch by short name: local first, then `origin/<name>`, then any remote.
-fn find_branch(refs: &[RefInfo], name: &str) -> Option<(String, Oid)> {
-    let local = refs
-        .iter()
-        .find(|r| r.kind == RefKind::LocalBranch && r.short_name == name);
-    let origin = || {
-        refs.iter()
-            .find(|r| r.kind == RefKind::RemoteBranch && r.short_name == format!("origin/{name}"))
-    };
-    let any_remote = || {
-        refs.iter().find(|r| {
-            r.kind == RefKind::RemoteBranch
-                && (r.short_name == name
-                    || r.short_name.split_once('/').map(|(_, b)| b) == Some(name))
-        })
-    };
-    local
-        .or_else(origin)
-        .or_else(any_remote)
-        .map(|r| (r.short_name.clone(), r.target))
-}
-
-fn bare_name(short: &str, refs: &[RefInfo]) -> String {
-    // `origin/main` -> `main` for remote-tracking refs, so messages compare by branch name.
-    if refs
-        .iter()
-        .any(|r| r.kind == RefKind::RemoteBranch && r.short_name == short)
-    {
-        short
-            .split_once('/')
-            .map(|(_, b)| b.to_owned())
-            .unwrap_or_else(|| short.to_owned())
-    } else {
-        short.to_owned()
-    }
-}
-
-type Picked = ((String, Oid), Option<(String, Oid)>);
-
-fn pick_trunk(
-    repo: &Repo,
-    facts: &crate::git::RepoFacts,
-    refs: &[RefInfo],
-    explicit: Option<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<Picked> {
-    let list_branches = || {
-        let names: Vec<&str> = refs
-            .iter()
-            .filter(|r| matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch))
-            .map(|r| r.short_name.as_str())
-            .collect();
-        if names.is_empty() {
-            "none".to_owned()
-        } else {
-            names.join(", ")
-        }
-    };
-    let trunk = if let Some(given) = explicit {
-        // Accept full ref names and HEAD as well as short branch names.
-        let head_branch = match &facts.head {
-            HeadState::Branch(b) => Some(b.clone()),
-            _ => None,
-        };
-        let name = match given {
-            "HEAD" => head_branch.as_deref().unwrap_or(given),
-            _ => given
-                .strip_prefix("refs/heads/")
-                .or_else(|| given.strip_prefix("refs/remotes/"))
-                .unwrap_or(given),
-        };
-        find_branch(refs, name).ok_or_else(|| {
-            let is_tag = refs
-                .iter()
-                .any(|r| r.kind == RefKind::Tag && r.short_name == name);
-            let what = if is_tag {
-                format!("'{given}' is a tag; --trunk takes a branch.")
-            } else {
-                format!("trunk branch '{given}' does not exist.")
-            };
-            user(
-                exit::NO_HISTORY,
-                format!("{what} Branches: {}", list_branches()),
-            )
-        })?
-    } else {
-        let from_origin = repo.origin_head().and_then(|n| find_branch(refs, &n));
-        match from_origin.or_else(|| {
-            ["main", "master", "trunk", "develop"]
-                .iter()
-                .find_map(|n| find_branch(refs, n))
-        }) {
-            Some(t) => t,
-            None => match &facts.head {
-                HeadState::Detached(id) => {
-                    warnings.push(format!(
-                        "no main, master, trunk or develop branch: analysing the detached HEAD ({}) as the trunk",
-                        id.short(12)
-                    ));
-                    ("HEAD".to_owned(), *id)
-                }
-                HeadState::Branch(b) => find_branch(refs, b).ok_or_else(|| {
-                    user(exit::NO_HISTORY, format!("HEAD branch '{b}' cannot be read"))
-                })?,
-                HeadState::Unborn(_) => {
-                    return Err(user(
-                        exit::NO_HISTORY,
-                        format!(
-                            "no trunk found (tried origin/HEAD, main, master, trunk, develop). Pass --trunk BRANCH. Branches: {}",
-                            list_branches()
-                        ),
-                    ))
-                }
-            },
-        }
-    };
-    // GitFlow: develop beside main/master. Features land on develop (the trunk we judge);
-    // releases and hotfixes land on the production branch, analysed as well.
-    let trunk_bare = bare_name(&trunk.0, refs);
-    let is_prod = |n: &str| n == "main" || n == "master";
-    let is_dev = |n: &str| n == "develop" || n == "dev";
-    let pair = if is_prod(&trunk_bare) {
-        ["develop", "dev"]
-            .iter()
-            .find_map(|n| find_branch(refs, n))
-            .map(|dev| (dev, trunk.clone()))
-    } else if is_dev(&trunk_bare) {
-        ["main", "master"]
-            .iter()
-            .find_map(|n| find_branch(refs, n))
-            .map(|prod| (trunk.clone(), prod))
-    } else {
-        None
-    };
-    match pair {
-        Some((dev, prod)) if dev.1 != prod.1 && explicit.is_none_or(|e| !is_prod(e)) => {
-            Ok((dev, Some(prod)))
-        }
-        _ => Ok((trunk, None)),
-    }
-}
-
-/// Run the whole analysis.
-pub fn analyze(opts: &Options) -> Result<Analysis> {
+/// Run the whole analysis: every stage, in order.
+pub fn run(opts: &Options) -> Result<Analysis> {
     let progress = Progress::new(opts.quiet);
-    let trunk_opt = opts.trunk.clone().or_else(|| opts.config.trunk.clone());
-    let mut ctx = RepoContext::open(&opts.path, trunk_opt.as_deref())?;
-    progress.say(&format!("reading the history of {}", ctx.trunk.0));
+    let open = open_history(opts, &progress)?;
+    let landings = classify_landings(&open, opts, &progress)?;
+    let mut measured = measure_landings(&open, landings, &opts.config, &progress)?;
+    let inventory = inventory_branches(&open, opts.until, &progress)?;
+    let monorepo = audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?;
+    let scoring = score_models(&open, &measured, &inventory, opts, &progress)?;
+    progress.say("done");
+    Ok(assemble(open, opts, measured, inventory, scoring, monorepo))
+}
 
-    let pr_heads: HashMap<u64, Oid> = ctx
+/// The repository opened, the trunk picked, and the commit graph of every ref loaded.
+pub struct OpenHistory {
+    pub ctx: RepoContext,
+    pub graph: CommitGraph,
+    /// Pull/merge request heads found in the clone, by number.
+    pub pr_heads: HashMap<u64, Oid>,
+}
+
+impl OpenHistory {
+    /// Side queries on the graph, commits read from the repository.
+    pub fn history(&self) -> History<'_> {
+        History {
+            repo: &self.ctx.repo,
+            graph: &self.graph,
+        }
+    }
+
+    /// The branches classified, with their roles: the trunk, then the production branch.
+    pub fn walked(&self) -> Vec<(&BranchTip, BranchRole)> {
+        let ctx = &self.ctx;
+        let trunk_role = if ctx.production.is_some() {
+            BranchRole::Integration
+        } else {
+            BranchRole::Trunk
+        };
+        let mut out = vec![(&ctx.trunk, trunk_role)];
+        out.extend(ctx.production.iter().map(|p| (p, BranchRole::Production)));
+        out
+    }
+}
+
+/// Stage 1: open the repository, pick the trunk, load the commit graph (one walk).
+pub fn open_history(opts: &Options, progress: &Progress) -> Result<OpenHistory> {
+    let trunk = opts.trunk.clone().or_else(|| opts.config.trunk.clone());
+    let ctx = RepoContext::open(&opts.path, trunk.as_deref())?;
+    progress.say(&format!("reading the history of {}", ctx.trunk.name));
+    let pr_heads = ctx
         .refs
         .iter()
         .filter(|r| r.kind == RefKind::PullHead)
         .filter_map(|r| r.pr.map(|n| (n, r.target)))
         .collect();
-
     // One walk loads the commit graph every side query below runs on.
     let mut tips: Vec<Oid> = ctx
         .refs
@@ -355,66 +210,77 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         .filter(|r| r.kind != RefKind::Tag)
         .map(|r| r.target)
         .collect();
-    tips.push(ctx.trunk.1);
-    tips.extend(ctx.production.as_ref().map(|p| p.1));
+    tips.push(ctx.trunk.tip);
+    tips.extend(ctx.production.as_ref().map(|p| p.tip));
     tips.sort();
     tips.dedup();
     let graph = ctx.repo.load_graph(&tips)?;
     progress.say(&format!("{} commits in the graph", graph.len()));
-    let history = History {
-        repo: &ctx.repo,
-        graph: &graph,
-    };
+    Ok(OpenHistory {
+        ctx,
+        graph,
+        pr_heads,
+    })
+}
 
-    // Walk and classify each analysed branch.
-    let mut changes = Vec::new();
-    let mut commits_by_id: HashMap<Oid, Commit> = HashMap::new();
-    let mut seen: HashSet<Oid> = HashSet::new();
-    let mut branches_walked = vec![(
-        ctx.trunk.clone(),
-        if ctx.production.is_some() {
-            BranchRole::Integration
-        } else {
-            BranchRole::Trunk
-        },
-    )];
-    if let Some(p) = &ctx.production {
-        branches_walked.push((p.clone(), BranchRole::Production));
-    }
+/// The landed changes of the window, before measuring.
+pub struct Landings {
+    /// In first-parent order, newest first per branch, like `git log --first-parent`:
+    /// committer clocks are not monotonic, the chain is.
+    pub changes: Vec<Change>,
+    /// The first-parent commits walked, by id.
+    pub commits: HashMap<Oid, Commit>,
+    pub warnings: Vec<String>,
+}
+
+/// Stage 2: walk each analysed branch's first-parent chain and classify its landed changes.
+pub fn classify_landings(
+    open: &OpenHistory,
+    opts: &Options,
+    progress: &Progress,
+) -> Result<Landings> {
+    let ctx = &open.ctx;
+    let history = open.history();
     let prod_names: Vec<String> = ctx
         .production
         .iter()
-        .map(|p| bare_name(&p.0, &ctx.refs))
+        .map(|p| ctx.bare_name(&p.name))
         .chain(["main".to_owned(), "master".to_owned()])
         .collect();
-    for ((name, tip), role) in &branches_walked {
+    let mut out = Landings {
+        changes: Vec::new(),
+        commits: HashMap::new(),
+        warnings: Vec::new(),
+    };
+    let mut seen: HashSet<Oid> = HashSet::new();
+    for (branch, role) in open.walked() {
         let chain: Vec<Commit> = ctx
             .repo
-            .first_parent_chain(*tip, opts.since)?
+            .first_parent_chain(branch.tip, opts.since)?
             .into_iter()
             .filter(|c| seen.insert(c.id))
             .collect();
         progress.say(&format!(
-            "{} first-parent commits on {name}; classifying",
-            chain.len()
+            "{} first-parent commits on {}; classifying",
+            chain.len(),
+            branch.name
         ));
-        let bare = bare_name(name, &ctx.refs);
-        let sync_sources: Vec<String> = if *role == BranchRole::Integration {
-            prod_names.clone()
-        } else {
-            Vec::new()
+        let bare = ctx.bare_name(&branch.name);
+        let sync_sources = match role {
+            BranchRole::Integration => prod_names.clone(),
+            _ => Vec::new(),
         };
-        let branch = BranchHistory {
+        let walked = BranchHistory {
             name: &bare,
-            role: *role,
+            role,
             sync_sources: &sync_sources,
             chain: &chain,
-            pr_heads: &pr_heads,
+            pr_heads: &open.pr_heads,
         };
         let reader = ChainReader::new(&history, &chain)?;
-        let mut found = classify::classify(&branch, &reader)?;
+        let mut found = classify::classify(&walked, &reader)?;
         for c in &mut found {
-            c.target = name.clone();
+            c.target = branch.name.clone();
         }
         found.retain(|c| {
             opts.since.is_none_or(|s| c.landed_at >= s)
@@ -422,43 +288,68 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         });
         let future = found.iter().filter(|c| c.landed_at > opts.until).count();
         if future > 0 {
-            ctx.warnings.push(format!(
-                "{future} changes on {name} are dated after {} (a committer clock in the future); they are included",
+            out.warnings.push(format!(
+                "{future} changes on {} are dated after {} (a committer clock in the future); they are included",
+                branch.name,
                 model::rfc3339(opts.until)
             ));
         }
-        changes.extend(found);
-        commits_by_id.extend(chain.into_iter().map(|c| (c.id, c)));
+        out.changes.extend(found);
+        out.commits.extend(chain.into_iter().map(|c| (c.id, c)));
     }
-    // Changes stay in first-parent order (newest first per branch), like `git log
-    // --first-parent`: committer clocks are not monotonic, the chain is.
+    Ok(out)
+}
 
-    // Sizes: each change against its first parent, in parallel.
+/// The landed changes with their sizes, and the diffs they were measured from.
+pub struct Measured {
+    pub changes: Vec<Change>,
+    /// `bases[i]` is the commit `changes[i]` was diffed against (its first commit's first
+    /// parent; none for a root commit).
+    pub bases: Vec<Option<Oid>>,
+    /// `diffs[i]` is the diff of `changes[i]` against `bases[i]`.
+    pub diffs: Vec<DiffStat>,
+    pub metrics: Metrics,
+    /// The warnings of classifying and measuring.
+    pub warnings: Vec<String>,
+}
+
+/// Stage 3: diff every landed change against its first parent (in parallel), apply the size
+/// rules and `.gitattributes`, and compute the distributions.
+pub fn measure_landings(
+    open: &OpenHistory,
+    landings: Landings,
+    config: &Config,
+    progress: &Progress,
+) -> Result<Measured> {
+    let repo = &open.ctx.repo;
+    let Landings {
+        mut changes,
+        commits,
+        mut warnings,
+    } = landings;
     progress.say(&format!("measuring {} landed changes", changes.len()));
-    let mut jobs = Vec::with_capacity(changes.len());
+    let mut bases = Vec::with_capacity(changes.len());
     for c in &changes {
         let first = c.commits.first().copied().unwrap_or(c.commit);
-        let parent = match commits_by_id.get(&first) {
+        bases.push(match commits.get(&first) {
             Some(fc) => fc.parents.first().copied(),
-            None => ctx.repo.commit(first)?.parents.first().copied(),
-        };
-        jobs.push((parent, c.commit));
+            None => repo.commit(first)?.parents.first().copied(),
+        });
     }
-    let max_blob = opts
-        .config
-        .size
-        .max_blob_bytes
-        .unwrap_or(DEFAULT_MAX_BLOB_BYTES);
-    let stats = ctx.repo.diff_stats(&jobs, max_blob)?;
+    let jobs: Vec<(Option<Oid>, Oid)> = bases
+        .iter()
+        .zip(&changes)
+        .map(|(b, c)| (*b, c.commit))
+        .collect();
+    let max_blob = config.size.max_blob_bytes.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
+    let stats = repo.diff_stats(&jobs, max_blob)?;
     progress.say("diffs done; reading .gitattributes");
-    let rules = SizeRules::new(&opts.config.size.exclude)?;
+    let rules = SizeRules::new(&config.size.exclude)?;
     let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();
-    let mut missing = 0;
     let mut diffs = Vec::with_capacity(changes.len());
     for (c, stat) in changes.iter_mut().zip(stats) {
         let stat = stat.with_context(|| format!("measuring change {}", c.commit))?;
-        let text = ctx
-            .repo
+        let text = repo
             .blob_at(c.commit, ".gitattributes")
             .unwrap_or_default()
             .unwrap_or_default();
@@ -466,377 +357,171 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
             .entry(text.clone())
             .or_insert_with(|| Attributes::parse(&String::from_utf8_lossy(&text)));
         measure::apply_size(c, &stat, &rules, attrs);
-        if c.lines_added.is_none() {
-            missing += 1;
-        }
         diffs.push(stat);
     }
+    warnings.extend(measure_warnings(&changes));
+    let metrics = measure::metrics(&changes);
+    Ok(Measured {
+        changes,
+        bases,
+        diffs,
+        metrics,
+        warnings,
+    })
+}
+
+/// Unknown sizes (blobs missing from the clone) and unknown squash lifetimes (no PR heads).
+fn measure_warnings(changes: &[Change]) -> Vec<String> {
+    let mut out = Vec::new();
+    let missing = changes.iter().filter(|c| c.lines_added.is_none()).count();
     if missing > 0 {
-        ctx.warnings.push(format!(
+        out.push(format!(
             "{missing} changes touch blobs missing from this clone (partial clone or large files left out): their line counts are null"
         ));
     }
-    let metrics = measure::metrics(&changes);
     let unknown_squash = changes
         .iter()
         .filter(|c| c.strategy == model::Strategy::Squash && c.lifetime_seconds.is_none())
         .count();
     if unknown_squash > 0 {
-        ctx.warnings.push(format!(
+        out.push(format!(
             "{unknown_squash} squash-merged changes have no known lifetime: the clone has no PR head refs for them. Fetch them with: {FETCH_PR_HINT}"
         ));
     }
+    out
+}
 
-    // Live branches.
+/// The live state of the repository at the end of the window.
+pub struct Inventory {
+    /// Live (unmerged) branches, oldest first.
+    pub branches: Vec<Branch>,
+    /// Every tag, oldest first.
+    pub tags: Vec<Tag>,
+    /// CI configuration files in the trunk's tree.
+    pub ci_files: Vec<String>,
+}
+
+/// Stage 4: the live branches (judged at `until`), the tags, the CI files on the trunk.
+pub fn inventory_branches(
+    open: &OpenHistory,
+    until: Timestamp,
+    progress: &Progress,
+) -> Result<Inventory> {
     progress.say("taking the branch inventory");
-    let branches = branch_inventory(&ctx, &history, opts.until)?;
-    let tags = tags(&ctx)?;
+    let ctx = &open.ctx;
+    Ok(Inventory {
+        branches: inventory::branch_inventory(ctx, &open.history(), until)?,
+        tags: releases::tags(ctx)?,
+        ci_files: inventory::ci_files(&ctx.repo, ctx.trunk.tip)?,
+    })
+}
 
-    // Judgement against the three workflow models.
+/// Stage 5: the package audit, when the trunk's tip holds two or more packages; fills each
+/// change's `packages`.
+pub fn audit_packages(
+    open: &OpenHistory,
+    measured: &mut Measured,
+    inventory: &Inventory,
+    config: &Config,
+    progress: &Progress,
+) -> Result<Option<packages::MonorepoSection>> {
+    let mono_cfg = monorepo_config(config)?;
+    progress.say("reading packages");
+    packages::audit_changes(
+        &open.ctx.repo,
+        open.ctx.trunk.tip,
+        &mut measured.changes,
+        &measured.bases,
+        &measured.diffs,
+        &mono_cfg,
+        &inventory.ci_files,
+    )
+}
+
+/// Stage 6: judge the window against the three workflow models.
+pub fn score_models(
+    open: &OpenHistory,
+    measured: &Measured,
+    inventory: &Inventory,
+    opts: &Options,
+    progress: &Progress,
+) -> Result<score::Scoring> {
     progress.say("scoring");
+    let ctx = &open.ctx;
+    let history = open.history();
     let score_cfg = score::ScoreConfig::from_table(opts.config.score.clone())
         .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
     let version_re = score_cfg.version_regex();
-    let first_release = first_release(&history, &changes, &tags, &version_re);
-    let lines = release_lines(&ctx, &history, opts.since, opts.until)?;
-    let ci_files = ci_files(&ctx.repo, ctx.trunk.1)?;
+    let changes = &measured.changes;
+    let first_release = releases::first_release(&history, changes, &inventory.tags, &version_re);
+    let lines = releases::release_lines(ctx, &history, opts.since, opts.until)?;
     let gitflow = ctx.production.as_ref().map(|p| score::GitflowRoles {
-        integration: ctx.trunk.0.clone(),
-        production: p.0.clone(),
+        integration: ctx.trunk.name.clone(),
+        production: p.name.clone(),
     });
     let window_start = opts
         .since
         .or_else(|| changes.iter().map(|c| c.landed_at).min())
         .unwrap_or(opts.until);
-    let scoring = score::score(
-        &score::ScoreInput {
-            changes: &changes,
-            branches: &branches,
-            tags: &tags,
-            first_release: &first_release,
-            trunk: &ctx.trunk.0,
-            gitflow,
-            long_lived_refs: &lines,
-            ci_files: &ci_files,
-            bots: &opts.config.bots,
-            window: (window_start, opts.until),
-        },
-        &score_cfg,
-    );
-    // Packages, when the trunk holds a workspace of two or more.
-    let mono_cfg = monorepo_config(&opts.config)?;
-    progress.say("reading packages");
-    let bases: Vec<Option<Oid>> = jobs.iter().map(|(p, _)| *p).collect();
-    let monorepo = packages::audit_changes(
-        &ctx.repo,
-        ctx.trunk.1,
-        &mut changes,
-        &bases,
-        &diffs,
-        &mono_cfg,
-        &ci_files,
-    )?;
-    progress.say("done");
+    let input = score::ScoreInput {
+        changes,
+        branches: &inventory.branches,
+        tags: &inventory.tags,
+        first_release: &first_release,
+        trunk: &ctx.trunk.name,
+        gitflow,
+        long_lived_refs: &lines,
+        ci_files: &inventory.ci_files,
+        bots: &opts.config.bots,
+        window: (window_start, opts.until),
+    };
+    Ok(score::score(&input, &score_cfg))
+}
 
-    let head = match &ctx.facts.head {
-        HeadState::Detached(id) => Some(*id),
-        HeadState::Branch(b) => find_branch(&ctx.refs, b).map(|x| x.1),
-        HeadState::Unborn(_) => None,
+/// Stage 7: the canonical [`Analysis`], which every view renders.
+pub fn assemble(
+    open: OpenHistory,
+    opts: &Options,
+    measured: Measured,
+    inventory: Inventory,
+    scoring: score::Scoring,
+    monorepo: Option<packages::MonorepoSection>,
+) -> Analysis {
+    let ctx = open.ctx;
+    let repository = RepositoryInfo {
+        path: ctx.facts.path.display().to_string(),
+        trunk: ctx.trunk.name.clone(),
+        production: ctx.production.as_ref().map(|p| p.name.clone()),
+        head: ctx.head(),
+        head_ref: ctx.head_ref(),
+        shallow: ctx.facts.shallow,
+        bare: ctx.facts.bare,
     };
-    let head_ref = match &ctx.facts.head {
-        HeadState::Branch(b) | HeadState::Unborn(b) => Some(b.clone()),
-        HeadState::Detached(_) => None,
-    };
-    Ok(Analysis {
+    let mut warnings = ctx.warnings;
+    warnings.extend(measured.warnings);
+    Analysis {
         schema_version: SCHEMA_VERSION,
         tool: ToolInfo {
             name: "repohealth",
             version: env!("CARGO_PKG_VERSION"),
         },
-        repository: RepositoryInfo {
-            path: ctx.facts.path.display().to_string(),
-            trunk: ctx.trunk.0.clone(),
-            production: ctx.production.as_ref().map(|p| p.0.clone()),
-            head,
-            head_ref,
-            shallow: ctx.facts.shallow,
-            bare: ctx.facts.bare,
-        },
+        repository,
         window: Window {
             since: opts.since,
             until: opts.until,
         },
-        changes,
-        branches,
+        changes: measured.changes,
+        branches: inventory.branches,
         metrics: MetricsOut {
-            measured: metrics,
+            measured: measured.metrics,
             cadence: scoring.cadence.clone(),
         },
         scoring,
-        ci_files,
+        ci_files: inventory.ci_files,
         monorepo,
-        tags,
-        warnings: ctx.warnings,
-    })
-}
-
-fn branch_inventory(
-    ctx: &RepoContext,
-    history: &History<'_>,
-    now: Timestamp,
-) -> Result<Vec<Branch>> {
-    let mut exclude_names: HashSet<String> = HashSet::new();
-    let mut long_lived = vec![ctx.trunk.clone()];
-    long_lived.extend(ctx.production.clone());
-    for (name, _) in &long_lived {
-        let bare = bare_name(name, &ctx.refs);
-        exclude_names.insert(bare.clone());
-        for r in &ctx.refs {
-            if r.kind == RefKind::RemoteBranch
-                && r.short_name.split_once('/').map(|(_, b)| b) == Some(bare.as_str())
-            {
-                exclude_names.insert(r.short_name.clone());
-            }
-        }
+        tags: inventory.tags,
+        warnings,
     }
-    let mut facts = Vec::new();
-    let mut cache: HashMap<Oid, (Vec<Commit>, u64)> = HashMap::new();
-    for r in &ctx.refs {
-        if !matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch)
-            || exclude_names.contains(&r.short_name)
-        {
-            continue;
-        }
-        let (unmerged, behind) = match cache.get(&r.target) {
-            Some(v) => v.clone(),
-            None => {
-                let unmerged = history.side(&[r.target], &[ctx.trunk.1])?;
-                let behind = if unmerged.is_empty() {
-                    0
-                } else {
-                    history.graph.side(&[ctx.trunk.1], &[r.target]).len() as u64
-                };
-                cache.insert(r.target, (unmerged.clone(), behind));
-                (unmerged, behind)
-            }
-        };
-        if unmerged.is_empty() {
-            continue;
-        }
-        let tip = unmerged
-            .iter()
-            .find(|c| c.id == r.target)
-            .cloned()
-            .map_or_else(|| ctx.repo.commit(r.target), Ok)?;
-        facts.push(BranchFacts {
-            name: r.short_name.clone(),
-            remote: r.kind == RefKind::RemoteBranch,
-            tip,
-            unmerged,
-            behind,
-        });
-    }
-    Ok(branches::inventory(facts, now))
-}
-
-/// Side queries on the in-memory graph, commits read from the repository.
-pub struct History<'a> {
-    pub repo: &'a Repo,
-    pub graph: &'a CommitGraph,
-}
-
-impl classify::SideReader for History<'_> {
-    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
-        self.graph
-            .side(include, exclude)
-            .into_iter()
-            .map(|id| self.repo.commit(id))
-            .collect()
-    }
-}
-
-/// Side queries for one branch: the sides of its merges computed in one pass and their
-/// commits decoded in parallel; anything else goes to the graph.
-struct ChainReader<'a> {
-    history: &'a History<'a>,
-    sides: HashMap<Oid, Vec<Oid>>,
-    commits: HashMap<Oid, Commit>,
-}
-
-impl<'a> ChainReader<'a> {
-    fn new(history: &'a History<'a>, chain: &[Commit]) -> Result<ChainReader<'a>> {
-        let edges: Vec<(Oid, Vec<Oid>)> = chain.iter().map(|c| (c.id, c.parents.clone())).collect();
-        let sides = history.graph.chain_sides(&edges);
-        let mut ids: Vec<Oid> = sides.values().flatten().copied().collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let commits = history
-            .repo
-            .commits(&ids)?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
-        Ok(ChainReader {
-            history,
-            sides,
-            commits,
-        })
-    }
-}
-
-impl classify::SideReader for ChainReader<'_> {
-    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
-        self.history.side(include, exclude)
-    }
-    fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
-        match self.sides.get(&merge.id) {
-            Some(ids) => ids
-                .iter()
-                .map(|id| match self.commits.get(id) {
-                    Some(c) => Ok(c.clone()),
-                    None => self.history.repo.commit(*id),
-                })
-                .collect(),
-            None => self.history.side(&merge.parents[1..], &merge.parents[..1]),
-        }
-    }
-}
-
-fn tags(ctx: &RepoContext) -> Result<Vec<Tag>> {
-    let mut out = Vec::new();
-    for r in ctx.refs.iter().filter(|r| r.kind == RefKind::Tag) {
-        let time = match r.tagger_time {
-            Some(t) => t,
-            None => ctx.repo.commit(r.target)?.committer.time,
-        };
-        out.push(Tag {
-            name: r.short_name.clone(),
-            target: r.target,
-            time,
-            annotated: r.tagger_time.is_some(),
-        });
-    }
-    out.sort_by(|a, b| a.time.cmp(&b.time).then(a.name.cmp(&b.name)));
-    Ok(out)
-}
-
-/// For each landed change, the earliest version tag (by time) whose history contains it.
-fn first_release(
-    history: &History<'_>,
-    changes: &[Change],
-    tags: &[Tag],
-    version: &regex::Regex,
-) -> HashMap<Oid, (String, Timestamp)> {
-    let wanted: HashSet<Oid> = changes.iter().map(|c| c.commit).collect();
-    // A tag made before the window's first landing cannot hold a change of the window (but
-    // for clock skew): it only bounds the later queries.
-    let first_landing = changes
-        .iter()
-        .map(|c| c.landed_at)
-        .min()
-        .unwrap_or(Timestamp::MAX);
-    let mut out = HashMap::new();
-    let mut earlier: Vec<Oid> = Vec::new();
-    for t in tags.iter().filter(|t| version.is_match(&t.name)) {
-        if out.len() == wanted.len() {
-            break;
-        }
-        if t.time >= first_landing {
-            for id in history.graph.side(&[t.target], &earlier) {
-                if wanted.contains(&id) {
-                    out.entry(id).or_insert_with(|| (t.name.clone(), t.time));
-                }
-            }
-        }
-        earlier.push(t.target);
-    }
-    out
-}
-
-/// Branch names that mark a long-lived line: release, hotfix, support and maintenance lines.
-fn is_release_line(name: &str) -> bool {
-    static LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"^(release|releases|hotfix|support|maint[^/]*|stable)([/-].*)?$|^v?\d+\.(\d+|x)(\.x)?$")
-            .expect("static regex")
-    });
-    LINE.is_match(name)
-}
-
-/// Activity of each long-lived line in the window: committer times of the commits on its
-/// first-parent chain that the trunk does not have.
-fn release_lines(
-    ctx: &RepoContext,
-    history: &History<'_>,
-    since: Option<Timestamp>,
-    until: Timestamp,
-) -> Result<Vec<score::LineActivity>> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::new();
-    let trunk_bare = bare_name(&ctx.trunk.0, &ctx.refs);
-    for r in &ctx.refs {
-        if !matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch) {
-            continue;
-        }
-        let bare = bare_name(&r.short_name, &ctx.refs);
-        if bare == trunk_bare
-            || !(is_release_line(&bare) || bare == "develop")
-            || !seen.insert(bare.clone())
-        {
-            continue;
-        }
-        // The line's own commits: those the trunk does not have.
-        let own: HashSet<Oid> = history
-            .graph
-            .side(&[r.target], &[ctx.trunk.1])
-            .into_iter()
-            .collect();
-        let mut times = Vec::new();
-        let mut next = Some(r.target);
-        while let Some(id) = next.filter(|id| own.contains(id)) {
-            let c = ctx.repo.commit(id)?;
-            if since.is_none_or(|s| c.committer.time >= s) && c.committer.time <= until {
-                times.push(c.committer.time);
-            }
-            next = c.parents.first().copied();
-        }
-        out.push(score::LineActivity {
-            name: bare,
-            commits_in_window: times,
-        });
-    }
-    Ok(out)
-}
-
-/// CI configuration in the tree of `commit`.
-fn ci_files(repo: &Repo, commit: Oid) -> Result<Vec<String>> {
-    let files = repo.tree_files(commit)?;
-    Ok(files
-        .iter()
-        .map(|f| String::from_utf8_lossy(&f.path).into_owned())
-        .filter(|p| is_ci_file(p))
-        .collect())
-}
-
-/// Paths that configure a CI service.
-pub fn is_ci_file(p: &str) -> bool {
-    const EXACT: &[&str] = &[
-        ".gitlab-ci.yml",
-        "Jenkinsfile",
-        ".circleci/config.yml",
-        "azure-pipelines.yml",
-        ".travis.yml",
-        "bitbucket-pipelines.yml",
-        ".drone.yml",
-        "appveyor.yml",
-        ".appveyor.yml",
-        ".cirrus.yml",
-        "buildkite.yml",
-        ".woodpecker.yml",
-    ];
-    EXACT.contains(&p)
-        || (p.starts_with(".github/workflows/") && (p.ends_with(".yml") || p.ends_with(".yaml")))
-        || p.starts_with(".buildkite/")
-        || p.starts_with(".woodpecker/")
 }
 
 /// The `[monorepo]` table of the configuration.

@@ -73,7 +73,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
         config,
         quiet: args.shared.quiet,
     };
-    let a = pipeline::analyze(&opts)?;
+    let a = pipeline::run(&opts)?;
     let text = match pick_format(&args.shared) {
         Format::Json => render::json(&a)?,
         Format::Table => render::table(&a),

@@ -4,9 +4,9 @@
 
 use crate::model::{Branch, Commit, Timestamp};
 
-/// "A branch that lives for 3+ weeks almost always ends in a painful merge" (the seed).
+/// A branch that lives three weeks or more tends to end in a painful merge: long-lived.
 pub const LONG_LIVED_SECONDS: i64 = 21 * 86_400;
-/// Idle this long and a branch is stale (SPEC, Live branches).
+/// Idle this long (no commit for 30 days) and a branch is stale.
 pub const STALE_SECONDS: i64 = 30 * 86_400;
 
 /// What the git module found about one branch.

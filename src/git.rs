@@ -10,6 +10,9 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod diff;
+use diff::{Counting, DiffWorker};
+
 fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
     let mut out = [0u8; 20];
     let bytes = id.as_ref().as_bytes();
@@ -135,11 +138,30 @@ impl Repo {
         } else {
             path
         };
-        let repo = gix::discover_opts(start, Default::default(), open).map_err(|e| {
+        // GIT_CEILING_DIRECTORIES and GIT_DISCOVERY_ACROSS_FILESYSTEM fence discovery, as in git.
+        let fence = gix::discover::upwards::Options {
+            match_ceiling_dir_or_error: false,
+            ..Default::default()
+        }
+        .apply_environment();
+        let repo = gix::discover_opts(start, fence, open).map_err(|e| {
+            // A `.git` file (linked worktree, submodule) whose target is gone says so.
+            let dotgit = start.join(".git");
+            let pointer = std::fs::read_to_string(&dotgit)
+                .ok()
+                .filter(|_| dotgit.is_file())
+                .map(|t| {
+                    format!(
+                        "; {} says \"{}\", which is not a git directory",
+                        dotgit.display(),
+                        t.trim()
+                    )
+                })
+                .unwrap_or_default();
             user(
                 exit::NOT_A_REPO,
                 format!(
-                    "{} is not inside a git repository ({e}). Run repohealth inside a clone, or pass its path.",
+                    "{} is not inside a git repository ({e}{pointer}). Run repohealth inside a clone, or pass its path.",
                     path.display()
                 ),
             )
@@ -160,6 +182,21 @@ impl Repo {
         })
     }
 
+    /// Directories `objects/info/alternates` names that do not exist (git warns about each;
+    /// their objects are missing).
+    pub fn missing_alternates(&self) -> Vec<PathBuf> {
+        let objects = self.repo.objects.store_ref().path().to_path_buf();
+        let Ok(text) = std::fs::read_to_string(objects.join("info").join("alternates")) else {
+            return Vec::new();
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| objects.join(l))
+            .filter(|p| !p.is_dir())
+            .collect()
+    }
+
     /// A handle that can cross threads; [`SharedRepo::local`] makes a [`Repo`] on each.
     pub fn shared(&self) -> SharedRepo {
         SharedRepo {
@@ -177,9 +214,16 @@ impl Repo {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.git_dir().to_path_buf());
         let shallow = repo.is_shallow().unwrap_or(false);
-        let head = repo
-            .head()
-            .with_context(|| format!("reading HEAD of {}", repo.git_dir().display()))?;
+        let head = repo.head().map_err(|e| {
+            user(
+                exit::CORRUPT,
+                format!(
+                    "cannot read HEAD of {}: {}",
+                    repo.git_dir().display(),
+                    error_chain(&e)
+                ),
+            )
+        })?;
         let head = match head.kind {
             gix::head::Kind::Symbolic(r) => {
                 HeadState::Branch(r.name.shorten().to_str_lossy().into_owned())
@@ -198,24 +242,33 @@ impl Repo {
         })
     }
 
-    /// Every ref, peeled to a commit. Refs that point at trees or blobs, and broken refs, are
-    /// skipped (counted in the second value).
-    pub fn refs(&self) -> Result<(Vec<RefInfo>, usize)> {
+    /// Every ref, peeled to a commit. Refs that point at trees or blobs, broken refs and
+    /// symbolic refs that loop or dangle are skipped: the second value names each with why.
+    pub fn refs(&self) -> Result<(Vec<RefInfo>, Vec<String>)> {
         let repo = &self.repo;
         let platform = repo.references().context("reading references")?;
         let mut out = Vec::new();
-        let mut skipped = 0;
+        let mut skipped = Vec::new();
         for r in platform.all().context("listing references")? {
-            let Ok(mut r) = r else {
-                skipped += 1;
-                continue;
+            let mut r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    skipped.push(format!("unreadable ({})", error_chain(&e)));
+                    continue;
+                }
             };
             let full = r.name().as_bstr().to_str_lossy().into_owned();
             let Some((kind, short, pr)) = classify_ref_name(&full) else {
                 continue;
             };
-            // Symbolic refs such as refs/remotes/origin/HEAD are not branches.
+            // Symbolic refs such as refs/remotes/origin/HEAD are not branches; one that loops
+            // or points nowhere (other than a */HEAD) is worth a word.
             if matches!(r.target(), gix::refs::TargetRef::Symbolic(_)) {
+                if !full.ends_with("/HEAD") {
+                    if let Err(e) = r.clone().peel_to_id() {
+                        skipped.push(format!("{full} ({})", error_chain(&e)));
+                    }
+                }
                 continue;
             }
             let direct = match r.target() {
@@ -232,15 +285,21 @@ impl Repo {
                     }
                 }
             }
-            let Ok(peeled) = r.peel_to_id() else {
-                skipped += 1;
-                continue;
+            let peeled = match r.peel_to_id() {
+                Ok(id) => id.detach(),
+                Err(e) => {
+                    skipped.push(format!("{full} ({})", error_chain(&e)));
+                    continue;
+                }
             };
-            let peeled = peeled.detach();
             match repo.find_header(peeled) {
                 Ok(h) if h.kind() == gix::object::Kind::Commit => {}
-                _ => {
-                    skipped += 1;
+                Ok(h) => {
+                    skipped.push(format!("{full} (points at a {}, not a commit)", h.kind()));
+                    continue;
+                }
+                Err(e) => {
+                    skipped.push(format!("{full} ({})", error_chain(&e)));
                     continue;
                 }
             }
@@ -254,6 +313,7 @@ impl Repo {
             });
         }
         out.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        skipped.sort();
         Ok((out, skipped))
     }
 
@@ -316,9 +376,13 @@ impl Repo {
         let mut out = Vec::new();
         let mut next = Some(tip);
         let mut old_run = 0;
+        let mut seen = HashSet::new();
         while let Some(id) = next {
             if self.shallow.contains(&id) {
                 break;
+            }
+            if !seen.insert(id) {
+                return Err(cycle_error(id));
             }
             let c = self.commit(id)?;
             next = c.parents.first().copied();
@@ -340,22 +404,83 @@ impl Repo {
     /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
     /// commit-graph file when present (no object reads at all).
     pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::history::graph::CommitGraph> {
+        let edges = match self.graph_edges(tips, true) {
+            Ok(edges) => edges,
+            // A damaged commit-graph file: git falls back to the objects, and so do we.
+            Err(e) if self.repo.commit_graph_if_enabled().ok().flatten().is_some() => {
+                match self.graph_edges(tips, false) {
+                    Ok(edges) => {
+                        eprintln!(
+                            "repohealth: warning: the commit-graph file in {} is damaged ({e}); read the commits instead",
+                            self.repo.objects.store_ref().path().join("info").display()
+                        );
+                        edges
+                    }
+                    Err(_) => return Err(self.walk_failure(tips, e)),
+                }
+            }
+            Err(e) => return Err(self.walk_failure(tips, e)),
+        };
+        let graph = crate::history::graph::CommitGraph::from_edges(edges);
+        match graph.cycle() {
+            Some(id) => Err(cycle_error(id)),
+            None => Ok(graph),
+        }
+    }
+
+    /// `(commit, parents)` for every commit reachable from `tips`.
+    fn graph_edges(
+        &self,
+        tips: &[Oid],
+        commit_graph: bool,
+    ) -> Result<Vec<(Oid, Vec<Oid>)>, String> {
         let mut edges = Vec::new();
-        if !tips.is_empty() {
-            let walk = self
+        if tips.is_empty() {
+            return Ok(edges);
+        }
+        let walk = self
+            .repo
+            .rev_walk(tips.iter().map(to_gix))
+            .use_commit_graph(commit_graph)
+            .all()
+            .map_err(|e| error_chain(&e))?;
+        for info in walk {
+            let info = info.map_err(|e| error_chain(&e))?;
+            let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
+            edges.push((to_oid(info.id), parents));
+        }
+        Ok(edges)
+    }
+
+    /// The history walk failed with `message`: name the first commit that cannot be read or
+    /// decoded (a slow walk, only on this error path).
+    fn walk_failure(&self, tips: &[Oid], message: String) -> anyhow::Error {
+        let mut seen: HashSet<Oid> = tips.iter().copied().collect();
+        let mut queue: std::collections::VecDeque<Oid> = tips.iter().copied().collect();
+        while let Some(id) = queue.pop_front() {
+            if self.shallow.contains(&id) {
+                continue;
+            }
+            let parents = self
                 .repo
-                .rev_walk(tips.iter().map(to_gix))
-                .use_commit_graph(true)
-                .all()
-                .context("starting the history walk")?;
-            for info in walk {
-                let info =
-                    info.map_err(|e| user(exit::CORRUPT, format!("reading history: {e}")))?;
-                let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
-                edges.push((to_oid(info.id), parents));
+                .find_commit(to_gix(&id))
+                .map_err(|e| error_chain(&e))
+                .and_then(|c| {
+                    c.decode()
+                        .map(|d| d.parents().map(to_oid).collect::<Vec<_>>())
+                        .map_err(|e| error_chain(&e))
+                });
+            match parents {
+                Ok(parents) => queue.extend(parents.into_iter().filter(|p| seen.insert(*p))),
+                Err(e) => {
+                    return user(
+                        exit::CORRUPT,
+                        format!("reading history: commit {id} is missing or corrupt: {e}"),
+                    )
+                }
             }
         }
-        Ok(crate::history::graph::CommitGraph::from_edges(edges))
+        user(exit::CORRUPT, format!("reading history: {message}"))
     }
 
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>> {
@@ -438,21 +563,26 @@ impl Repo {
     ) -> Result<Vec<Result<DiffStat>>> {
         let proto = self.diff_prototype()?;
         let ts = &self.ts;
-        Ok(jobs
-            .par_iter()
-            .with_min_len(8)
+        let counting = Counting::Lines { max_blob_bytes };
+        // Contiguous segments, each diffed in order by one worker: a change's old side is then
+        // usually the previous change's new side, still in the worker's content cache.
+        let threads = rayon::current_num_threads().max(1);
+        let per = jobs.len().div_ceil(threads * 8).max(16);
+        let segments: Vec<Vec<Result<DiffStat>>> = jobs
+            .par_chunks(per)
             .map_init(
-                || DiffWorker::new(ts.to_thread_local(), &proto, max_blob_bytes),
-                |w, (base, commit)| w.diff(*base, *commit),
+                || DiffWorker::new(ts.to_thread_local(), &proto, counting),
+                |w, segment| segment.iter().map(|(b, c)| w.diff(*b, *c)).collect(),
             )
-            .collect())
+            .collect();
+        Ok(segments.into_iter().flatten().collect())
     }
 
     /// The paths changed from `base` (None = the empty tree) to `commit`, with blob ids and
     /// kinds but no line counts: what `affected` needs, without reading a single blob.
     pub fn changed_files(&self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
         let proto = self.diff_prototype()?;
-        DiffWorker::new(self.repo.clone(), &proto, u64::MAX).diff(base, commit)
+        DiffWorker::new(self.repo.clone(), &proto, Counting::PathsOnly).diff(base, commit)
     }
 
     /// The blob-diff resource cache, built once and cloned per thread. Attributes (`-diff`,
@@ -539,8 +669,48 @@ pub fn classify_ref_name(full: &str) -> Option<(RefKind, String, Option<u64>)> {
     None
 }
 
+/// A commit that is its own ancestor: git's objects cannot form one, replacements can.
+fn cycle_error(id: Oid) -> anyhow::Error {
+    user(
+        exit::CORRUPT,
+        format!(
+            "the history has a cycle through commit {id}: replace refs (refs/replace/) or grafts \
+             make it its own ancestor (git stops there too, with 'replace depth too high')"
+        ),
+    )
+}
+
 fn lossy(b: &BStr) -> String {
     b.to_str_lossy().into_owned()
+}
+
+/// Text of a commit in the encoding its `encoding` header names, as `git log` shows it: git
+/// re-encodes the whole commit (names and message) from that encoding to UTF-8. No header, a
+/// UTF-8 header or an encoding nobody knows: the bytes are read as UTF-8 (invalid sequences
+/// become U+FFFD, where git would print the raw bytes).
+fn decode_text(b: &BStr, encoding: Option<&BStr>) -> String {
+    let Some(label) = encoding.map(|e| e.trim()) else {
+        return lossy(b);
+    };
+    // ISO-8859-1 maps each byte to the code point of the same number (what iconv does, and
+    // what git therefore shows); the WHATWG label table would read it as windows-1252.
+    const LATIN1: [&[u8]; 8] = [
+        b"iso-8859-1",
+        b"iso8859-1",
+        b"iso_8859-1",
+        b"latin1",
+        b"latin-1",
+        b"l1",
+        b"cp819",
+        b"ibm819",
+    ];
+    if LATIN1.iter().any(|l| label.eq_ignore_ascii_case(l)) {
+        return b.iter().map(|&byte| char::from(byte)).collect();
+    }
+    match encoding_rs::Encoding::for_label_no_replacement(label) {
+        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode_without_bom_handling(b).0.into_owned(),
+        _ => lossy(b),
+    }
 }
 
 fn read_commit(
@@ -557,11 +727,12 @@ fn read_commit(
     let c = commit
         .decode()
         .map_err(|e| user(exit::CORRUPT, format!("commit {id} is corrupt: {e}")))?;
+    let text = |b: &BStr| decode_text(b, c.encoding);
     let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
         let time = s.time().map(|t| t.seconds).unwrap_or(0);
         Signature {
-            name: lossy(s.name),
-            email: lossy(s.email),
+            name: text(s.name),
+            email: text(s.email),
             time,
         }
     };
@@ -582,8 +753,8 @@ fn read_commit(
             format!("commit {id} has a corrupt committer line: {e}"),
         )
     })?);
-    let message = lossy(c.message);
-    let subject = lossy(c.message().summary().as_ref());
+    let message = text(c.message);
+    let subject = text(c.message().summary().as_ref());
     Ok(Commit {
         id,
         parents: c.parents().map(to_oid).collect(),
@@ -594,282 +765,55 @@ fn read_commit(
     })
 }
 
-/// Per-thread state for line-counting diffs: a repository handle and two resource caches
-/// (the tree diff borrows one for the whole call; line diffs need their own).
-struct DiffWorker {
-    repo: gix::Repository,
-    tree_cache: gix::diff::blob::Platform,
-    blob_cache: gix::diff::blob::Platform,
-    max_blob_bytes: u64,
+/// An error and its sources, "outer: inner: innermost" (gix puts the detail in the sources).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
 }
 
-impl DiffWorker {
-    fn new(
-        repo: gix::Repository,
-        proto: &gix::diff::blob::Platform,
-        max_blob_bytes: u64,
-    ) -> DiffWorker {
-        DiffWorker {
-            tree_cache: proto.clone(),
-            blob_cache: proto.clone(),
-            repo,
-            max_blob_bytes,
+#[cfg(test)]
+mod tests {
+    use super::decode_text;
+    use gix::bstr::ByteSlice;
+
+    #[test]
+    fn messages_are_read_in_their_declared_encoding() {
+        let latin1 = b"Caf\xe9 cr\xe8me \x80";
+        for label in ["ISO-8859-1", "latin1", "iso8859-1 "] {
+            // Byte for byte, as iconv does: 0x80 is U+0080, not the euro sign of windows-1252.
+            assert_eq!(
+                decode_text(latin1.as_bstr(), Some(label.as_bytes().as_bstr())),
+                "Café crème \u{80}"
+            );
         }
-    }
-
-    fn tree_of(repo: &gix::Repository, commit: Oid) -> Result<gix::Tree<'_>> {
-        let c = repo.find_commit(to_gix(&commit)).map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!("commit {commit} is missing or unreadable: {e}"),
-            )
-        })?;
-        c.tree().map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!("the tree of commit {commit} is missing or unreadable: {e}"),
-            )
-        })
-    }
-
-    fn diff(&mut self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
-        use gix::object::tree::diff::Change;
-
-        let DiffWorker {
-            repo,
-            tree_cache,
-            blob_cache,
-            max_blob_bytes,
-        } = self;
-        let max_blob = *max_blob_bytes;
-        let repo = &*repo;
-        let new_tree = Self::tree_of(repo, commit)?;
-        let old_tree = match base {
-            Some(b) => Self::tree_of(repo, b)?,
-            None => repo.empty_tree(),
-        };
-        let mut files = Vec::new();
-        let mut failure: Option<anyhow::Error> = None;
-        let mut platform = old_tree
-            .changes()
-            .with_context(|| format!("diffing {commit}"))?;
-        platform.options(|o| {
-            o.track_rewrites(None);
-        });
-        let result = platform.for_each_to_obtain_tree_with_cache(&new_tree, tree_cache, |change| {
-            let (location, status, old, new) = match change {
-                Change::Addition {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } => {
-                    if entry_mode.is_tree() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    (
-                        location,
-                        FileStatus::Added,
-                        None,
-                        Some((entry_mode, id.detach())),
-                    )
-                }
-                Change::Deletion {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } => {
-                    if entry_mode.is_tree() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    (
-                        location,
-                        FileStatus::Deleted,
-                        Some((entry_mode, id.detach())),
-                        None,
-                    )
-                }
-                Change::Modification {
-                    location,
-                    previous_entry_mode,
-                    previous_id,
-                    entry_mode,
-                    id,
-                } => {
-                    if entry_mode.is_tree() && previous_entry_mode.is_tree() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    // git canonicalises modes (100664 -> 100644): same blob and same kind is no change.
-                    if previous_id == id && previous_entry_mode.kind() == entry_mode.kind() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    (
-                        location,
-                        FileStatus::Modified,
-                        Some((previous_entry_mode, previous_id.detach())),
-                        Some((entry_mode, id.detach())),
-                    )
-                }
-                Change::Rewrite { .. } => {
-                    failure = Some(anyhow::anyhow!(
-                        "unexpected rewrite with rename tracking off"
-                    ));
-                    return Ok(std::ops::ControlFlow::Break(()));
-                }
-            };
-            let path = location.to_vec();
-            // A tree replaced by a blob (or the reverse) shows as a modification here; git shows
-            // a deletion plus an addition. Count the blob side only.
-            let old = old.filter(|(m, _)| !m.is_tree());
-            let new = new.filter(|(m, _)| !m.is_tree());
-            // max_blob == u64::MAX means "paths only": no blob is read.
-            let counted = if max_blob == u64::MAX {
-                Ok((0, 0, false, false))
-            } else {
-                line_counts(repo, blob_cache, &change, old, new, max_blob)
-            };
-            let stat = match counted {
-                Ok(s) => s,
-                Err(e) => {
-                    failure = Some(e.context(format!(
-                        "diffing {} in commit {commit}",
-                        String::from_utf8_lossy(&path)
-                    )));
-                    return Ok(std::ops::ControlFlow::Break(()));
-                }
-            };
-            files.push(FileStat {
-                path,
-                added: stat.0,
-                deleted: stat.1,
-                binary: stat.2,
-                missing: stat.3,
-                status: match (old, new) {
-                    (None, Some(_)) => FileStatus::Added,
-                    (Some(_), None) => FileStatus::Deleted,
-                    _ => status,
-                },
-                old_blob: old.map(|(_, id)| to_oid(id)),
-                new_blob: new.map(|(_, id)| to_oid(id)),
-                new_kind: new.map(|(m, _)| file_kind(m)),
-            });
-            Ok(std::ops::ControlFlow::Continue(()))
-        });
-        if let Some(e) = failure {
-            return Err(e);
+        assert_eq!(
+            decode_text(b"\x80 1".as_bstr(), Some(b"windows-1252".as_bstr())),
+            "€ 1"
+        );
+        // "修正" in Shift_JIS and EUC-JP.
+        assert_eq!(
+            decode_text(b"\x8fC\x90\xb3".as_bstr(), Some(b"Shift_JIS".as_bstr())),
+            "修正"
+        );
+        assert_eq!(
+            decode_text(b"\xbd\xa4\xc0\xb5".as_bstr(), Some(b"EUC-JP".as_bstr())),
+            "修正"
+        );
+        // No header, UTF-8, or a name nobody knows: UTF-8, invalid bytes replaced.
+        for enc in [None, Some(b"UTF-8".as_bstr()), Some(b"klingon".as_bstr())] {
+            assert_eq!(
+                decode_text(b"caf\xc3\xa9 \xff".as_bstr(), enc),
+                "café \u{fffd}"
+            );
         }
-        result.map_err(|e| user(exit::CORRUPT, format!("diffing commit {commit}: {e}")))?;
-        Ok(DiffStat { files })
-    }
-}
-
-type Side = Option<(gix::objs::tree::EntryMode, gix::ObjectId)>;
-
-/// (added, deleted, binary, missing) for one file change, the way `git diff --numstat` counts them.
-fn line_counts(
-    repo: &gix::Repository,
-    cache: &mut gix::diff::blob::Platform,
-    change: &gix::object::tree::diff::Change<'_, '_, '_>,
-    old: Side,
-    new: Side,
-    max_blob: u64,
-) -> Result<(u64, u64, bool, bool)> {
-    use gix::diff::blob::platform::prepare_diff::Operation;
-    use gix::diff::blob::{Algorithm, Diff, InternedInput};
-    use gix::error::ResultExt;
-
-    // Submodules (gitlinks) count one line per side, like git ("Subproject commit <id>").
-    let is_link = |s: &Side| s.map(|(m, _)| m.is_commit()).unwrap_or(false);
-    if is_link(&old) || is_link(&new) {
-        let mut added = 0;
-        let mut deleted = 0;
-        match (old, new) {
-            (Some((om, _)), Some((nm, _))) => {
-                if om.is_commit() {
-                    deleted += 1;
-                } else {
-                    deleted += count_lines(&blob_bytes(repo, old, max_blob)?);
-                }
-                if nm.is_commit() {
-                    added += 1;
-                } else {
-                    added += count_lines(&blob_bytes(repo, new, max_blob)?);
-                }
-            }
-            (None, Some(_)) => added = 1,
-            (Some(_), None) => deleted = 1,
-            (None, None) => {}
-        }
-        return Ok((added, deleted, false, false));
-    }
-    // Missing blobs (partial clones, snapshots without big files): lines unknown.
-    for (_, id) in [old, new].into_iter().flatten() {
-        if !repo.has_object(id) {
-            return Ok((0, 0, false, true));
-        }
-    }
-    if max_blob > 0 {
-        for (_, id) in [old, new].into_iter().flatten() {
-            let size = repo
-                .find_header(id)
-                .map_err(|e| crate::error::user(exit::CORRUPT, format!("blob {id}: {e}")))?
-                .size();
-            if size > max_blob {
-                return Ok((0, 0, true, false));
-            }
-        }
-    }
-    // A type change between blob and tree shows only one side here.
-    let result = (|| -> Result<(u64, u64, bool, bool)> {
-        let platform = change
-            .diff(cache)
-            .or_error()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let prep = platform
-            .resource_cache
-            .prepare_diff()
-            .or_error()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        match prep.operation {
-            Operation::InternalDiff { .. } => {
-                // Keep line terminators: git counts `a` vs `a\n` and CRLF vs LF as changes.
-                let input = InternedInput::new(prep.old.intern_source(), prep.new.intern_source());
-                let d = Diff::compute(Algorithm::Myers, &input);
-                Ok((
-                    d.count_additions() as u64,
-                    d.count_removals() as u64,
-                    false,
-                    false,
-                ))
-            }
-            Operation::SourceOrDestinationIsBinary => Ok((0, 0, true, false)),
-            Operation::ExternalCommand { .. } => Ok((0, 0, true, false)),
-        }
-    })();
-    cache.clear_resource_cache_keep_allocation();
-    result
-}
-
-fn blob_bytes(repo: &gix::Repository, side: Side, _max: u64) -> Result<Vec<u8>> {
-    match side {
-        Some((_, id)) => Ok(repo
-            .find_object(id)
-            .map_err(|e| crate::error::user(exit::CORRUPT, format!("blob {id}: {e}")))?
-            .data
-            .clone()),
-        None => Ok(Vec::new()),
-    }
-}
-
-fn count_lines(data: &[u8]) -> u64 {
-    if data.is_empty() {
-        return 0;
-    }
-    let n = data.iter().filter(|&&b| b == b'\n').count() as u64;
-    if data.last() == Some(&b'\n') {
-        n
-    } else {
-        n + 1
     }
 }

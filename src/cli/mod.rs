@@ -4,10 +4,12 @@
 
 mod affected;
 mod analyze;
+mod audit;
 mod graph;
 
 pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
 pub use analyze::{AnalyzeArgs, ModelArg};
+pub use audit::AuditArgs;
 pub use graph::{GraphArgs, GraphFormatArg};
 
 use crate::config::{parse_when_checked as parse_when, Config};
@@ -44,6 +46,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = graph::EXAMPLES)]
     Graph(GraphArgs),
+    /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(AuditArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,6 +96,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze::run(args),
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Audit(args) => audit::run(args),
     }
 }
 

@@ -18,7 +18,7 @@ fn coords(el: &El) -> (Option<String>, Option<String>) {
 }
 
 /// `${x}` replaced from `props`, a bounded number of times (properties may refer to others).
-fn interpolate(s: &str, props: &BTreeMap<String, String>) -> String {
+pub(crate) fn interpolate(s: &str, props: &BTreeMap<String, String>) -> String {
     let mut out = s.to_string();
     for _ in 0..8 {
         let Some(start) = out.find("${") else { break };

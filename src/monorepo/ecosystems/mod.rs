@@ -9,9 +9,9 @@
 
 pub(super) mod cargo;
 mod dotnet;
-mod go;
+pub(super) mod go;
 mod gradle;
-mod maven;
+pub(super) mod maven;
 pub(super) mod npm;
 pub(super) mod python;
 

@@ -16,7 +16,7 @@ mod lockfiles;
 use lockfiles::importers;
 pub(crate) use lockfiles::{parse_package_lock, parse_pnpm_lock, parse_yarn_berry, parse_yarn_v1};
 
-const DEP_FIELDS: &[(&str, EdgeKind)] = &[
+pub(crate) const DEP_FIELDS: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
     ("devDependencies", EdgeKind::Dev),
     ("optionalDependencies", EdgeKind::Optional),

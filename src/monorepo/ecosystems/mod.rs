@@ -223,6 +223,20 @@ mod tests {
     }
 
     #[test]
+    fn the_docs_table_names_every_ecosystem_with_its_files() {
+        let doc = include_str!("../../../docs/monorepo.md");
+        for d in ECOSYSTEMS {
+            let start = format!("| `{}` |", d.ecosystem.as_str());
+            let row = doc.lines().find(|l| l.starts_with(&start));
+            let row = row.unwrap_or_else(|| panic!("docs/monorepo.md: no row {start}"));
+            for f in d.manifests.iter().chain(d.lockfiles) {
+                assert!(row.contains(&format!("`{f}`")), "{start} lacks {f}");
+            }
+            assert!(row.contains(d.registry), "{start} lacks {}", d.registry);
+        }
+    }
+
+    #[test]
     fn names_match_literals_and_one_star() {
         assert!(name_matches("Cargo.toml", "Cargo.toml"));
         assert!(!name_matches("Cargo.toml", "cargo.toml"));

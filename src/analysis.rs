@@ -368,6 +368,8 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
 
     // Walk and classify each analysed branch.
     let mut changes = Vec::new();
+    // The latest landing before the window: an empty window says when it was.
+    let mut last_landing: Option<Timestamp> = None;
     let mut commits_by_id: HashMap<Oid, Commit> = HashMap::new();
     let mut seen: HashSet<Oid> = HashSet::new();
     let mut branches_walked = vec![(
@@ -416,6 +418,11 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
         for c in &mut found {
             c.target = name.clone();
         }
+        let before = found
+            .iter()
+            .map(|c| c.landed_at)
+            .filter(|t| opts.since.is_some_and(|s| *t < s));
+        last_landing = last_landing.max(before.max());
         found.retain(|c| {
             opts.since.is_none_or(|s| c.landed_at >= s)
                 && (!opts.until_explicit || c.landed_at <= opts.until)
@@ -520,6 +527,7 @@ pub fn analyze(opts: &Options) -> Result<Analysis> {
             ci_files: &ci_files,
             bots: &opts.config.bots,
             window: (window_start, opts.until),
+            last_landing,
         },
         &score_cfg,
     );

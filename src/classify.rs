@@ -1,4 +1,4 @@
-//! Landed-change classification (shared/docs/merge-signatures.md, "An ordered classification").
+//! Landed-change classification: the ordered rules of docs/classification.md, first match wins.
 //!
 //! Input: the first-parent chain of one branch (the trunk, or a GitFlow branch) and a way to
 //! read the commits of a branch side. Output: one [`Change`] per landed change, with strategy,
@@ -101,6 +101,16 @@ const REPLAY_GAP: i64 = 60;
 
 /// Classify every landed change on one branch. Changes come out newest first.
 pub fn classify(history: &BranchHistory<'_>, reader: &dyn SideReader) -> Result<Vec<Change>> {
+    classify_after(history, reader, &mut HashSet::new())
+}
+
+/// [`classify`], knowing the PR numbers that landed before this chain's oldest commit (a
+/// foxtrot's hidden landings come after the trunk's earlier ones).
+fn classify_after(
+    history: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+    landed: &mut HashSet<u64>,
+) -> Result<Vec<Change>> {
     // Work oldest first so runs can be grouped in order.
     let oldest_first: Vec<&Commit> = history.chain.iter().rev().collect();
     let singles: Vec<Single> = oldest_first
@@ -113,17 +123,18 @@ pub fn classify(history: &BranchHistory<'_>, reader: &dyn SideReader) -> Result<
         let len = group_len(&oldest_first, &singles, i);
         let group = &oldest_first[i..i + len];
         let single = &singles[i + len - 1];
-        let mut change = finish(group, single, history, reader)?;
+        let mut change = finish(group, single, history, reader, landed)?;
         if single.foxtrot {
             // A pull-style merge of the trunk into a local trunk: the real landings sit on the
             // second parent's first-parent chain, down to where it meets the first parent.
-            match foxtrot_landings(group[0], history, reader)? {
+            match foxtrot_landings(group[0], history, reader, landed)? {
                 Some(nested) => out.extend(nested),
                 // `Merge branch 'master' of <another repository>` (a subtree merge, as git/git
                 // takes in gitk and git-gui): not our trunk, and a change of its own.
                 None => change.kind = Kind::Feature,
             }
         }
+        landed.extend(change.pr);
         out.push(change);
         i += len;
     }
@@ -468,6 +479,7 @@ fn finish(
     single: &Single,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &HashSet<u64>,
 ) -> Result<Change> {
     let last = group[group.len() - 1];
     let landed_at = last.committer.time;
@@ -477,6 +489,8 @@ fn finish(
     let mut first_commit_at: Option<Timestamp> = None;
     let mut branch_commits: Option<u32> = None;
     let mut empty_side = false;
+    // The commits whose authors worked on the change: the side, the run, or the commit itself.
+    let mut work: Vec<Commit> = Vec::new();
 
     let is_run =
         single.run_candidate && single.marge.is_none() && (group.len() > 1 || !same_person(last));
@@ -489,6 +503,7 @@ fn finish(
             pr = None;
         }
         first_commit_at = group.iter().map(|c| c.author.time).min();
+        work = group.iter().map(|c| (*c).clone()).collect();
         branch_commits = Some(group.len() as u32);
         source = LifetimeSource::RebaseRun;
     } else if last.parents.len() >= 2 {
@@ -499,14 +514,16 @@ fn finish(
         } else {
             first_commit_at = earliest_author_time(&side);
             source = LifetimeSource::MergeSide;
+            work = side;
         }
     } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
         if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
-            let side = squash_side(*head, single.pr, last, h, reader)?;
+            let side = squash_side(*head, single.pr, last, h, reader, landed)?;
             if !side.is_empty() {
                 branch_commits = Some(side.len() as u32);
                 first_commit_at = earliest_author_time(&side);
                 source = LifetimeSource::PrHead;
+                work = side;
             }
         }
     } else if single.own_lifetime && !single.no_lifetime {
@@ -544,12 +561,27 @@ fn finish(
         lines_deleted: None,
         size: None,
         confidence,
+        authored: authored_days(&work, last),
         author: last.author.name.clone(),
         subject: last.subject.clone(),
         empty_side,
         clock_skew,
         packages: None,
     })
+}
+
+/// (author, UTC day) of the work commits (non-merge ones; the landed commit when none is
+/// known), each pair once.
+fn authored_days(work: &[Commit], last: &Commit) -> Vec<(String, i64)> {
+    let mut days: Vec<(String, i64)> = work
+        .iter()
+        .filter(|c| !c.is_merge())
+        .chain(std::iter::once(last).filter(|_| work.is_empty()))
+        .map(|c| (c.author.name.clone(), c.author.time.div_euclid(86_400)))
+        .collect();
+    days.sort();
+    days.dedup();
+    days
 }
 
 /// Earliest author time among non-merge commits (all commits if every one is a merge).
@@ -561,14 +593,16 @@ fn earliest_author_time(side: &[Commit]) -> Option<Timestamp> {
         .or_else(|| side.iter().map(|c| c.author.time).min())
 }
 
-/// The side of a squash: `^P1 <pr head>`, minus any other PR head inside it (a stacked PR
-/// below this one, which landed on its own).
+/// The side of a squash: `^P1 <pr head>`, minus the head of any other PR inside it that
+/// landed before this one (a stacked PR below it). A PR closed without landing is not
+/// subtracted: its commits are part of this change and count toward its lifetime.
 fn squash_side(
     head: Oid,
     pr: Option<u64>,
     squash: &Commit,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &HashSet<u64>,
 ) -> Result<Vec<Commit>> {
     let p1 = squash.parents[0];
     let side = reader.side(&[head], &[p1])?;
@@ -576,7 +610,9 @@ fn squash_side(
     let mut below: Vec<Oid> = h
         .pr_heads
         .iter()
-        .filter(|(n, id)| Some(**n) != pr && **id != head && ids.contains(id))
+        .filter(|(n, id)| {
+            Some(**n) != pr && landed.contains(n) && **id != head && ids.contains(id)
+        })
         .map(|(_, id)| *id)
         .collect();
     if below.is_empty() {
@@ -599,6 +635,7 @@ fn foxtrot_landings(
     merge: &Commit,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &mut HashSet<u64>,
 ) -> Result<Option<Vec<Change>>> {
     let side = reader.side(&merge.parents[1..2], &merge.parents[..1])?;
     let by_id: HashMap<Oid, &Commit> = side.iter().map(|c| (c.id, c)).collect();
@@ -637,7 +674,7 @@ fn foxtrot_landings(
         chain: &chain,
         pr_heads: h.pr_heads,
     };
-    let mut out = classify(&nested, reader)?;
+    let mut out = classify_after(&nested, reader, landed)?;
     out.reverse(); // oldest first, like the caller's accumulation
     Ok(Some(out))
 }

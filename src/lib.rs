@@ -11,6 +11,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod format;
 pub mod git;
 pub mod graph;
 pub mod measure;

@@ -3,8 +3,8 @@
 //!
 //! Everything here works on plain data handed in through [`Snapshot`] (a tree at one revision)
 //! and [`ChangedPath`] (a tree diff), so that both revisions of a range are read from git objects
-//! and never from a checkout. The rules implemented are numbered as in
-//! `shared/docs/monorepo-rules.md`; comments cite them as "rule N".
+//! and never from a checkout. The rules implemented are numbered as in docs/monorepo.md;
+//! comments cite them as "rule N".
 
 mod affected;
 mod audit;

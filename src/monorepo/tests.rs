@@ -1,4 +1,4 @@
-//! One test per numbered rule of `shared/docs/monorepo-rules.md`, each on in-memory trees.
+//! One test per numbered rule of docs/monorepo.md, each on in-memory trees.
 
 use super::testutil::*;
 use super::*;
@@ -1735,7 +1735,7 @@ fn render_graph_formats() {
     assert_eq!(
         json,
         serde_json::json!({
-            "schema_version": 1,
+            "schema_version": crate::model::SCHEMA_VERSION,
             "nodes": [
                 {"name": "a", "path": "crates/a", "ecosystem": "cargo"},
                 {"name": "b", "path": "crates/b", "ecosystem": "cargo"}

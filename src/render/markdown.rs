@@ -5,10 +5,7 @@ use super::{
     LIFETIME_HEADER,
 };
 use crate::analysis::Analysis;
-
-fn esc(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
+use crate::format::md_cell as esc;
 
 fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
     out.push_str(&format!("| {} |\n", header.join(" | ")));

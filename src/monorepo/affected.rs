@@ -7,10 +7,12 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::Direction;
 use serde::Serialize;
 
-use super::{
-    cargo, go, npm, python, strip_bom, ChangeStatus, ChangedPath, Ecosystem, EdgeKind, EntryMode,
-    Owner, Package, PackageId, Snapshot, Workspace, MAX_MANIFEST_BYTES,
+use super::ecosystems;
+use super::support::{Effect, Sides};
+use super::types::{
+    shown_dir, ChangeStatus, ChangedPath, Ecosystem, EdgeKind, Owner, Package, PackageId, Snapshot,
 };
+use super::workspace::Workspace;
 
 /// How far a change propagates along dependents (rule 11).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -74,69 +76,10 @@ pub struct Affected {
     pub warnings: Vec<String>,
 }
 
-/// What a meaning-level diff of a root manifest or lockfile charges.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Effect {
-    /// Every package (`scope: None`) or every package of one ecosystem.
-    All {
-        scope: Option<Ecosystem>,
-        reason: String,
-    },
-    /// The packages in a directory: a directly changed package.
-    Dir {
-        eco: Ecosystem,
-        dir: String,
-        reason: String,
-    },
-    /// Packages of an ecosystem by name (lockfile members), optionally within one root.
-    Named {
-        eco: Ecosystem,
-        root: Option<String>,
-        name: String,
-        reason: String,
-    },
-    /// The packages in a directory, charged through a lockfile (pnpm importers).
-    At {
-        eco: Ecosystem,
-        dir: String,
-        reason: String,
-    },
-    /// Packages inheriting a shared key (Cargo workspace dependency, pnpm catalog entry).
-    Inherits {
-        eco: Ecosystem,
-        root: String,
-        key: String,
-        reason: String,
-    },
-    /// Packages declaring a dependency on a name (overrides, rule 30).
-    Uses {
-        eco: Ecosystem,
-        name: String,
-        reason: String,
-    },
-    Warning(String),
-}
-
-/// A file's text at one revision: `None` when absent, `Err` when unreadable (symlink, too
-/// big, not UTF-8, missing object).
-pub(crate) fn read_at(snap: &dyn Snapshot, path: &str) -> Option<Result<String, String>> {
-    let e = snap.entries().iter().find(|e| e.path == path.as_bytes())?;
-    if matches!(e.mode, EntryMode::Symlink | EntryMode::Submodule) {
-        return Some(Err(format!("{path} is a symlink or submodule")));
-    }
-    Some(match snap.read(&e.blob) {
-        Err(err) => Err(format!("{path}: {err}")),
-        Ok(b) if b.len() > MAX_MANIFEST_BYTES => Err(format!("{path} is too large")),
-        Ok(b) => String::from_utf8(b)
-            .map(strip_bom)
-            .map_err(|_| format!("{path} is not UTF-8")),
-    })
-}
-
 fn entry(p: &Package, reason: String) -> AffectedPackage {
     AffectedPackage {
         name: p.name.clone(),
-        path: super::shown_dir(&p.dir).to_owned(),
+        path: shown_dir(&p.dir).to_owned(),
         ecosystem: p.ecosystem,
         reason,
     }
@@ -169,10 +112,16 @@ pub fn affected(
     for cp in sorted {
         let shown = String::from_utf8_lossy(&cp.path).into_owned();
         if let Ok(p) = std::str::from_utf8(&cp.path) {
-            let effects = cargo::semantic(p, base, head, base_snap, head_snap)
-                .or_else(|| npm::semantic(p, base, head, base_snap, head_snap))
-                .or_else(|| go::semantic(p, base, head))
-                .or_else(|| python::semantic(p, base, head, base_snap, head_snap));
+            let sides = Sides {
+                base,
+                head,
+                base_snap,
+                head_snap,
+            };
+            let effects = ecosystems::ECOSYSTEMS
+                .iter()
+                .filter_map(|d| d.semantic)
+                .find_map(|semantic| semantic(p, &sides));
             if let Some(effects) = effects {
                 for e in effects {
                     apply(
@@ -427,3 +376,7 @@ pub fn affected_all(head: &Workspace, reason: &str) -> Affected {
         ..Affected::default()
     }
 }
+
+#[cfg(test)]
+#[path = "affected_tests.rs"]
+mod tests;

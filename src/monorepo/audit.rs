@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{Affected, EdgeKind, Workspace};
+use super::affected::Affected;
+use super::types::{shown_dir, EdgeKind};
+use super::workspace::Workspace;
 
 /// One landed change (or commit) with its diff against its first parent.
 #[derive(Debug, Clone)]
@@ -104,7 +106,7 @@ pub fn audit(inputs: &[ChangeInput]) -> Audit {
 }
 
 fn shown(p: &str) -> String {
-    super::shown_dir(p).to_owned()
+    shown_dir(p).to_owned()
 }
 
 pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
@@ -219,3 +221,7 @@ pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
             .then(|| 1.0 - ratios.iter().sum::<f64>() / ratios.len() as f64),
     }
 }
+
+#[cfg(test)]
+#[path = "audit_tests.rs"]
+mod tests;

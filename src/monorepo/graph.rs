@@ -3,14 +3,23 @@
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::{EdgeKind, Workspace};
+use super::types::EdgeKind;
+use super::workspace::Workspace;
+
+impl Workspace {
+    /// Cycles (strongly connected components of two or more packages) among edges of one kind
+    /// (rule 10), each as sorted package directories.
+    pub fn cycles(&self, kind: EdgeKind) -> Vec<Vec<String>> {
+        cycles(self, kind)
+    }
+}
 
 /// Cycles that need an edge of `kind`: strongly connected components of two or more packages
 /// among normal edges (for `Normal`), or among normal edges plus edges of `kind` that are
 /// not already a normal-edge cycle. Dev edges commonly close cycles that normal edges do not
 /// (a crate's tests use a helper crate that depends on the crate), so kinds are kept apart.
 /// Each cycle is its sorted package directories; the list is sorted.
-pub(crate) fn cycles(ws: &Workspace, kind: EdgeKind) -> Vec<Vec<String>> {
+fn cycles(ws: &Workspace, kind: EdgeKind) -> Vec<Vec<String>> {
     let normal = sccs(ws, &[EdgeKind::Normal]);
     if kind == EdgeKind::Normal {
         return normal;

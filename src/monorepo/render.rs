@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use super::{Ecosystem, EdgeKind, Workspace};
+use super::types::{shown_dir, Ecosystem, EdgeKind};
+use super::workspace::Workspace;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,8 +50,7 @@ fn mermaid_escape(s: &str) -> String {
 /// identify nodes (names repeat, rule 7); the root package's path is shown as `.`.
 pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
     let edges = ws.edges();
-    let path =
-        |i: usize| super::shown_dir(ws.packages.get(i).map(|p| p.dir.as_str()).unwrap_or(""));
+    let path = |i: usize| shown_dir(ws.packages.get(i).map(|p| p.dir.as_str()).unwrap_or(""));
     match format {
         GraphFormat::Json => {
             let g = Graph {
@@ -60,7 +60,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
                     .iter()
                     .map(|p| Node {
                         name: &p.name,
-                        path: super::shown_dir(&p.dir),
+                        path: shown_dir(&p.dir),
                         ecosystem: p.ecosystem,
                     })
                     .collect(),
@@ -78,7 +78,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
         GraphFormat::Dot => {
             let mut out = String::from("digraph packages {\n  rankdir=LR;\n  node [shape=box];\n");
             for (i, p) in ws.packages.iter().enumerate() {
-                let shown = super::shown_dir(&p.dir);
+                let shown = shown_dir(&p.dir);
                 out.push_str(&format!(
                     "  n{i} [label=\"{}\\n{} ({})\"];\n",
                     dot_escape(&p.name),
@@ -106,7 +106,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
         GraphFormat::Mermaid => {
             let mut out = String::from("graph LR\n");
             for (i, p) in ws.packages.iter().enumerate() {
-                let shown = super::shown_dir(&p.dir);
+                let shown = shown_dir(&p.dir);
                 out.push_str(&format!(
                     "  n{i}[\"{}<br/>{}\"]\n",
                     mermaid_escape(&p.name),
@@ -125,3 +125,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "render_tests.rs"]
+mod tests;

@@ -164,3 +164,26 @@ pub fn edges(ws: &Workspace) -> Vec<(String, String, EdgeKind)> {
     e.sort();
     e
 }
+
+// ---------------------------------------------------------------- manifests used by several test modules
+
+pub fn opts() -> AffectedOptions {
+    AffectedOptions::default()
+}
+
+pub fn krate(name: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n")
+}
+
+pub fn krate_deps(name: &str, deps: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\n{deps}\n")
+}
+
+pub const WS: &str = "[workspace]\nmembers = [\"crates/*\"]\n";
+
+pub const NPM_ROOT: &str =
+    "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}";
+
+pub fn pom(body: &str) -> String {
+    format!("<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n<modelVersion>4.0.0</modelVersion>\n{body}\n</project>\n")
+}

@@ -1,8 +1,8 @@
 //! Views of the canonical [`Analysis`]: JSON (the contract), a terminal table and markdown.
 //! Every view reads the same data; none computes anything the JSON does not hold.
 
-use crate::analysis::Analysis;
 use crate::model::Change;
+use crate::pipeline::Analysis;
 
 mod markdown;
 mod table;
@@ -61,7 +61,7 @@ pub const LIFETIME_HEADER: [&str; 11] = [
 ];
 
 /// The lifetime distribution as one row of [`LIFETIME_HEADER`] cells.
-pub fn lifetime_row(l: &crate::measure::LifetimeStats) -> Vec<String> {
+pub fn lifetime_row(l: &crate::history::measure::LifetimeStats) -> Vec<String> {
     vec![
         l.known.to_string(),
         l.unknown.to_string(),
@@ -92,7 +92,7 @@ pub fn clip(s: &str, n: usize) -> String {
 pub fn longest_lived(changes: &[Change], n: usize) -> Vec<&Change> {
     let mut v: Vec<&Change> = changes
         .iter()
-        .filter(|c| crate::measure::is_work(c) && c.lifetime_seconds.is_some())
+        .filter(|c| crate::history::measure::is_work(c) && c.lifetime_seconds.is_some())
         .collect();
     v.sort_by(|a, b| {
         b.lifetime_seconds
@@ -107,7 +107,7 @@ pub fn longest_lived(changes: &[Change], n: usize) -> Vec<&Change> {
 pub fn largest(changes: &[Change], n: usize) -> Vec<&Change> {
     let mut v: Vec<&Change> = changes
         .iter()
-        .filter(|c| crate::measure::is_work(c) && c.size.is_some())
+        .filter(|c| crate::history::measure::is_work(c) && c.size.is_some())
         .collect();
     v.sort_by(|a, b| b.size.cmp(&a.size).then(a.commit.cmp(&b.commit)));
     v.truncate(n);

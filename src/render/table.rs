@@ -4,7 +4,7 @@ use super::{
     clip, duration, largest, lifetime_row, longest_lived, mix_rows, opt_duration, opt_num, share,
     LIFETIME_HEADER,
 };
-use crate::analysis::Analysis;
+use crate::pipeline::Analysis;
 use tabled::builder::Builder;
 use tabled::settings::Style;
 
@@ -247,15 +247,29 @@ fn scorecards(out: &mut String, a: &Analysis) {
             &["criterion", "measured", "target", "score", "status"],
             rows,
         );
-        sources(out, mine.iter().map(|r| (r[0].trim_start_matches(&prefix), &r[5])));
+        sources(
+            out,
+            mine.iter()
+                .map(|r| (r[0].trim_start_matches(&prefix), &r[5])),
+        );
     }
     out.push('\n');
     let r = &s.recommendation;
     out.push_str(&super::wrap("Recommendation: ", "  ", &r.summary, 100));
     out.push_str(&super::wrap("  Source: ", "    ", &r.source.cite(), 100));
     for (i, p) in r.phases.iter().enumerate() {
-        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", &p.text, 100));
-        out.push_str(&super::wrap("     Source: ", "       ", &p.source.cite(), 100));
+        out.push_str(&super::wrap(
+            &format!("  {}. ", i + 1),
+            "     ",
+            &p.text,
+            100,
+        ));
+        out.push_str(&super::wrap(
+            "     Source: ",
+            "       ",
+            &p.source.cite(),
+            100,
+        ));
     }
     if !s.findings.is_empty() {
         out.push_str("\nFindings\n");

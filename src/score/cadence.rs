@@ -99,7 +99,6 @@ pub struct BandTable {
     pub ordered: bool,
 }
 
-
 /// The band tables, as data.
 pub static BAND_TABLES: &[BandTable] = &[
     BandTable {
@@ -238,10 +237,7 @@ pub(crate) fn classify(metric: DoraMetric, value: f64) -> Vec<BandResult> {
 /// worse of the deployment-frequency and lead-time bands of that report, and moves down while
 /// the rate is above the band's published rate; the last band takes any rate. Without either
 /// throughput band the rate is not banded.
-pub(crate) fn classify_unordered(
-    value: f64,
-    throughput: &[&[BandResult]],
-) -> Vec<BandResult> {
+pub(crate) fn classify_unordered(value: f64, throughput: &[&[BandResult]]) -> Vec<BandResult> {
     BAND_TABLES
         .iter()
         .filter(|t| t.metric == DoraMetric::ChangeFailureRate && !t.ordered)
@@ -293,8 +289,7 @@ fn deployment_frequency(f: &Facts, window_days: f64) -> DoraProxy {
         };
     }
     let landings = f.production_landings.len();
-    let v = (window_days > 0.0 && !f.counted.is_empty())
-        .then(|| r4(landings as f64 / window_days));
+    let v = (window_days > 0.0 && !f.counted.is_empty()).then(|| r4(landings as f64 / window_days));
     DoraProxy {
         proxy: format!(
             "proxy: landings on {} per day (no version tags: each landing stands for a deployment)",
@@ -397,8 +392,7 @@ pub(crate) fn cadence(f: &Facts) -> Cadence {
             .map(|v| r4(v / authors as f64)),
         active_developer_days: i.developer_days,
         landings_per_active_developer_day: rate(people, i.developer_days).map(r4),
-        landings_per_developer_per_weekday: rate(people, i.authors * f.weekdays as usize)
-            .map(r4),
+        landings_per_developer_per_weekday: rate(people, i.authors * f.weekdays as usize).map(r4),
         version_tag_pattern: String::new(),
         release_tags: releases.iter().map(|t| t.name.clone()).collect(),
         release_tags_per_week: per_week(releases.len()),

@@ -16,9 +16,9 @@ pub const SIZE_LIMIT_LINES: u64 = 400;
 pub const SIZE_OVER_LIMIT_TARGET: f64 = 0.10;
 /// A landed change whose branch lived this long, or a live branch this old, is long-lived:
 /// ten times trunkbaseddevelopment.com's "about two days", so a flag is never a close call.
-pub const LONG_LIVED_DAYS: f64 = crate::branches::LONG_LIVED_SECONDS as f64 / 86_400.0;
+pub const LONG_LIVED_DAYS: f64 = crate::history::branches::LONG_LIVED_SECONDS as f64 / 86_400.0;
 /// A live branch idle this long is stale: abandoned, not about to land.
-pub const STALE_DAYS: f64 = crate::branches::STALE_SECONDS as f64 / 86_400.0;
+pub const STALE_DAYS: f64 = crate::history::branches::STALE_SECONDS as f64 / 86_400.0;
 /// Two release lines run in parallel when both receive commits within this many days of each
 /// other.
 pub const PARALLEL_WINDOW_DAYS: i64 = 14;

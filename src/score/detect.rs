@@ -165,8 +165,15 @@ fn evidence(f: &Facts, l: &Landings, ranking: &[(Model, f64)], min: usize) -> Ve
         .count();
     let d = f.lifetime_days();
     let lifetime = match (d.len() >= min).then(|| median(&d)).flatten() {
-        Some(m) => format!("median branch lifetime {} over {} changes", days(m), d.len()),
-        None => format!("{} (too few for a median)", plural(d.len(), "known lifetime")),
+        Some(m) => format!(
+            "median branch lifetime {} over {} changes",
+            days(m),
+            d.len()
+        ),
+        None => format!(
+            "{} (too few for a median)",
+            plural(d.len(), "known lifetime")
+        ),
     };
     let i = &f.integration_line;
     let mut e = vec![
@@ -191,10 +198,19 @@ fn evidence(f: &Facts, l: &Landings, ranking: &[(Model, f64)], min: usize) -> Ve
         ));
         let (features, on) = f.features();
         if !features.is_empty() {
-            e.push(format!("{on} of {} feature changes landed on {}", features.len(), f.integration));
+            e.push(format!(
+                "{on} of {} feature changes landed on {}",
+                features.len(),
+                f.integration
+            ));
         }
         if !f.release_landings.is_empty() {
-            let ex: Vec<String> = f.release_landings.iter().take(3).map(|c| label(c)).collect();
+            let ex: Vec<String> = f
+                .release_landings
+                .iter()
+                .take(3)
+                .map(|c| label(c))
+                .collect();
             e.push(format!(
                 "{} landed on {}: {}",
                 plural(f.release_landings.len(), "release/hotfix merge"),
@@ -204,7 +220,10 @@ fn evidence(f: &Facts, l: &Landings, ranking: &[(Model, f64)], min: usize) -> Ve
         }
         let lines = f.release_lines();
         if !lines.is_empty() {
-            e.push(format!("release/hotfix lines with commits in the window: {}", lines.join(", ")));
+            e.push(format!(
+                "release/hotfix lines with commits in the window: {}",
+                lines.join(", ")
+            ));
         }
     }
     let [(best, a), (second, b), _] = [ranking[0], ranking[1], ranking[2]];
@@ -237,7 +256,10 @@ pub(crate) fn detect(f: &Facts, min: usize) -> Detection {
     Detection {
         model: Some(ranking[0].0),
         resemblance: Resemblance {
-            shares: ranking.iter().map(|(m, s)| (m.id().to_string(), *s)).collect(),
+            shares: ranking
+                .iter()
+                .map(|(m, s)| (m.id().to_string(), *s))
+                .collect(),
             runner_up: Some(ranking[1].0),
             margin: Some(((ranking[0].1 - ranking[1].1) * 10_000.0).round() / 10_000.0),
         },

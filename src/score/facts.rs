@@ -169,7 +169,10 @@ fn integration<'a>(on_line: Vec<&'a Change>, bots: &[String], since: Timestamp) 
 
 /// Version-like tags, one per tagged commit (the earliest name), oldest first.
 fn releases<'a>(tags: &'a [Tag], version_re: &regex::Regex) -> (Vec<&'a Tag>, HashSet<Oid>) {
-    let mut version_tags: Vec<&Tag> = tags.iter().filter(|t| version_re.is_match(&t.name)).collect();
+    let mut version_tags: Vec<&Tag> = tags
+        .iter()
+        .filter(|t| version_re.is_match(&t.name))
+        .collect();
     version_tags.sort_by(|a, b| (a.time, &a.name).cmp(&(b.time, &b.name)));
     let mut tagged = HashSet::new();
     let releases = version_tags
@@ -484,7 +487,7 @@ pub(crate) fn weekdays(since: Timestamp, until: Timestamp) -> u64 {
 /// The nearest-rank median (an observed value), the same definition as `metrics`' p50 so
 /// that the table and the scorecard never disagree.
 pub(crate) fn median(sorted: &[f64]) -> Option<f64> {
-    crate::measure::percentile(sorted, 50.0)
+    crate::history::measure::percentile(sorted, 50.0)
 }
 
 #[cfg(test)]
@@ -510,7 +513,7 @@ mod tests {
         assert_eq!(median(&[1.0, 2.0, 10.0]), Some(2.0));
         assert_eq!(median(&[1.0, 2.0, 4.0, 10.0]), Some(2.0));
         let v: Vec<f64> = (1..=10).map(f64::from).collect();
-        assert_eq!(crate::measure::percentile(&v, 90.0), Some(9.0));
+        assert_eq!(crate::history::measure::percentile(&v, 90.0), Some(9.0));
     }
 
     #[test]

@@ -170,7 +170,11 @@ fn active_branches(f: &Facts) -> Measured {
     } else {
         format!(
             "{n} of {e}: {}",
-            list(&f.active_branches, |b| format!("{} ({})", b.name, branch_age(b)))
+            list(&f.active_branches, |b| format!(
+                "{} ({})",
+                b.name,
+                branch_age(b)
+            ))
         )
     };
     if stale > 0 {
@@ -413,7 +417,7 @@ fn lifetime(metric: Metric, f: &Facts, min: usize) -> Measured {
     }
     let d = f.lifetime_days();
     let (name, v) = match metric {
-        Metric::LifetimeP90 => ("p90", crate::measure::percentile(&d, 90.0)),
+        Metric::LifetimeP90 => ("p90", crate::history::measure::percentile(&d, 90.0)),
         _ => ("median", median(&d)),
     };
     let v = v.unwrap_or(0.0);
@@ -495,7 +499,10 @@ mod tests {
         assert_eq!(fmt_value(0.5, Unit::Share), "50%");
         assert_eq!(fmt_value(1.0, Unit::Flag), "yes");
         assert_eq!(fmt_value(3.0, Unit::Count), "3");
-        assert_eq!(fmt_target(1.0, 0.25, Unit::PerDeveloperDay), ">= 1.00/dev-day");
+        assert_eq!(
+            fmt_target(1.0, 0.25, Unit::PerDeveloperDay),
+            ">= 1.00/dev-day"
+        );
         assert_eq!(fmt_target(100.0, 1000.0, Unit::Lines), "<= 100 lines");
     }
 }

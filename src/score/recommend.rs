@@ -72,8 +72,19 @@ pub(crate) fn improvements(card: &Scorecard) -> Vec<Step> {
                 .max_by(|a, b| gap(a).total_cmp(&gap(b)))
                 .map(|c| c.evidence.clone())
                 .unwrap_or_default();
-            let text = format!("{}: {}; {worst}. {}.", a.title, measured.join(", "), cap(a.rule));
-            (g, Step { text, source: a.source })
+            let text = format!(
+                "{}: {}; {worst}. {}.",
+                a.title,
+                measured.join(", "),
+                cap(a.rule)
+            );
+            (
+                g,
+                Step {
+                    text,
+                    source: a.source,
+                },
+            )
         })
         .collect();
     v.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -119,7 +130,7 @@ fn phase(number: u8, gap: Option<f64>, measured: String) -> Phase {
 /// Phase 1: branch lifetimes.
 fn lifetimes_phase(f: &Facts, tbd: &Scorecard) -> Phase {
     let d = f.lifetime_days();
-    let lifetimes = match (median(&d), crate::measure::percentile(&d, 90.0)) {
+    let lifetimes = match (median(&d), crate::history::measure::percentile(&d, 90.0)) {
         (Some(m), Some(p)) => format!(
             "median branch lifetime {}, p90 {} over {} changes",
             days(m),
@@ -200,11 +211,7 @@ fn release_phase(f: &Facts) -> Phase {
         .take(3)
         .map(|c| label(c))
         .collect();
-    let mut text = format!(
-        "{} on {}",
-        plural(rl, "release/hotfix merge"),
-        f.production
-    );
+    let mut text = format!("{} on {}", plural(rl, "release/hotfix merge"), f.production);
     if !examples.is_empty() {
         text.push_str(&format!(" ({})", examples.join(", ")));
     }

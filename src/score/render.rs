@@ -303,7 +303,10 @@ pub fn criteria_tables() -> String {
 pub fn rules_tables() -> String {
     let mut o = String::new();
     let _ = writeln!(o, "#### Findings\n");
-    let _ = writeln!(o, "| Finding | Severity | Rule | Source |\n|---|---|---|---|");
+    let _ = writeln!(
+        o,
+        "| Finding | Severity | Rule | Source |\n|---|---|---|---|"
+    );
     for f in FINDINGS {
         let src = f
             .source
@@ -349,7 +352,10 @@ pub fn rules_tables() -> String {
             );
         }
     }
-    let _ = writeln!(o, "\n#### Migration phases (GitFlow to trunk-based development)\n");
+    let _ = writeln!(
+        o,
+        "\n#### Migration phases (GitFlow to trunk-based development)\n"
+    );
     let _ = writeln!(o, "| Phase | Rule | After | Source |\n|---|---|---|---|");
     for p in PHASES {
         let after: Vec<String> = p.requires.iter().map(|r| r.to_string()).collect();

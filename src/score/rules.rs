@@ -314,7 +314,11 @@ mod tests {
             }
         }
         let guidance = FINDINGS.iter().filter(|f| f.source.is_some()).count();
-        assert_eq!(guidance, FINDINGS.len() - 3, "only data notes have no source");
+        assert_eq!(
+            guidance,
+            FINDINGS.len() - 3,
+            "only data notes have no source"
+        );
         for m in Model::ALL {
             for c in m.criteria() {
                 assert!(advice(c.metric).source.url.starts_with("https://"));

@@ -445,8 +445,12 @@ fn github_flow_history() {
 
     assert_eq!(s.recommendation.model, Model::GithubFlow);
     assert_eq!(s.recommendation.phases.len(), 2);
-    assert!(s.recommendation.phases[0].text.starts_with("Shorten branch lifetimes"));
-    assert!(s.recommendation.phases[1].text.starts_with("Keep changes small"));
+    assert!(s.recommendation.phases[0]
+        .text
+        .starts_with("Shorten branch lifetimes"));
+    assert!(s.recommendation.phases[1]
+        .text
+        .starts_with("Keep changes small"));
     assert_eq!(
         s.recommendation.phases[0].source,
         crate::score::sources::TBD_FEATURE_FLAGS
@@ -654,8 +658,12 @@ fn gitflow_history_without_parallel_lines_migrates() {
     assert!(r.phases[2].text.contains("(measured gap 55.4%)"));
     assert_eq!(r.phases[0].source, crate::score::sources::DORA_CI);
     assert!(r.phases[1].text.contains("feature/big"));
-    assert!(r.phases[2].text.contains("5 of 11 changes over 400 lines, median 300 lines"));
-    assert!(r.phases[3].text.contains("10 of 10 feature changes land on develop"));
+    assert!(r.phases[2]
+        .text
+        .contains("5 of 11 changes over 400 lines, median 300 lines"));
+    assert!(r.phases[3]
+        .text
+        .contains("10 of 10 feature changes land on develop"));
     assert!(r.phases[4].text.contains("3 release/hotfix merges on main"));
 
     // Findings cite numbers and commit ids.
@@ -908,7 +916,10 @@ fn json_contract() {
         "https://nvie.com/posts/a-successful-git-branching-model/"
     );
     assert_eq!(c["source"]["section"], "The main branches");
-    assert!(c["rule"].as_str().unwrap().starts_with("Two long-lived branches"));
+    assert!(c["rule"]
+        .as_str()
+        .unwrap()
+        .starts_with("Two long-lived branches"));
     assert_eq!(
         v["recommendation"]["source"]["section"],
         "Note of reflection (March 5, 2020)"
@@ -986,7 +997,14 @@ fn print_examples() {
 fn bots_land_changes_but_are_not_developers() {
     let mut h = github_flow();
     for (i, c) in h.changes.iter_mut().enumerate().take(8) {
-        set_author(c, if i % 2 == 0 { "dependabot[bot]" } else { "Renovate" });
+        set_author(
+            c,
+            if i % 2 == 0 {
+                "dependabot[bot]"
+            } else {
+                "Renovate"
+            },
+        );
     }
     let s = h.run();
     // Renovate is not listed: it counts as a fifth developer. Its days: 20, 22, 23, 24, 25;

@@ -1,8 +1,7 @@
 //! Every fixture repository's JSON equals its constructed truth (fixtures/*.expected.json),
 //! and every landed change's line counts equal `git diff --numstat --no-renames`.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const FIELDS: &[&str] = &[

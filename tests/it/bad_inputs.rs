@@ -1,7 +1,6 @@
 //! Bad input: a clear message, a documented exit code, never a panic, nothing written.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -13,7 +12,7 @@ fn bad() -> &'static Path {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("bad");
         let out = Command::new("bash")
-            .arg(common::root().join("fixtures/bad_inputs.sh"))
+            .arg(crate::common::root().join("fixtures/bad_inputs.sh"))
             .arg(&root)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_CONFIG_GLOBAL", "/dev/null")

@@ -4,17 +4,27 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::affected::{read_at, Effect};
-use super::lock::{LockGraph, LockNode};
-use super::paths::{self, child, is_under, join, parent};
-use super::yaml::{self, Yaml};
-use super::{semver, Ctx, Ecosystem, EdgeKind, Package, Root, Snapshot, Workspace};
+use crate::monorepo::support::lock::{self, LockGraph, LockNode};
+use crate::monorepo::support::paths::{self, child, is_under, join, parent};
+use crate::monorepo::support::yaml::{self, Yaml};
+use crate::monorepo::support::{read_at, semver, Ctx, Effect, Sides};
+use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root, Snapshot};
+use crate::monorepo::workspace::Workspace;
 
 const DEP_FIELDS: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
     ("devDependencies", EdgeKind::Dev),
     ("optionalDependencies", EdgeKind::Optional),
     ("peerDependencies", EdgeKind::Peer),
+];
+
+/// Files beside a workspace root's `package.json` that are diffed by meaning (rules 29, 31).
+pub(crate) const LOCKFILES: &[&str] = &[
+    "pnpm-lock.yaml",
+    "pnpm-workspace.yaml",
+    "package-lock.json",
+    "yarn.lock",
+    "bun.lock",
 ];
 
 fn parse_json(cx: &mut Ctx, path: &str, text: &str) -> Option<Value> {
@@ -124,16 +134,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
             ecosystem: Ecosystem::Npm,
             dir: r.clone(),
             manifest: child(r, "package.json"),
-            lockfiles: [
-                "pnpm-lock.yaml",
-                "pnpm-workspace.yaml",
-                "package-lock.json",
-                "yarn.lock",
-                "bun.lock",
-            ]
-            .iter()
-            .map(|f| child(r, f))
-            .collect(),
+            lockfiles: LOCKFILES.iter().map(|f| child(r, f)).collect(),
         });
         roots.push(info);
     }
@@ -496,13 +497,13 @@ fn resolve(
 
 /// Meaning-level diffs of a root `package.json`, `pnpm-workspace.yaml` and lockfiles
 /// (rules 29-32).
-pub(crate) fn semantic(
-    path: &str,
-    base: &Workspace,
-    head: &Workspace,
-    bs: &dyn Snapshot,
-    hs: &dyn Snapshot,
-) -> Option<Vec<Effect>> {
+pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
+    let Sides {
+        base,
+        head,
+        base_snap: bs,
+        head_snap: hs,
+    } = *sides;
     let root = head.roots.iter().chain(base.roots.iter()).find(|r| {
         r.ecosystem == Ecosystem::Npm
             && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
@@ -546,7 +547,7 @@ pub(crate) fn semantic(
                     "lockfile {path} created, deleted or unreadable"
                 )));
             };
-            use super::lock::memo_parse;
+            use lock::memo_parse;
             let parse = |text: &str, ws: &Workspace, snap: &dyn Snapshot| match name {
                 "pnpm-lock.yaml" => memo_parse("pnpm", text, parse_pnpm_lock),
                 "package-lock.json" => memo_parse("npm", text, parse_package_lock),
@@ -557,7 +558,7 @@ pub(crate) fn semantic(
                 return Some(all(format!("lockfile {path} cannot be parsed")));
             };
             Some(
-                super::lock::scoped_diff(&a, &b)
+                lock::scoped_diff(&a, &b)
                     .into_iter()
                     .filter_map(|(key, reason)| {
                         let imp = key.strip_prefix("importer:")?;
@@ -1183,3 +1184,7 @@ pub(crate) fn parse_yarn_v1(
     }
     Some(g)
 }
+
+#[cfg(test)]
+#[path = "npm_tests.rs"]
+mod tests;

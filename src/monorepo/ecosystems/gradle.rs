@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::paths::{self, child, join};
-use super::{Ctx, Ecosystem, EdgeKind, Package};
+use crate::monorepo::support::paths::{self, child, join};
+use crate::monorepo::support::Ctx;
+use crate::monorepo::types::{Ecosystem, EdgeKind, Package};
 
 /// Text without `//` and `/* */` comments (string contents are kept as they are).
 fn strip_comments(s: &str) -> String {
@@ -371,3 +372,7 @@ mod tests {
         assert_eq!(strip_comments("a // x\nb /* y */ c"), "a \nb  c");
     }
 }
+
+#[cfg(test)]
+#[path = "gradle_tests.rs"]
+mod rule_tests;

@@ -4,10 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::{Table, Value};
 
-use super::affected::{read_at, Effect};
-use super::lock::{LockGraph, LockNode};
-use super::paths::{self, child, is_under, join, parent};
-use super::{parse_toml, Ctx, Ecosystem, EdgeKind, Package, Root, Snapshot, Workspace};
+use crate::monorepo::support::lock::{self, LockGraph, LockNode};
+use crate::monorepo::support::paths::{self, child, is_under, join, parent};
+use crate::monorepo::support::{parse_toml, read_at, Ctx, Effect, Sides};
+use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root};
+
+/// A uv workspace's lockfile, diffed per member (rule 38).
+pub(crate) const LOCKFILES: &[&str] = &["uv.lock"];
 
 /// PEP 503: lowercase, runs of `-`, `_`, `.` become one `-`.
 pub(crate) fn normalize(name: &str) -> String {
@@ -147,7 +150,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
             ecosystem: Ecosystem::Python,
             dir: r.clone(),
             manifest,
-            lockfiles: vec![child(r, "uv.lock")],
+            lockfiles: LOCKFILES.iter().map(|f| child(r, f)).collect(),
         });
     }
     let mut ids = Vec::new();
@@ -517,13 +520,13 @@ fn read_requirements(
 }
 
 /// Rule 38: `uv.lock` diffed per member closure.
-pub(crate) fn semantic(
-    path: &str,
-    base: &Workspace,
-    head: &Workspace,
-    bs: &dyn Snapshot,
-    hs: &dyn Snapshot,
-) -> Option<Vec<Effect>> {
+pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
+    let Sides {
+        base,
+        head,
+        base_snap: bs,
+        head_snap: hs,
+    } = *sides;
     let root = head
         .roots
         .iter()
@@ -540,12 +543,12 @@ pub(crate) fn semantic(
             "lockfile {path} created, deleted or unreadable"
         )));
     };
-    let parse = |t: &str| super::lock::memo_parse("uv", t, parse_uv_lock);
+    let parse = |t: &str| lock::memo_parse("uv", t, parse_uv_lock);
     let (Some(a), Some(b)) = (parse(&a), parse(&b)) else {
         return Some(all(format!("lockfile {path} cannot be parsed")));
     };
     Some(
-        super::lock::scoped_diff(&a, &b)
+        lock::scoped_diff(&a, &b)
             .into_iter()
             .map(|(name, reason)| Effect::Named {
                 eco: Ecosystem::Python,
@@ -649,3 +652,7 @@ pub(crate) fn parse_uv_lock(text: &str) -> Option<LockGraph> {
     }
     Some(g)
 }
+
+#[cfg(test)]
+#[path = "python_tests.rs"]
+mod tests;

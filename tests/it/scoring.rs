@@ -1,8 +1,7 @@
 //! Scorecards on the fixture repositories: the detected model, exact criterion values, and
 //! the recommendation rule (migrate away from GitFlow unless release lines run in parallel).
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn analyze_fixture(name: &str) -> Value {

@@ -1,7 +1,6 @@
 //! `.mailmap` maps authors: one person under two identities counts once.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 
 #[test]

@@ -3,9 +3,7 @@
 //! (`additionalProperties: false`), so a field added to the Rust output but not to the schema
 //! fails here; so does a field removed, renamed or made nullable without the schema saying so.
 
-mod common;
-
-use common::{analyze_json, build_fixture, repohealth, root};
+use crate::common::{analyze_json, build_fixture, repohealth, root};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;

@@ -4,10 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use toml::{Table, Value};
 
-use super::affected::{read_at, Effect};
-use super::lock::{LockGraph, LockNode};
-use super::paths::{self, child, is_under, join, parent};
-use super::{parse_toml, Ctx, Ecosystem, EdgeKind, Package, Root, Snapshot, Workspace};
+use crate::monorepo::support::lock::{self, LockGraph, LockNode};
+use crate::monorepo::support::paths::{self, child, is_under, join, parent};
+use crate::monorepo::support::{parse_toml, read_at, Ctx, Effect, Sides};
+use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root};
+
+/// A workspace's lockfile, diffed as a resolved graph (rule 22).
+pub(crate) const LOCKFILES: &[&str] = &["Cargo.lock"];
 
 const DEP_TABLES: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
@@ -46,6 +49,11 @@ fn str_array(v: Option<&Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// crates.io compares names ignoring case and treating `-` and `_` alike.
+pub(crate) fn registry_name(name: &str) -> String {
+    name.to_lowercase().replace('_', "-")
 }
 
 fn is_glob(p: &str) -> bool {
@@ -231,7 +239,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
             ecosystem: Ecosystem::Cargo,
             dir: root.clone(),
             manifest: child(root, "Cargo.toml"),
-            lockfiles: vec![child(root, "Cargo.lock")],
+            lockfiles: LOCKFILES.iter().map(|f| child(root, f)).collect(),
         });
         let wi = infos.len();
         infos.push(info);
@@ -461,13 +469,13 @@ fn add_member(
 }
 
 /// Meaning-level diff of a workspace root's `Cargo.toml` and `Cargo.lock` (rules 21, 22).
-pub(crate) fn semantic(
-    path: &str,
-    base: &Workspace,
-    head: &Workspace,
-    bs: &dyn Snapshot,
-    hs: &dyn Snapshot,
-) -> Option<Vec<Effect>> {
+pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
+    let Sides {
+        base,
+        head,
+        base_snap: bs,
+        head_snap: hs,
+    } = *sides;
     let root = head.roots.iter().chain(base.roots.iter()).find(|r| {
         r.ecosystem == Ecosystem::Cargo
             && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
@@ -568,7 +576,7 @@ fn diff_lock(
     let (Some(old), Some(new)) = (old, new) else {
         return all(format!("lockfile {path} created or deleted"));
     };
-    let parse = |s: String| super::lock::memo_parse("cargo", &s, parse_lock);
+    let parse = |s: String| lock::memo_parse("cargo", &s, parse_lock);
     let (Ok(Some(a)), Ok(Some(b))) = (old.map(parse), new.map(parse)) else {
         let mut out = all(format!("lockfile {path} cannot be parsed"));
         out.push(Effect::Warning(format!(
@@ -576,7 +584,7 @@ fn diff_lock(
         )));
         return out;
     };
-    super::lock::scoped_diff(&a, &b)
+    lock::scoped_diff(&a, &b)
         .into_iter()
         .map(|(name, reason)| Effect::Named {
             eco: Ecosystem::Cargo,
@@ -667,3 +675,7 @@ impl OptEq for Option<&str> {
         self.map(|s| s == v).unwrap_or(true)
     }
 }
+
+#[cfg(test)]
+#[path = "cargo_tests.rs"]
+mod tests;

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::paths::{child, is_under, join, parent};
-use super::{line_of, Ctx, Ecosystem, EdgeKind, Package};
+use crate::monorepo::support::paths::{child, is_under, join, parent};
+use crate::monorepo::support::{line_of, Ctx};
+use crate::monorepo::types::{Ecosystem, EdgeKind, Package};
 
 /// A minimal element tree: enough to walk a POM.
 #[derive(Debug, Default, Clone)]
@@ -336,3 +337,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
         cx.edge(a, b, k);
     }
 }
+
+#[cfg(test)]
+#[path = "maven_tests.rs"]
+mod tests;

@@ -3,7 +3,7 @@
 //! Input: the first-parent chain of one branch (the trunk, or a GitFlow branch) and a way to
 //! read the commits of a branch side. Output: one [`Change`] per landed change, with strategy,
 //! kind, PR, platform, branch commits and lifetime. Sizes are filled in later by `measure`.
-//! Pure: the side reader is a trait, implemented by the `git` module and by tests.
+//! Pure: the side reader is a trait, implemented by the pipeline (on the in-memory commit graph) and by tests.
 
 use crate::model::{
     Change, Commit, Confidence, Kind, LifetimeSource, Oid, Platform, Strategy, Timestamp,
@@ -30,12 +30,6 @@ pub trait SideReader {
     /// The side of a merge, `^P1 P2…`. Readers that precompute sides override this.
     fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
         self.side(&merge.parents[1..], &merge.parents[..1])
-    }
-}
-
-impl SideReader for crate::git::Repo {
-    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
-        crate::git::Repo::side(self, include, exclude)
     }
 }
 
@@ -610,9 +604,7 @@ fn squash_side(
     let mut below: Vec<Oid> = h
         .pr_heads
         .iter()
-        .filter(|(n, id)| {
-            Some(**n) != pr && landed.contains(n) && **id != head && ids.contains(id)
-        })
+        .filter(|(n, id)| Some(**n) != pr && landed.contains(n) && **id != head && ids.contains(id))
         .map(|(_, id)| *id)
         .collect();
     if below.is_empty() {

@@ -2,9 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use super::affected::Effect;
-use super::paths::{child, join, parent};
-use super::{Ctx, Ecosystem, EdgeKind, ExternalEdge, Package, Root, Workspace};
+use crate::monorepo::support::paths::{child, join, parent};
+use crate::monorepo::support::{Ctx, Effect, Sides};
+use crate::monorepo::types::{Ecosystem, EdgeKind, ExternalEdge, Package, Root};
 
 /// The directives of a `go.mod` or `go.work` we need.
 #[derive(Debug, Default)]
@@ -95,6 +95,9 @@ fn parse(text: &str) -> GoFile {
 }
 
 /// Rule 36: `testdata/`, `_x/` and `.x/` directories are ignored by the go tool.
+/// The workspace file's checksums, diffed with it (rule 33).
+pub(crate) const LOCKFILES: &[&str] = &["go.work.sum"];
+
 fn ignored_dir(dir: &str) -> bool {
     dir.split('/')
         .any(|c| c == "testdata" || c == "vendor" || c.starts_with('_') || c.starts_with('.'))
@@ -133,7 +136,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
             ecosystem: Ecosystem::Go,
             dir: String::new(),
             manifest: "go.work".into(),
-            lockfiles: vec!["go.work.sum".into()],
+            lockfiles: LOCKFILES.iter().map(|f| f.to_string()).collect(),
         });
     }
     let mut by_module: BTreeMap<String, usize> = BTreeMap::new();
@@ -207,7 +210,8 @@ pub(crate) fn discover(cx: &mut Ctx) {
 }
 
 /// Rule 33: a `go.work` change affects every Go module.
-pub(crate) fn semantic(path: &str, base: &Workspace, head: &Workspace) -> Option<Vec<Effect>> {
+pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
+    let Sides { base, head, .. } = *sides;
     head.roots.iter().chain(base.roots.iter()).find(|r| {
         r.ecosystem == Ecosystem::Go
             && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
@@ -217,3 +221,7 @@ pub(crate) fn semantic(path: &str, base: &Workspace, head: &Workspace) -> Option
         reason: format!("global file: {path}"),
     }])
 }
+
+#[cfg(test)]
+#[path = "go_tests.rs"]
+mod tests;

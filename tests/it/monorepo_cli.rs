@@ -1,7 +1,6 @@
 //! `affected` and `graph` end to end: real git history, manifests read from git objects.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn lines(out: &std::process::Output) -> Vec<String> {
     assert!(

@@ -1,0 +1,211 @@
+//! The command line (clap, derive). Every flag is defined once, with its help text: the
+//! options every command shares here, each command's own in its file (`analyze.rs`,
+//! `affected.rs`, `graph.rs`).
+
+mod affected;
+mod analyze;
+mod graph;
+
+pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
+pub use analyze::{AnalyzeArgs, ModelArg};
+pub use graph::{GraphArgs, GraphFormatArg};
+
+use crate::config::{parse_when_checked as parse_when, Config};
+use crate::error::{exit, user};
+use analyze::EXAMPLES;
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "repohealth",
+    version,
+    about = "How a team really integrates code, read from a clone's git history",
+    long_about = "repohealth reads a git repository's history (no hosting API, no network, never \
+                  writing to the repository) and reports how long branches live, how big landed \
+                  changes are and how they land: merge commit, squash, rebase or direct push.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// The full report: landed changes, lifetimes, sizes, strategies and live branches.
+    #[command(after_help = EXAMPLES)]
+    Analyze(AnalyzeArgs),
+    /// The packages a range of commits affects (for CI: build and test only these).
+    #[command(after_help = affected::EXAMPLES)]
+    Affected(AffectedArgs),
+    /// The package dependency graph at a revision (dot, mermaid or json).
+    #[command(after_help = graph::EXAMPLES)]
+    Graph(GraphArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Tables for a terminal or a CI log (the default on a terminal).
+    Table,
+    /// The canonical form, documented in docs/schema.md (the default when piped).
+    Json,
+    /// Markdown, for a CI job summary or a wiki page.
+    Markdown,
+}
+
+/// Options every command shares.
+#[derive(Args, Debug, Clone)]
+pub struct Shared {
+    /// Output format [default: table on a terminal, json otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The trunk branch [default: repohealth.toml, else origin/HEAD, else main, master, trunk, develop].
+    #[arg(long, value_name = "BRANCH")]
+    pub trunk: Option<String>,
+    /// Start of the window: 90d, 12w, 6m, 1y, 2024-01-31, an RFC 3339 time, @<unix>, or all [default: 90d].
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// End of the window, and the time branches are judged at; a date alone includes that day [default: now].
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Configuration file [default: repohealth.toml at the work-tree root, if present].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Threads for diffing [default: all cores].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress messages on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Run the parsed command; returns the process exit code.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Affected(args) => affected::run(args),
+        Command::Graph(args) => graph::run(args),
+    }
+}
+
+fn setup_threads(n: Option<usize>) -> Result<()> {
+    if let Some(n) = n {
+        if !(1..=256).contains(&n) {
+            return Err(user(
+                exit::USAGE,
+                format!("--threads takes 1 to 256, not {n}"),
+            ));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .map_err(|e| anyhow::anyhow!("setting up {n} threads: {e}"))?;
+    }
+    Ok(())
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Load configuration: `--config`, else `repohealth.toml` at the work-tree root.
+pub fn load_config(shared: &Shared, path: &std::path::Path) -> Result<Config> {
+    let root = crate::git::Repo::open(path)
+        .ok()
+        .and_then(|r| r.facts().ok())
+        .filter(|f| !f.bare)
+        .map(|f| f.path);
+    Config::load(shared.config.as_deref(), root.as_deref())
+}
+
+/// Resolve the window from flags, then config, then the 90-day default.
+pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
+    let now = now();
+    let until = match &shared.until {
+        Some(u) if u.trim().eq_ignore_ascii_case("all") => {
+            return Err(user(
+                exit::USAGE,
+                "--until takes a time; `all` is only for --since",
+            ))
+        }
+        // A date alone means the whole day: `--until 2024-06-30` includes June 30.
+        Some(u) if chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").is_ok() => {
+            parse_when(u, now)?.unwrap_or(now) + 86_399
+        }
+        Some(u) => parse_when(u, now)?.unwrap_or(now),
+        None => now,
+    };
+    let since_text = shared
+        .since
+        .clone()
+        .or_else(|| config.since.clone())
+        .unwrap_or_else(|| "90d".to_owned());
+    let since = parse_when(&since_text, until)?;
+    if let Some(s) = since {
+        if s > until {
+            return Err(user(
+                exit::USAGE,
+                format!("--since ({since_text}) is after --until"),
+            ));
+        }
+    }
+    Ok((since, until))
+}
+
+pub fn pick_format(shared: &Shared) -> Format {
+    shared.format.unwrap_or(
+        if shared.output.is_none() && std::io::stdout().is_terminal() {
+            Format::Table
+        } else {
+            Format::Json
+        },
+    )
+}
+
+/// Write to `--output` or stdout. A closed pipe (`| head`) is not an error.
+pub fn emit(shared: &Shared, text: &str) -> Result<()> {
+    match &shared.output {
+        Some(p) => std::fs::write(p, text)
+            .map_err(|e| user(exit::OUTPUT, format!("cannot write {}: {e}", p.display()))),
+        None => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(user(
+                    exit::OUTPUT,
+                    format!("cannot write to standard output: {e}"),
+                )),
+            }
+        }
+    }
+}
+
+fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {
+    let shared = Shared {
+        format: None,
+        output: output.clone(),
+        trunk: None,
+        since: None,
+        until: None,
+        config: None,
+        threads: None,
+        quiet: true,
+    };
+    emit(&shared, text)
+}
+
+/// The `[monorepo]` configuration of an open repository.
+fn monorepo_config_for(
+    config: &Option<PathBuf>,
+    repo: &crate::git::Repo,
+) -> Result<crate::monorepo::Config> {
+    let root = repo.facts().ok().filter(|f| !f.bare).map(|f| f.path);
+    crate::pipeline::monorepo_config(&Config::load(config.as_deref(), root.as_deref())?)
+}

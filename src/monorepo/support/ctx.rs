@@ -1,0 +1,178 @@
+//! The discovery context every ecosystem reader fills: the tree of one revision indexed by
+//! path, and the packages, edges, barriers and diagnostics found so far.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::paths;
+use crate::monorepo::types::{
+    Config, Diagnostic, Ecosystem, EdgeKind, EntryMode, ExternalEdge, GlobalPattern, Package, Root,
+    Snapshot, TreeEntry, MAX_MANIFEST_BYTES,
+};
+
+/// The tree of one revision, indexed for discovery, plus everything discovery accumulates.
+pub(crate) struct Ctx<'a> {
+    snap: &'a dyn Snapshot,
+    pub cfg: &'a Config,
+    /// UTF-8 paths of every entry (non-UTF-8 paths cannot be manifests we parse).
+    pub files: BTreeMap<String, &'a TreeEntry>,
+    /// Every directory, `""` included.
+    pub dirs: BTreeSet<String>,
+    pub packages: Vec<Package>,
+    pub edges: Vec<(usize, usize, EdgeKind)>,
+    pub barriers: Vec<String>,
+    pub roots: Vec<Root>,
+    pub external_edges: Vec<ExternalEdge>,
+    pub diags: Vec<Diagnostic>,
+    pub globals: Vec<GlobalPattern>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(snap: &'a dyn Snapshot, cfg: &'a Config) -> Ctx<'a> {
+        let mut files = BTreeMap::new();
+        let mut dirs = BTreeSet::new();
+        dirs.insert(String::new());
+        for e in snap.entries() {
+            let Ok(p) = std::str::from_utf8(&e.path) else {
+                continue;
+            };
+            let mut d = paths::parent(p);
+            while !d.is_empty() && dirs.insert(d.to_string()) {
+                d = paths::parent(d);
+            }
+            files.insert(p.to_string(), e);
+        }
+        Ctx {
+            snap,
+            cfg,
+            files,
+            dirs,
+            packages: Vec::new(),
+            edges: Vec::new(),
+            barriers: Vec::new(),
+            roots: Vec::new(),
+            external_edges: Vec::new(),
+            diags: Vec::new(),
+            globals: Vec::new(),
+        }
+    }
+
+    pub(crate) fn diag(&mut self, file: &str, line: Option<u32>, message: impl Into<String>) {
+        self.diags.push(Diagnostic {
+            file: file.to_string(),
+            line,
+            message: message.into(),
+        });
+    }
+
+    /// Paths of files named `name`, skipping `node_modules` (fixture manifests are committed
+    /// there in real repositories, rule 24).
+    pub(crate) fn named(&self, name: &str) -> Vec<String> {
+        self.files
+            .keys()
+            .filter(|p| paths::basename(p) == name && !paths::has_component(p, "node_modules"))
+            .cloned()
+            .collect()
+    }
+
+    pub(crate) fn exists(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// A manifest's text: symlinks are not followed, huge files are skipped, a UTF-8 BOM is
+    /// stripped (rule 25); every refusal becomes a diagnostic.
+    pub(crate) fn read_text(&mut self, path: &str) -> Option<String> {
+        let entry = *self.files.get(path)?;
+        match entry.mode {
+            EntryMode::Symlink => {
+                self.diag(path, None, "symlinked manifest not followed");
+                return None;
+            }
+            EntryMode::Submodule => return None,
+            EntryMode::File | EntryMode::Executable => {}
+        }
+        let bytes = match self.snap.read(&entry.blob) {
+            Ok(b) => b,
+            Err(e) => {
+                self.diag(path, None, format!("cannot read blob: {e}"));
+                return None;
+            }
+        };
+        if bytes.len() > MAX_MANIFEST_BYTES {
+            self.diag(
+                path,
+                None,
+                format!(
+                    "manifest of {} bytes skipped (limit {MAX_MANIFEST_BYTES})",
+                    bytes.len()
+                ),
+            );
+            return None;
+        }
+        match String::from_utf8(bytes) {
+            Ok(s) => Some(strip_bom(s)),
+            Err(_) => {
+                self.diag(path, None, "manifest is not valid UTF-8");
+                None
+            }
+        }
+    }
+
+    /// Adds a package unless one of the same ecosystem already sits in that directory.
+    pub(crate) fn add_package(&mut self, p: Package) -> usize {
+        if let Some(i) = self
+            .packages
+            .iter()
+            .position(|q| q.dir == p.dir && q.ecosystem == p.ecosystem)
+        {
+            return i;
+        }
+        self.packages.push(p);
+        self.packages.len() - 1
+    }
+
+    pub(crate) fn package_at(&self, dir: &str, eco: Ecosystem) -> Option<usize> {
+        self.packages
+            .iter()
+            .position(|p| p.dir == dir && p.ecosystem == eco)
+    }
+
+    pub(crate) fn edge(&mut self, from: usize, to: usize, kind: EdgeKind) {
+        self.edges.push((from, to, kind));
+    }
+
+    pub(crate) fn barrier(&mut self, dir: &str) {
+        if !self.barriers.iter().any(|b| b == dir) {
+            self.barriers.push(dir.to_string());
+        }
+    }
+}
+
+pub(crate) fn strip_bom(s: String) -> String {
+    match s.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+/// 1-based line of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> u32 {
+    let end = offset.min(text.len());
+    let n = text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count();
+    u32::try_from(n + 1).unwrap_or(u32::MAX)
+}
+
+/// Parses TOML, turning an error into a diagnostic with the line.
+pub(crate) fn parse_toml(cx: &mut Ctx, path: &str, text: &str) -> Option<toml::Table> {
+    match text.parse::<toml::Table>() {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start));
+            let msg = e.message().to_string();
+            cx.diag(path, line, format!("invalid TOML: {msg}"));
+            None
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! What a meaning-level diff of a root manifest or lockfile charges, and the two revisions
+//! such a diff reads.
+
+use super::ctx::strip_bom;
+use crate::monorepo::types::{Ecosystem, EntryMode, Snapshot, MAX_MANIFEST_BYTES};
+use crate::monorepo::workspace::Workspace;
+
+/// Both sides of a change, as an ecosystem's meaning-level diff reads them: the workspaces
+/// discovered at base and head and the trees they were read from.
+#[derive(Clone, Copy)]
+pub(crate) struct Sides<'a> {
+    pub base: &'a Workspace,
+    pub head: &'a Workspace,
+    pub base_snap: &'a dyn Snapshot,
+    pub head_snap: &'a dyn Snapshot,
+}
+
+/// What a meaning-level diff of a root manifest or lockfile charges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Effect {
+    /// Every package (`scope: None`) or every package of one ecosystem.
+    All {
+        scope: Option<Ecosystem>,
+        reason: String,
+    },
+    /// The packages in a directory: a directly changed package.
+    Dir {
+        eco: Ecosystem,
+        dir: String,
+        reason: String,
+    },
+    /// Packages of an ecosystem by name (lockfile members), optionally within one root.
+    Named {
+        eco: Ecosystem,
+        root: Option<String>,
+        name: String,
+        reason: String,
+    },
+    /// The packages in a directory, charged through a lockfile (pnpm importers).
+    At {
+        eco: Ecosystem,
+        dir: String,
+        reason: String,
+    },
+    /// Packages inheriting a shared key (Cargo workspace dependency, pnpm catalog entry).
+    Inherits {
+        eco: Ecosystem,
+        root: String,
+        key: String,
+        reason: String,
+    },
+    /// Packages declaring a dependency on a name (overrides, rule 30).
+    Uses {
+        eco: Ecosystem,
+        name: String,
+        reason: String,
+    },
+    Warning(String),
+}
+
+/// A file's text at one revision: `None` when absent, `Err` when unreadable (symlink, too
+/// big, not UTF-8, missing object).
+pub(crate) fn read_at(snap: &dyn Snapshot, path: &str) -> Option<Result<String, String>> {
+    let e = snap.entries().iter().find(|e| e.path == path.as_bytes())?;
+    if matches!(e.mode, EntryMode::Symlink | EntryMode::Submodule) {
+        return Some(Err(format!("{path} is a symlink or submodule")));
+    }
+    Some(match snap.read(&e.blob) {
+        Err(err) => Err(format!("{path}: {err}")),
+        Ok(b) if b.len() > MAX_MANIFEST_BYTES => Err(format!("{path} is too large")),
+        Ok(b) => String::from_utf8(b)
+            .map(strip_bom)
+            .map_err(|_| format!("{path} is not UTF-8")),
+    })
+}

@@ -1,0 +1,12 @@
+//! Helpers shared by the ecosystem readers and by `affected`, below both: the discovery
+//! context, meaning-level effects, path utilities, lockfile graphs and the small parsers.
+
+mod ctx;
+mod effect;
+pub(crate) mod lock;
+pub(crate) mod paths;
+pub(crate) mod semver;
+pub(crate) mod yaml;
+
+pub(crate) use ctx::{line_of, parse_toml, Ctx};
+pub(crate) use effect::{read_at, Effect, Sides};

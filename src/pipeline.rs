@@ -1,0 +1,550 @@
+//! The `analyze` pipeline, a short list of named stages; each is a function from named types
+//! to named types, public so every command runs the same code for every number:
+//!
+//! ```text
+//! Options -> open_history -> OpenHistory
+//!         -> classify_landings -> Landings      (history::classify on each walked branch)
+//!         -> measure_landings -> Measured       (diffs, size rules, history::measure)
+//!         -> inventory_branches -> Inventory    (live branches, tags, CI files)
+//!         -> audit_packages -> MonorepoSection  (packages, when the trunk holds two or more)
+//!         -> score_models -> Scoring            (score)
+//!         -> assemble -> Analysis               (rendered by render::{json, table, markdown})
+//! ```
+//!
+//! [`run`] runs them in that order.
+
+mod inventory;
+mod open;
+mod releases;
+mod sides;
+
+pub use inventory::is_ci_file;
+pub use open::{find_branch, BranchTip, RepoContext};
+pub use sides::{ChainReader, History};
+
+use crate::config::Config;
+use crate::error::{exit, user};
+use crate::git::DiffStat;
+use crate::history::classify::{self, BranchHistory, BranchRole};
+use crate::history::graph::CommitGraph;
+use crate::history::measure::{self, Attributes, Metrics, SizeRules};
+use crate::model::{self, Branch, Change, Commit, Oid, RefKind, Timestamp, SCHEMA_VERSION};
+use crate::score::{self, Tag};
+use crate::{monorepo as mono, packages};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// Blobs over 512 MiB count as binary, like git's default core.bigFileThreshold.
+pub const DEFAULT_MAX_BLOB_BYTES: u64 = 512 * 1024 * 1024;
+
+/// What the user asked for.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub path: PathBuf,
+    pub trunk: Option<String>,
+    /// Window start (None = all history).
+    pub since: Option<Timestamp>,
+    /// Window end and the time branches are judged at.
+    pub until: Timestamp,
+    /// `until` was given by the user. When it was not, commits dated in the future (clock
+    /// skew) still count: they are on the trunk, whatever their clock said.
+    pub until_explicit: bool,
+    pub config: Config,
+    pub quiet: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RepositoryInfo {
+    pub path: String,
+    /// The trunk: where features land (GitFlow: the integration branch, `develop`).
+    pub trunk: String,
+    /// GitFlow's production branch (`main`/`master`), analysed too; null otherwise.
+    pub production: Option<String>,
+    pub head: Option<Oid>,
+    pub head_ref: Option<String>,
+    pub shallow: bool,
+    pub bare: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Window {
+    #[serde(with = "model::time_fmt::opt")]
+    pub since: Option<Timestamp>,
+    #[serde(with = "model::time_fmt")]
+    pub until: Timestamp,
+}
+
+/// The canonical result of `analyze`; JSON is its serialisation (docs/schema.json).
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub repository: RepositoryInfo,
+    pub window: Window,
+    /// Landed changes in first-parent order, newest first per branch (GitFlow: the trunk's,
+    /// then the production branch's; sort by `landed_at` to interleave them).
+    pub changes: Vec<Change>,
+    /// Live (unmerged) branches, oldest first.
+    pub branches: Vec<Branch>,
+    pub metrics: MetricsOut,
+    /// `scores` (keyed by model id), `detected_model`, `detection_evidence`,
+    /// `recommendation`, `findings`.
+    #[serde(flatten)]
+    pub scoring: score::Scoring,
+    /// CI configuration files found in the trunk's tree.
+    pub ci_files: Vec<String>,
+    /// The package audit; null unless the trunk holds two or more packages.
+    pub monorepo: Option<packages::MonorepoSection>,
+    /// Tags, for the release cadence.
+    pub tags: Vec<Tag>,
+    pub warnings: Vec<String>,
+}
+
+/// `metrics`: the measurements of `measure` plus the cadence of `score`.
+#[derive(Clone, Debug, Serialize)]
+pub struct MetricsOut {
+    #[serde(flatten)]
+    pub measured: Metrics,
+    pub cadence: score::Cadence,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// The hint printed when squash lifetimes are unknown.
+pub const FETCH_PR_HINT: &str = "git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'";
+
+/// Progress lines on stderr, only when it is a terminal.
+/// `REPOHEALTH_TRACE=1` adds the elapsed time to each line, even when quiet or piped.
+pub struct Progress {
+    on: bool,
+    trace: bool,
+    start: std::time::Instant,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        Progress {
+            on: !quiet && std::io::stderr().is_terminal(),
+            trace: std::env::var_os("REPOHEALTH_TRACE").is_some(),
+            start: std::time::Instant::now(),
+        }
+    }
+    pub fn say(&self, msg: &str) {
+        if self.trace {
+            eprintln!(
+                "repohealth [{:.3}s]: {msg}",
+                self.start.elapsed().as_secs_f64()
+            );
+        } else if self.on {
+            eprintln!("repohealth: {msg}");
+        }
+    }
+}
+
+/// Run the whole analysis: every stage, in order.
+pub fn run(opts: &Options) -> Result<Analysis> {
+    let progress = Progress::new(opts.quiet);
+    let open = open_history(opts, &progress)?;
+    let landings = classify_landings(&open, opts, &progress)?;
+    let mut measured = measure_landings(&open, landings, &opts.config, &progress)?;
+    let inventory = inventory_branches(&open, opts.until, &progress)?;
+    let monorepo = audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?;
+    let scoring = score_models(&open, &measured, &inventory, opts, &progress)?;
+    progress.say("done");
+    Ok(assemble(open, opts, measured, inventory, scoring, monorepo))
+}
+
+/// The repository opened, the trunk picked, and the commit graph of every ref loaded.
+pub struct OpenHistory {
+    pub ctx: RepoContext,
+    pub graph: CommitGraph,
+    /// Pull/merge request heads found in the clone, by number.
+    pub pr_heads: HashMap<u64, Oid>,
+}
+
+impl OpenHistory {
+    /// Side queries on the graph, commits read from the repository.
+    pub fn history(&self) -> History<'_> {
+        History {
+            repo: &self.ctx.repo,
+            graph: &self.graph,
+        }
+    }
+
+    /// The branches classified, with their roles: the trunk, then the production branch.
+    pub fn walked(&self) -> Vec<(&BranchTip, BranchRole)> {
+        let ctx = &self.ctx;
+        let trunk_role = if ctx.production.is_some() {
+            BranchRole::Integration
+        } else {
+            BranchRole::Trunk
+        };
+        let mut out = vec![(&ctx.trunk, trunk_role)];
+        out.extend(ctx.production.iter().map(|p| (p, BranchRole::Production)));
+        out
+    }
+}
+
+/// Stage 1: open the repository, pick the trunk, load the commit graph (one walk).
+pub fn open_history(opts: &Options, progress: &Progress) -> Result<OpenHistory> {
+    let trunk = opts.trunk.clone().or_else(|| opts.config.trunk.clone());
+    let ctx = RepoContext::open(&opts.path, trunk.as_deref())?;
+    progress.say(&format!("reading the history of {}", ctx.trunk.name));
+    let pr_heads = ctx
+        .refs
+        .iter()
+        .filter(|r| r.kind == RefKind::PullHead)
+        .filter_map(|r| r.pr.map(|n| (n, r.target)))
+        .collect();
+    // One walk loads the commit graph every side query below runs on.
+    let mut tips: Vec<Oid> = ctx
+        .refs
+        .iter()
+        .filter(|r| r.kind != RefKind::Tag)
+        .map(|r| r.target)
+        .collect();
+    tips.push(ctx.trunk.tip);
+    tips.extend(ctx.production.as_ref().map(|p| p.tip));
+    tips.sort();
+    tips.dedup();
+    let graph = ctx.repo.load_graph(&tips)?;
+    progress.say(&format!("{} commits in the graph", graph.len()));
+    Ok(OpenHistory {
+        ctx,
+        graph,
+        pr_heads,
+    })
+}
+
+/// The landed changes of the window, before measuring.
+pub struct Landings {
+    /// In first-parent order, newest first per branch, like `git log --first-parent`:
+    /// committer clocks are not monotonic, the chain is.
+    pub changes: Vec<Change>,
+    /// The first-parent commits walked, by id.
+    pub commits: HashMap<Oid, Commit>,
+    pub warnings: Vec<String>,
+    /// The latest landing before the window (an empty window says when it was).
+    pub last_landing: Option<Timestamp>,
+}
+
+/// Stage 2: walk each analysed branch's first-parent chain and classify its landed changes.
+pub fn classify_landings(
+    open: &OpenHistory,
+    opts: &Options,
+    progress: &Progress,
+) -> Result<Landings> {
+    let ctx = &open.ctx;
+    let history = open.history();
+    let prod_names: Vec<String> = ctx
+        .production
+        .iter()
+        .map(|p| ctx.bare_name(&p.name))
+        .chain(["main".to_owned(), "master".to_owned()])
+        .collect();
+    let mut out = Landings {
+        changes: Vec::new(),
+        commits: HashMap::new(),
+        warnings: Vec::new(),
+        last_landing: None,
+    };
+    let mut seen: HashSet<Oid> = HashSet::new();
+    for (branch, role) in open.walked() {
+        let chain: Vec<Commit> = ctx
+            .repo
+            .first_parent_chain(branch.tip, opts.since)?
+            .into_iter()
+            .filter(|c| seen.insert(c.id))
+            .collect();
+        progress.say(&format!(
+            "{} first-parent commits on {}; classifying",
+            chain.len(),
+            branch.name
+        ));
+        let bare = ctx.bare_name(&branch.name);
+        let sync_sources = match role {
+            BranchRole::Integration => prod_names.clone(),
+            _ => Vec::new(),
+        };
+        let walked = BranchHistory {
+            name: &bare,
+            role,
+            sync_sources: &sync_sources,
+            chain: &chain,
+            pr_heads: &open.pr_heads,
+        };
+        let reader = ChainReader::new(&history, &chain)?;
+        let mut found = classify::classify(&walked, &reader)?;
+        for c in &mut found {
+            c.target = branch.name.clone();
+        }
+        let before = found
+            .iter()
+            .map(|c| c.landed_at)
+            .filter(|t| opts.since.is_some_and(|s| *t < s));
+        out.last_landing = out.last_landing.max(before.max());
+        found.retain(|c| {
+            opts.since.is_none_or(|s| c.landed_at >= s)
+                && (!opts.until_explicit || c.landed_at <= opts.until)
+        });
+        let future = found.iter().filter(|c| c.landed_at > opts.until).count();
+        if future > 0 {
+            out.warnings.push(format!(
+                "{future} changes on {} are dated after {} (a committer clock in the future); they are included",
+                branch.name,
+                model::rfc3339(opts.until)
+            ));
+        }
+        out.changes.extend(found);
+        out.commits.extend(chain.into_iter().map(|c| (c.id, c)));
+    }
+    Ok(out)
+}
+
+/// The landed changes with their sizes, and the diffs they were measured from.
+pub struct Measured {
+    pub changes: Vec<Change>,
+    /// `bases[i]` is the commit `changes[i]` was diffed against (its first commit's first
+    /// parent; none for a root commit).
+    pub bases: Vec<Option<Oid>>,
+    /// `diffs[i]` is the diff of `changes[i]` against `bases[i]`.
+    pub diffs: Vec<DiffStat>,
+    pub metrics: Metrics,
+    /// The latest landing before the window.
+    pub last_landing: Option<Timestamp>,
+    /// The warnings of classifying and measuring.
+    pub warnings: Vec<String>,
+}
+
+/// Stage 3: diff every landed change against its first parent (in parallel), apply the size
+/// rules and `.gitattributes`, and compute the distributions.
+pub fn measure_landings(
+    open: &OpenHistory,
+    landings: Landings,
+    config: &Config,
+    progress: &Progress,
+) -> Result<Measured> {
+    let repo = &open.ctx.repo;
+    let Landings {
+        mut changes,
+        commits,
+        mut warnings,
+        last_landing,
+    } = landings;
+    progress.say(&format!("measuring {} landed changes", changes.len()));
+    let mut bases = Vec::with_capacity(changes.len());
+    for c in &changes {
+        let first = c.commits.first().copied().unwrap_or(c.commit);
+        bases.push(match commits.get(&first) {
+            Some(fc) => fc.parents.first().copied(),
+            None => repo.commit(first)?.parents.first().copied(),
+        });
+    }
+    let jobs: Vec<(Option<Oid>, Oid)> = bases
+        .iter()
+        .zip(&changes)
+        .map(|(b, c)| (*b, c.commit))
+        .collect();
+    let max_blob = config.size.max_blob_bytes.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
+    let stats = repo.diff_stats(&jobs, max_blob)?;
+    progress.say("diffs done; reading .gitattributes");
+    let rules = SizeRules::new(&config.size.exclude)?;
+    let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();
+    let mut diffs = Vec::with_capacity(changes.len());
+    for (c, stat) in changes.iter_mut().zip(stats) {
+        let stat = stat.with_context(|| format!("measuring change {}", c.commit))?;
+        let text = repo
+            .blob_at(c.commit, ".gitattributes")
+            .unwrap_or_default()
+            .unwrap_or_default();
+        let attrs = attr_cache
+            .entry(text.clone())
+            .or_insert_with(|| Attributes::parse(&String::from_utf8_lossy(&text)));
+        measure::apply_size(c, &stat, &rules, attrs);
+        diffs.push(stat);
+    }
+    warnings.extend(measure_warnings(&changes));
+    let metrics = measure::metrics(&changes);
+    Ok(Measured {
+        changes,
+        bases,
+        diffs,
+        metrics,
+        last_landing,
+        warnings,
+    })
+}
+
+/// Unknown sizes (blobs missing from the clone) and unknown squash lifetimes (no PR heads).
+fn measure_warnings(changes: &[Change]) -> Vec<String> {
+    let mut out = Vec::new();
+    let missing = changes.iter().filter(|c| c.lines_added.is_none()).count();
+    if missing > 0 {
+        out.push(format!(
+            "{missing} changes touch blobs missing from this clone (partial clone or large files left out): their line counts are null"
+        ));
+    }
+    let unknown_squash = changes
+        .iter()
+        .filter(|c| c.strategy == model::Strategy::Squash && c.lifetime_seconds.is_none())
+        .count();
+    if unknown_squash > 0 {
+        out.push(format!(
+            "{unknown_squash} squash-merged changes have no known lifetime: the clone has no PR head refs for them. Fetch them with: {FETCH_PR_HINT}"
+        ));
+    }
+    out
+}
+
+/// The live state of the repository at the end of the window.
+pub struct Inventory {
+    /// Live (unmerged) branches, oldest first.
+    pub branches: Vec<Branch>,
+    /// Every tag, oldest first.
+    pub tags: Vec<Tag>,
+    /// CI configuration files in the trunk's tree.
+    pub ci_files: Vec<String>,
+}
+
+/// Stage 4: the live branches (judged at `until`), the tags, the CI files on the trunk.
+pub fn inventory_branches(
+    open: &OpenHistory,
+    until: Timestamp,
+    progress: &Progress,
+) -> Result<Inventory> {
+    progress.say("taking the branch inventory");
+    let ctx = &open.ctx;
+    Ok(Inventory {
+        branches: inventory::branch_inventory(ctx, &open.history(), until)?,
+        tags: releases::tags(ctx)?,
+        ci_files: inventory::ci_files(&ctx.repo, ctx.trunk.tip)?,
+    })
+}
+
+/// Stage 5: the package audit, when the trunk's tip holds two or more packages; fills each
+/// change's `packages`.
+pub fn audit_packages(
+    open: &OpenHistory,
+    measured: &mut Measured,
+    inventory: &Inventory,
+    config: &Config,
+    progress: &Progress,
+) -> Result<Option<packages::MonorepoSection>> {
+    let mono_cfg = monorepo_config(config)?;
+    progress.say("reading packages");
+    packages::audit_changes(
+        &open.ctx.repo,
+        open.ctx.trunk.tip,
+        &mut measured.changes,
+        &measured.bases,
+        &measured.diffs,
+        &mono_cfg,
+        &inventory.ci_files,
+    )
+}
+
+/// Stage 6: judge the window against the three workflow models.
+pub fn score_models(
+    open: &OpenHistory,
+    measured: &Measured,
+    inventory: &Inventory,
+    opts: &Options,
+    progress: &Progress,
+) -> Result<score::Scoring> {
+    progress.say("scoring");
+    let ctx = &open.ctx;
+    let history = open.history();
+    let score_cfg = score::ScoreConfig::from_table(opts.config.score.clone())
+        .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
+    let version_re = score_cfg.version_regex();
+    let changes = &measured.changes;
+    let first_release = releases::first_release(&history, changes, &inventory.tags, &version_re);
+    let lines = releases::release_lines(ctx, &history, opts.since, opts.until)?;
+    let gitflow = ctx.production.as_ref().map(|p| score::GitflowRoles {
+        integration: ctx.trunk.name.clone(),
+        production: p.name.clone(),
+    });
+    let window_start = opts
+        .since
+        .or_else(|| changes.iter().map(|c| c.landed_at).min())
+        .unwrap_or(opts.until);
+    let input = score::ScoreInput {
+        changes,
+        branches: &inventory.branches,
+        tags: &inventory.tags,
+        first_release: &first_release,
+        trunk: &ctx.trunk.name,
+        gitflow,
+        long_lived_refs: &lines,
+        ci_files: &inventory.ci_files,
+        bots: &opts.config.bots,
+        window: (window_start, opts.until),
+        last_landing: measured.last_landing,
+    };
+    Ok(score::score(&input, &score_cfg))
+}
+
+/// Stage 7: the canonical [`Analysis`], which every view renders.
+pub fn assemble(
+    open: OpenHistory,
+    opts: &Options,
+    measured: Measured,
+    inventory: Inventory,
+    scoring: score::Scoring,
+    monorepo: Option<packages::MonorepoSection>,
+) -> Analysis {
+    let ctx = open.ctx;
+    let repository = RepositoryInfo {
+        path: ctx.facts.path.display().to_string(),
+        trunk: ctx.trunk.name.clone(),
+        production: ctx.production.as_ref().map(|p| p.name.clone()),
+        head: ctx.head(),
+        head_ref: ctx.head_ref(),
+        shallow: ctx.facts.shallow,
+        bare: ctx.facts.bare,
+    };
+    let mut warnings = ctx.warnings;
+    warnings.extend(measured.warnings);
+    Analysis {
+        schema_version: SCHEMA_VERSION,
+        tool: ToolInfo {
+            name: "repohealth",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        repository,
+        window: Window {
+            since: opts.since,
+            until: opts.until,
+        },
+        changes: measured.changes,
+        branches: inventory.branches,
+        metrics: MetricsOut {
+            measured: measured.metrics,
+            cadence: scoring.cadence.clone(),
+        },
+        scoring,
+        ci_files: inventory.ci_files,
+        monorepo,
+        tags: inventory.tags,
+        warnings,
+    }
+}
+
+/// The `[monorepo]` table of the configuration.
+pub fn monorepo_config(cfg: &Config) -> Result<mono::Config> {
+    toml::Value::Table(cfg.monorepo.clone())
+        .try_into::<mono::Config>()
+        .map_err(|e| {
+            user(
+                exit::BAD_CONFIG,
+                format!("invalid [monorepo] configuration: {e}"),
+            )
+        })
+}

@@ -1,0 +1,72 @@
+//! Side queries (`git rev-list ^exclude include`) for the classifier: on the in-memory graph,
+//! with the commits read from the repository.
+
+use crate::git::Repo;
+use crate::history::classify::SideReader;
+use crate::history::graph::CommitGraph;
+use crate::model::{Commit, Oid};
+use anyhow::Result;
+use std::collections::HashMap;
+
+/// Side queries on the in-memory graph, commits read from the repository.
+pub struct History<'a> {
+    pub repo: &'a Repo,
+    pub graph: &'a CommitGraph,
+}
+
+impl SideReader for History<'_> {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        self.graph
+            .side(include, exclude)
+            .into_iter()
+            .map(|id| self.repo.commit(id))
+            .collect()
+    }
+}
+
+/// Side queries for one branch: the sides of its merges computed in one pass and their
+/// commits decoded in parallel; anything else goes to the graph.
+pub struct ChainReader<'a> {
+    history: &'a History<'a>,
+    sides: HashMap<Oid, Vec<Oid>>,
+    commits: HashMap<Oid, Commit>,
+}
+
+impl<'a> ChainReader<'a> {
+    pub fn new(history: &'a History<'a>, chain: &[Commit]) -> Result<ChainReader<'a>> {
+        let edges: Vec<(Oid, Vec<Oid>)> = chain.iter().map(|c| (c.id, c.parents.clone())).collect();
+        let sides = history.graph.chain_sides(&edges);
+        let mut ids: Vec<Oid> = sides.values().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let commits = history
+            .repo
+            .commits(&ids)?
+            .into_iter()
+            .map(|c| (c.id, c))
+            .collect();
+        Ok(ChainReader {
+            history,
+            sides,
+            commits,
+        })
+    }
+}
+
+impl SideReader for ChainReader<'_> {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        self.history.side(include, exclude)
+    }
+    fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
+        match self.sides.get(&merge.id) {
+            Some(ids) => ids
+                .iter()
+                .map(|id| match self.commits.get(id) {
+                    Some(c) => Ok(c.clone()),
+                    None => self.history.repo.commit(*id),
+                })
+                .collect(),
+            None => self.history.side(&merge.parents[1..], &merge.parents[..1]),
+        }
+    }
+}

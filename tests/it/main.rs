@@ -1,0 +1,11 @@
+//! The integration tests, one binary: each module runs the real `repohealth` binary on
+//! fixture repositories built by `fixtures/*.sh` (helpers in `common`).
+
+mod common;
+
+mod bad_inputs;
+mod fixtures;
+mod mailmap;
+mod monorepo_cli;
+mod schema;
+mod scoring;

@@ -10,6 +10,9 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod diff;
+use diff::{Counting, DiffWorker};
+
 fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
     let mut out = [0u8; 20];
     let bytes = id.as_ref().as_bytes();
@@ -438,21 +441,26 @@ impl Repo {
     ) -> Result<Vec<Result<DiffStat>>> {
         let proto = self.diff_prototype()?;
         let ts = &self.ts;
-        Ok(jobs
-            .par_iter()
-            .with_min_len(8)
+        let counting = Counting::Lines { max_blob_bytes };
+        // Contiguous segments, each diffed in order by one worker: a change's old side is then
+        // usually the previous change's new side, still in the worker's content cache.
+        let threads = rayon::current_num_threads().max(1);
+        let per = jobs.len().div_ceil(threads * 8).max(16);
+        let segments: Vec<Vec<Result<DiffStat>>> = jobs
+            .par_chunks(per)
             .map_init(
-                || DiffWorker::new(ts.to_thread_local(), &proto, max_blob_bytes),
-                |w, (base, commit)| w.diff(*base, *commit),
+                || DiffWorker::new(ts.to_thread_local(), &proto, counting),
+                |w, segment| segment.iter().map(|(b, c)| w.diff(*b, *c)).collect(),
             )
-            .collect())
+            .collect();
+        Ok(segments.into_iter().flatten().collect())
     }
 
     /// The paths changed from `base` (None = the empty tree) to `commit`, with blob ids and
     /// kinds but no line counts: what `affected` needs, without reading a single blob.
     pub fn changed_files(&self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
         let proto = self.diff_prototype()?;
-        DiffWorker::new(self.repo.clone(), &proto, u64::MAX).diff(base, commit)
+        DiffWorker::new(self.repo.clone(), &proto, Counting::PathsOnly).diff(base, commit)
     }
 
     /// The blob-diff resource cache, built once and cloned per thread. Attributes (`-diff`,
@@ -592,284 +600,4 @@ fn read_commit(
         subject,
         message,
     })
-}
-
-/// Per-thread state for line-counting diffs: a repository handle and two resource caches
-/// (the tree diff borrows one for the whole call; line diffs need their own).
-struct DiffWorker {
-    repo: gix::Repository,
-    tree_cache: gix::diff::blob::Platform,
-    blob_cache: gix::diff::blob::Platform,
-    max_blob_bytes: u64,
-}
-
-impl DiffWorker {
-    fn new(
-        repo: gix::Repository,
-        proto: &gix::diff::blob::Platform,
-        max_blob_bytes: u64,
-    ) -> DiffWorker {
-        DiffWorker {
-            tree_cache: proto.clone(),
-            blob_cache: proto.clone(),
-            repo,
-            max_blob_bytes,
-        }
-    }
-
-    fn tree_of(repo: &gix::Repository, commit: Oid) -> Result<gix::Tree<'_>> {
-        let c = repo.find_commit(to_gix(&commit)).map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!("commit {commit} is missing or unreadable: {e}"),
-            )
-        })?;
-        c.tree().map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!("the tree of commit {commit} is missing or unreadable: {e}"),
-            )
-        })
-    }
-
-    fn diff(&mut self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
-        use gix::object::tree::diff::Change;
-
-        let DiffWorker {
-            repo,
-            tree_cache,
-            blob_cache,
-            max_blob_bytes,
-        } = self;
-        let max_blob = *max_blob_bytes;
-        let repo = &*repo;
-        let new_tree = Self::tree_of(repo, commit)?;
-        let old_tree = match base {
-            Some(b) => Self::tree_of(repo, b)?,
-            None => repo.empty_tree(),
-        };
-        let mut files = Vec::new();
-        let mut failure: Option<anyhow::Error> = None;
-        let mut platform = old_tree
-            .changes()
-            .with_context(|| format!("diffing {commit}"))?;
-        platform.options(|o| {
-            o.track_rewrites(None);
-        });
-        let result = platform.for_each_to_obtain_tree_with_cache(&new_tree, tree_cache, |change| {
-            let (location, status, old, new) = match change {
-                Change::Addition {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } => {
-                    if entry_mode.is_tree() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    (
-                        location,
-                        FileStatus::Added,
-                        None,
-                        Some((entry_mode, id.detach())),
-                    )
-                }
-                Change::Deletion {
-                    location,
-                    entry_mode,
-                    id,
-                    ..
-                } => {
-                    if entry_mode.is_tree() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    (
-                        location,
-                        FileStatus::Deleted,
-                        Some((entry_mode, id.detach())),
-                        None,
-                    )
-                }
-                Change::Modification {
-                    location,
-                    previous_entry_mode,
-                    previous_id,
-                    entry_mode,
-                    id,
-                } => {
-                    if entry_mode.is_tree() && previous_entry_mode.is_tree() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    // git canonicalises modes (100664 -> 100644): same blob and same kind is no change.
-                    if previous_id == id && previous_entry_mode.kind() == entry_mode.kind() {
-                        return Ok(std::ops::ControlFlow::Continue(()));
-                    }
-                    (
-                        location,
-                        FileStatus::Modified,
-                        Some((previous_entry_mode, previous_id.detach())),
-                        Some((entry_mode, id.detach())),
-                    )
-                }
-                Change::Rewrite { .. } => {
-                    failure = Some(anyhow::anyhow!(
-                        "unexpected rewrite with rename tracking off"
-                    ));
-                    return Ok(std::ops::ControlFlow::Break(()));
-                }
-            };
-            let path = location.to_vec();
-            // A tree replaced by a blob (or the reverse) shows as a modification here; git shows
-            // a deletion plus an addition. Count the blob side only.
-            let old = old.filter(|(m, _)| !m.is_tree());
-            let new = new.filter(|(m, _)| !m.is_tree());
-            // max_blob == u64::MAX means "paths only": no blob is read.
-            let counted = if max_blob == u64::MAX {
-                Ok((0, 0, false, false))
-            } else {
-                line_counts(repo, blob_cache, &change, old, new, max_blob)
-            };
-            let stat = match counted {
-                Ok(s) => s,
-                Err(e) => {
-                    failure = Some(e.context(format!(
-                        "diffing {} in commit {commit}",
-                        String::from_utf8_lossy(&path)
-                    )));
-                    return Ok(std::ops::ControlFlow::Break(()));
-                }
-            };
-            files.push(FileStat {
-                path,
-                added: stat.0,
-                deleted: stat.1,
-                binary: stat.2,
-                missing: stat.3,
-                status: match (old, new) {
-                    (None, Some(_)) => FileStatus::Added,
-                    (Some(_), None) => FileStatus::Deleted,
-                    _ => status,
-                },
-                old_blob: old.map(|(_, id)| to_oid(id)),
-                new_blob: new.map(|(_, id)| to_oid(id)),
-                new_kind: new.map(|(m, _)| file_kind(m)),
-            });
-            Ok(std::ops::ControlFlow::Continue(()))
-        });
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        result.map_err(|e| user(exit::CORRUPT, format!("diffing commit {commit}: {e}")))?;
-        Ok(DiffStat { files })
-    }
-}
-
-type Side = Option<(gix::objs::tree::EntryMode, gix::ObjectId)>;
-
-/// (added, deleted, binary, missing) for one file change, the way `git diff --numstat` counts them.
-fn line_counts(
-    repo: &gix::Repository,
-    cache: &mut gix::diff::blob::Platform,
-    change: &gix::object::tree::diff::Change<'_, '_, '_>,
-    old: Side,
-    new: Side,
-    max_blob: u64,
-) -> Result<(u64, u64, bool, bool)> {
-    use gix::diff::blob::platform::prepare_diff::Operation;
-    use gix::diff::blob::{Algorithm, Diff, InternedInput};
-    use gix::error::ResultExt;
-
-    // Submodules (gitlinks) count one line per side, like git ("Subproject commit <id>").
-    let is_link = |s: &Side| s.map(|(m, _)| m.is_commit()).unwrap_or(false);
-    if is_link(&old) || is_link(&new) {
-        let mut added = 0;
-        let mut deleted = 0;
-        match (old, new) {
-            (Some((om, _)), Some((nm, _))) => {
-                if om.is_commit() {
-                    deleted += 1;
-                } else {
-                    deleted += count_lines(&blob_bytes(repo, old, max_blob)?);
-                }
-                if nm.is_commit() {
-                    added += 1;
-                } else {
-                    added += count_lines(&blob_bytes(repo, new, max_blob)?);
-                }
-            }
-            (None, Some(_)) => added = 1,
-            (Some(_), None) => deleted = 1,
-            (None, None) => {}
-        }
-        return Ok((added, deleted, false, false));
-    }
-    // Missing blobs (partial clones, snapshots without big files): lines unknown.
-    for (_, id) in [old, new].into_iter().flatten() {
-        if !repo.has_object(id) {
-            return Ok((0, 0, false, true));
-        }
-    }
-    if max_blob > 0 {
-        for (_, id) in [old, new].into_iter().flatten() {
-            let size = repo
-                .find_header(id)
-                .map_err(|e| crate::error::user(exit::CORRUPT, format!("blob {id}: {e}")))?
-                .size();
-            if size > max_blob {
-                return Ok((0, 0, true, false));
-            }
-        }
-    }
-    // A type change between blob and tree shows only one side here.
-    let result = (|| -> Result<(u64, u64, bool, bool)> {
-        let platform = change
-            .diff(cache)
-            .or_error()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let prep = platform
-            .resource_cache
-            .prepare_diff()
-            .or_error()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        match prep.operation {
-            Operation::InternalDiff { .. } => {
-                // Keep line terminators: git counts `a` vs `a\n` and CRLF vs LF as changes.
-                let input = InternedInput::new(prep.old.intern_source(), prep.new.intern_source());
-                let d = Diff::compute(Algorithm::Myers, &input);
-                Ok((
-                    d.count_additions() as u64,
-                    d.count_removals() as u64,
-                    false,
-                    false,
-                ))
-            }
-            Operation::SourceOrDestinationIsBinary => Ok((0, 0, true, false)),
-            Operation::ExternalCommand { .. } => Ok((0, 0, true, false)),
-        }
-    })();
-    cache.clear_resource_cache_keep_allocation();
-    result
-}
-
-fn blob_bytes(repo: &gix::Repository, side: Side, _max: u64) -> Result<Vec<u8>> {
-    match side {
-        Some((_, id)) => Ok(repo
-            .find_object(id)
-            .map_err(|e| crate::error::user(exit::CORRUPT, format!("blob {id}: {e}")))?
-            .data
-            .clone()),
-        None => Ok(Vec::new()),
-    }
-}
-
-fn count_lines(data: &[u8]) -> u64 {
-    if data.is_empty() {
-        return 0;
-    }
-    let n = data.iter().filter(|&&b| b == b'\n').count() as u64;
-    if data.last() == Some(&b'\n') {
-        n
-    } else {
-        n + 1
-    }
 }

@@ -192,39 +192,7 @@ fn evidence(f: &Facts, l: &Landings, ranking: &[(Model, f64)], min: usize) -> Ve
         ),
     ];
     if f.gitflow {
-        e.push(format!(
-            "{} of {n} changes landed the GitFlow way (features on {}, releases and hotfixes on {})",
-            l.gitflow_style, f.integration, f.production
-        ));
-        let (features, on) = f.features();
-        if !features.is_empty() {
-            e.push(format!(
-                "{on} of {} feature changes landed on {}",
-                features.len(),
-                f.integration
-            ));
-        }
-        if !f.release_landings.is_empty() {
-            let ex: Vec<String> = f
-                .release_landings
-                .iter()
-                .take(3)
-                .map(|c| label(c))
-                .collect();
-            e.push(format!(
-                "{} landed on {}: {}",
-                plural(f.release_landings.len(), "release/hotfix merge"),
-                f.production,
-                ex.join(", ")
-            ));
-        }
-        let lines = f.release_lines();
-        if !lines.is_empty() {
-            e.push(format!(
-                "release/hotfix lines with commits in the window: {}",
-                lines.join(", ")
-            ));
-        }
+        gitflow_evidence(f, l, &mut e);
     }
     let [(best, a), (second, b), _] = [ranking[0], ranking[1], ranking[2]];
     let close = if a - b < 0.1 { ": a close call" } else { "" };
@@ -237,6 +205,44 @@ fn evidence(f: &Facts, l: &Landings, ranking: &[(Model, f64)], min: usize) -> Ve
         ((a - b) * 1000.0).round() / 10.0
     ));
     e
+}
+
+/// The GitFlow part of the evidence: what landed where, and the release lines.
+fn gitflow_evidence(f: &Facts, l: &Landings, e: &mut Vec<String>) {
+    let n = f.counted.len();
+    e.push(format!(
+        "{} of {n} changes landed the GitFlow way (features on {}, releases and hotfixes on {})",
+        l.gitflow_style, f.integration, f.production
+    ));
+    let (features, on) = f.features();
+    if !features.is_empty() {
+        e.push(format!(
+            "{on} of {} feature changes landed on {}",
+            features.len(),
+            f.integration
+        ));
+    }
+    if !f.release_landings.is_empty() {
+        let ex: Vec<String> = f
+            .release_landings
+            .iter()
+            .take(3)
+            .map(|c| label(c))
+            .collect();
+        e.push(format!(
+            "{} landed on {}: {}",
+            plural(f.release_landings.len(), "release/hotfix merge"),
+            f.production,
+            ex.join(", ")
+        ));
+    }
+    let lines = f.release_lines();
+    if !lines.is_empty() {
+        e.push(format!(
+            "release/hotfix lines with commits in the window: {}",
+            lines.join(", ")
+        ));
+    }
 }
 
 pub(crate) fn detect(f: &Facts, min: usize) -> Detection {

@@ -14,6 +14,7 @@ pub mod git;
 pub mod history;
 pub mod model;
 pub mod monorepo;
+pub mod output;
 pub mod packages;
 pub mod pipeline;
 pub mod render;

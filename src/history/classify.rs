@@ -467,6 +467,68 @@ fn group_len(commits: &[&Commit], singles: &[Single], i: usize) -> usize {
     1
 }
 
+/// What the branch side tells about a change's lifetime.
+struct Evidence {
+    first_commit_at: Option<Timestamp>,
+    branch_commits: Option<u32>,
+    source: LifetimeSource,
+    empty_side: bool,
+    /// The commits whose authors worked on the change: the side, the run, or none (then the
+    /// landed commit stands for itself).
+    work: Vec<Commit>,
+}
+
+/// The lifetime evidence of a group: the run itself, the merge's side, the PR head of a
+/// squash, or the commit's own author time.
+fn evidence(
+    group: &[&Commit],
+    single: &Single,
+    is_run: bool,
+    h: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+    landed: &HashSet<u64>,
+) -> Result<Evidence> {
+    let last = group[group.len() - 1];
+    let mut e = Evidence {
+        first_commit_at: None,
+        branch_commits: None,
+        source: LifetimeSource::Unknown,
+        empty_side: false,
+        work: Vec::new(),
+    };
+    if single.marge.is_some() || is_run {
+        e.first_commit_at = group.iter().map(|c| c.author.time).min();
+        e.branch_commits = Some(group.len() as u32);
+        e.source = LifetimeSource::RebaseRun;
+        e.work = group.iter().map(|c| (*c).clone()).collect();
+    } else if last.parents.len() >= 2 {
+        let side = reader.merge_side(last)?;
+        e.branch_commits = Some(side.len() as u32);
+        if side.is_empty() {
+            e.empty_side = true;
+        } else {
+            e.first_commit_at = earliest_author_time(&side);
+            e.source = LifetimeSource::MergeSide;
+            e.work = side;
+        }
+    } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
+        if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
+            let side = squash_side(*head, single.pr, last, h, reader, landed)?;
+            if !side.is_empty() {
+                e.branch_commits = Some(side.len() as u32);
+                e.first_commit_at = earliest_author_time(&side);
+                e.source = LifetimeSource::PrHead;
+                e.work = side;
+            }
+        }
+    } else if single.own_lifetime && !single.no_lifetime {
+        e.first_commit_at = Some(last.author.time);
+        e.branch_commits = Some(1);
+        e.source = LifetimeSource::AuthorToCommit;
+    }
+    Ok(e)
+}
+
 /// Build the change for a group of commits (one commit, a rebase run or a Marge group).
 fn finish(
     group: &[&Commit],
@@ -479,63 +541,22 @@ fn finish(
     let landed_at = last.committer.time;
     let mut strategy = single.strategy;
     let mut confidence = single.confidence;
-    let mut source = LifetimeSource::Unknown;
-    let mut first_commit_at: Option<Timestamp> = None;
-    let mut branch_commits: Option<u32> = None;
-    let mut empty_side = false;
-    // The commits whose authors worked on the change: the side, the run, or the commit itself.
-    let mut work: Vec<Commit> = Vec::new();
-
+    let mut pr = single.pr;
     let is_run =
         single.run_candidate && single.marge.is_none() && (group.len() > 1 || !same_person(last));
-    let mut pr = single.pr;
-    if single.marge.is_some() || is_run {
-        if is_run {
-            // A replayed run carries no PR of its own; a `(#N)` here may be an issue number.
-            strategy = Strategy::Rebase;
-            confidence = Confidence::Medium;
-            pr = None;
-        }
-        first_commit_at = group.iter().map(|c| c.author.time).min();
-        work = group.iter().map(|c| (*c).clone()).collect();
-        branch_commits = Some(group.len() as u32);
-        source = LifetimeSource::RebaseRun;
-    } else if last.parents.len() >= 2 {
-        let side = reader.merge_side(last)?;
-        branch_commits = Some(side.len() as u32);
-        if side.is_empty() {
-            empty_side = true;
-        } else {
-            first_commit_at = earliest_author_time(&side);
-            source = LifetimeSource::MergeSide;
-            work = side;
-        }
-    } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
-        if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
-            let side = squash_side(*head, single.pr, last, h, reader, landed)?;
-            if !side.is_empty() {
-                branch_commits = Some(side.len() as u32);
-                first_commit_at = earliest_author_time(&side);
-                source = LifetimeSource::PrHead;
-                work = side;
-            }
-        }
-    } else if single.own_lifetime && !single.no_lifetime {
-        first_commit_at = Some(last.author.time);
-        branch_commits = Some(1);
-        source = LifetimeSource::AuthorToCommit;
+    if is_run {
+        // A replayed run carries no PR of its own; a `(#N)` here may be an issue number.
+        strategy = Strategy::Rebase;
+        confidence = Confidence::Medium;
+        pr = None;
     }
-    let (lifetime_seconds, clock_skew) = match first_commit_at {
-        Some(start) => {
-            let d = landed_at.saturating_sub(start);
-            if d < 0 {
-                (Some(0), true)
-            } else {
-                (Some(d), false)
-            }
-        }
-        None => (None, false),
-    };
+    let e = evidence(group, single, is_run, h, reader, landed)?;
+    // A start after the landing is a clock out of step: lifetime zero, flagged.
+    let span = e
+        .first_commit_at
+        .map(|start| landed_at.saturating_sub(start));
+    let lifetime_seconds = span.map(|d| d.max(0));
+    let clock_skew = span.is_some_and(|d| d < 0);
     Ok(Change {
         commit: last.id,
         commits: group.iter().map(|c| c.id).collect(),
@@ -546,19 +567,19 @@ fn finish(
         pr,
         platform: single.platform,
         source_branch: single.source_branch.clone(),
-        branch_commits,
-        first_commit_at,
+        branch_commits: e.branch_commits,
+        first_commit_at: e.first_commit_at,
         lifetime_seconds,
-        lifetime_source: source,
+        lifetime_source: e.source,
         files_changed: None,
         lines_added: None,
         lines_deleted: None,
         size: None,
         confidence,
-        authored: authored_days(&work, last),
+        authored: authored_days(&e.work, last),
         author: last.author.name.clone(),
         subject: last.subject.clone(),
-        empty_side,
+        empty_side: e.empty_side,
         clock_skew,
         packages: None,
     })
@@ -792,6 +813,30 @@ mod tests {
         assert_eq!(by("three (#23)").lifetime_seconds, None);
         assert_eq!(by("three (#23)").lifetime_source, LifetimeSource::Unknown);
         assert_eq!(by("three (#23)").strategy, Strategy::Squash);
+    }
+
+    #[test]
+    fn a_closed_pr_inside_a_landed_pr_is_not_subtracted() {
+        // PR #30 (head 2) was closed without landing; PR #31 (head 3) continues it and lands.
+        // PR #40 (head 5) lands first, then #41 (head 6) stacked on it: #40 is subtracted.
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 100), ("b", 100), "first try"),
+            commit(3, &[2], ("b", 200), ("b", 200), "second try"),
+            commit(4, &[1], ("b", 1000), ("GitHub", 1000), "retry (#31)"),
+            commit(5, &[1], ("c", 1500), ("c", 1500), "base"),
+            commit(6, &[5], ("c", 1600), ("c", 1600), "top"),
+            commit(7, &[4], ("c", 2000), ("GitHub", 2000), "base (#40)"),
+            commit(8, &[7], ("c", 2100), ("GitHub", 2100), "top (#41)"),
+        ];
+        let out = run(cs, &[8, 7, 4, 1], &[(30, 2), (31, 3), (40, 5), (41, 6)]);
+        let by = |s: &str| out.iter().find(|c| c.subject == s).expect("change");
+        assert_eq!(by("retry (#31)").lifetime_seconds, Some(900));
+        assert_eq!(by("retry (#31)").branch_commits, Some(2));
+        assert_eq!(by("top (#41)").lifetime_seconds, Some(500));
+        assert_eq!(by("top (#41)").branch_commits, Some(1));
+        // Both of b's work days and the landing are b's developer-days.
+        assert_eq!(by("retry (#31)").authored, [("b".to_string(), 0)]);
     }
 
     #[test]

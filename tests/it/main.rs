@@ -5,6 +5,7 @@ mod common;
 
 mod bad_inputs;
 mod fixtures;
+mod hostile;
 mod mailmap;
 mod monorepo_cli;
 mod schema;

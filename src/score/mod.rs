@@ -26,6 +26,7 @@ pub use card::{criterion_score, CriterionResult, Scorecard, Status};
 pub use config::{CriterionOverride, ScoreConfig};
 pub use criteria::{CriterionDef, Metric, Model, Unit};
 pub use detect::Resemblance;
+pub(crate) use facts::is_bot;
 pub use findings::{Finding, Severity};
 pub use recommend::{Recommendation, Step};
 pub use sources::Source;

@@ -3,10 +3,12 @@
 
 mod common;
 
+mod audit;
 mod bad_inputs;
 mod fixtures;
 mod hostile;
 mod mailmap;
 mod monorepo_cli;
+mod report;
 mod schema;
 mod scoring;

@@ -33,7 +33,7 @@ for p in meta["packages"]:
             to = os.path.relpath(d["path"], root)
             to = "" if to == "." else to
             if to == rel(p["manifest_path"]):
-                continue  # self-loops are dropped (monorepo-rules 10)
+                continue  # self-loops are dropped (docs/monorepo.md, rule 10)
             kind = {None: "normal", "dev": "dev", "build": "build"}[d["kind"]]
             if d.get("optional") and kind == "normal":
                 kind = "optional"

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod format;
 pub mod git;
 pub mod history;
 pub mod model;

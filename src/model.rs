@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// The JSON contract version; bump on any incompatible change of the output.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// A SHA-1 object id (20 bytes). Serialised as 40 lowercase hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -314,6 +314,11 @@ pub struct Change {
     /// Lines added + deleted, excluding lockfiles, vendored and generated files.
     pub size: Option<u64>,
     pub confidence: Confidence,
+    /// (author, UTC day number) of the change's own commits, each pair once: the days its
+    /// developers worked on it (integration frequency counts active developer-days). A squash
+    /// without its PR head, or a direct commit, has only its own author and day.
+    #[serde(skip)]
+    pub authored: Vec<(String, i64)>,
     pub author: String,
     pub subject: String,
     /// The merge brought nothing new (parent 2 was already an ancestor of parent 1).

@@ -130,7 +130,8 @@ pub struct MonorepoSection {
     pub diagnostics: Vec<monorepo::Diagnostic>,
     /// Statistics over the landed changes (rules 43-44).
     pub audit: monorepo::Audit,
-    /// The seed's monorepo-vs-polyrepo decision factors, measured.
+    /// The monorepo-vs-polyrepo decision factors (how coupled the packages are, how many people
+    /// work on them), measured.
     pub factors: Factors,
 }
 
@@ -141,7 +142,8 @@ pub struct PackageOut {
     pub ecosystem: monorepo::Ecosystem,
 }
 
-/// "How coupled are these services? ... What is the team size?" (the seed's decision guide).
+/// What decides between one repository and several: how often changes couple packages, and
+/// how many people work on them.
 #[derive(Clone, Debug, Serialize)]
 pub struct Factors {
     /// Share of landed changes touching two or more packages directly.
@@ -376,7 +378,7 @@ pub struct AffectedReport {
 }
 
 /// `base...head` semantics: changed paths from the merge base to head, mapped to packages
-/// through the base and head graphs (monorepo-rules.md 1, 2, 6).
+/// through the base and head graphs (docs/monorepo.md, rules 1, 2, 6).
 pub fn affected_range(
     repo: &Repo,
     base: &str,

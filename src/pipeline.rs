@@ -239,6 +239,8 @@ pub struct Landings {
     /// The first-parent commits walked, by id.
     pub commits: HashMap<Oid, Commit>,
     pub warnings: Vec<String>,
+    /// The latest landing before the window (an empty window says when it was).
+    pub last_landing: Option<Timestamp>,
 }
 
 /// Stage 2: walk each analysed branch's first-parent chain and classify its landed changes.
@@ -259,6 +261,7 @@ pub fn classify_landings(
         changes: Vec::new(),
         commits: HashMap::new(),
         warnings: Vec::new(),
+        last_landing: None,
     };
     let mut seen: HashSet<Oid> = HashSet::new();
     for (branch, role) in open.walked() {
@@ -290,6 +293,11 @@ pub fn classify_landings(
         for c in &mut found {
             c.target = branch.name.clone();
         }
+        let before = found
+            .iter()
+            .map(|c| c.landed_at)
+            .filter(|t| opts.since.is_some_and(|s| *t < s));
+        out.last_landing = out.last_landing.max(before.max());
         found.retain(|c| {
             opts.since.is_none_or(|s| c.landed_at >= s)
                 && (!opts.until_explicit || c.landed_at <= opts.until)
@@ -319,6 +327,8 @@ pub struct Measured {
     pub metrics: Metrics,
     /// The conflict rates of [`remerge_landings`] (`--remerge` only).
     pub remerge: Option<crate::history::remerge::RemergeMetrics>,
+    /// The latest landing before the window.
+    pub last_landing: Option<Timestamp>,
     /// The warnings of classifying and measuring.
     pub warnings: Vec<String>,
 }
@@ -336,6 +346,7 @@ pub fn measure_landings(
         mut changes,
         commits,
         mut warnings,
+        last_landing,
     } = landings;
     progress.say(&format!("measuring {} landed changes", changes.len()));
     let mut bases = Vec::with_capacity(changes.len());
@@ -377,6 +388,7 @@ pub fn measure_landings(
         diffs,
         metrics,
         remerge: None,
+        last_landing,
         warnings,
     })
 }
@@ -485,6 +497,7 @@ pub fn score_models(
         ci_files: &inventory.ci_files,
         bots: &opts.config.bots,
         window: (window_start, opts.until),
+        last_landing: measured.last_landing,
     };
     Ok(score::score(&input, &score_cfg))
 }

@@ -104,7 +104,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
 fn gate(a: &pipeline::Analysis, threshold: f64, model: Option<ModelArg>) -> Result<i32> {
     let id = model
         .map(ModelArg::id)
-        .unwrap_or(a.scoring.detected_model.as_str());
+        .unwrap_or(a.scoring.detected_model.map_or("unknown", |m| m.id()));
     let score = a.scoring.scores.get(id).and_then(|c| c.score);
     match score {
         Some(s) if s >= threshold => {

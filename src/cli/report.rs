@@ -205,6 +205,9 @@ fn period_cards(
         diffs: Vec::new(),
         remerge: None,
         warnings: Vec::new(),
+        // A period's cards need no "last landing before the window": an empty week is shown
+        // as such in the trend.
+        last_landing: None,
     };
     let inv = pipeline::Inventory {
         branches: report::stats::branches_at(span.end, &measured.changes, &inventory.branches),

@@ -4,9 +4,10 @@
 
 use crate::model::{Branch, Commit, Timestamp};
 
-/// A branch that lives three weeks or more tends to end in a painful merge: long-lived.
+/// A branch whose first unmerged commit is this old is long-lived: ten times the "about two
+/// days" trunkbaseddevelopment.com gives a short-lived feature branch (docs/guidance.md).
 pub const LONG_LIVED_SECONDS: i64 = 21 * 86_400;
-/// Idle this long (no commit for 30 days) and a branch is stale.
+/// Idle this long and a branch is stale: abandoned rather than in progress (docs/metrics.md).
 pub const STALE_SECONDS: i64 = 30 * 86_400;
 
 /// What the git module found about one branch.

@@ -1,4 +1,4 @@
-//! Landed-change classification: an ordered list of signatures, the first that matches decides.
+//! Landed-change classification: the ordered rules of docs/classification.md, first match wins.
 //!
 //! Input: the first-parent chain of one branch (the trunk, or a GitFlow branch) and a way to
 //! read the commits of a branch side. Output: one [`Change`] per landed change, with strategy,
@@ -95,6 +95,16 @@ const REPLAY_GAP: i64 = 60;
 
 /// Classify every landed change on one branch. Changes come out newest first.
 pub fn classify(history: &BranchHistory<'_>, reader: &dyn SideReader) -> Result<Vec<Change>> {
+    classify_after(history, reader, &mut HashSet::new())
+}
+
+/// [`classify`], knowing the PR numbers that landed before this chain's oldest commit (a
+/// foxtrot's hidden landings come after the trunk's earlier ones).
+fn classify_after(
+    history: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+    landed: &mut HashSet<u64>,
+) -> Result<Vec<Change>> {
     // Work oldest first so runs can be grouped in order.
     let oldest_first: Vec<&Commit> = history.chain.iter().rev().collect();
     let singles: Vec<Single> = oldest_first
@@ -107,17 +117,18 @@ pub fn classify(history: &BranchHistory<'_>, reader: &dyn SideReader) -> Result<
         let len = group_len(&oldest_first, &singles, i);
         let group = &oldest_first[i..i + len];
         let single = &singles[i + len - 1];
-        let mut change = finish(group, single, history, reader)?;
+        let mut change = finish(group, single, history, reader, landed)?;
         if single.foxtrot {
             // A pull-style merge of the trunk into a local trunk: the real landings sit on the
             // second parent's first-parent chain, down to where it meets the first parent.
-            match foxtrot_landings(group[0], history, reader)? {
+            match foxtrot_landings(group[0], history, reader, landed)? {
                 Some(nested) => out.extend(nested),
                 // `Merge branch 'master' of <another repository>` (a subtree merge, as git/git
                 // takes in gitk and git-gui): not our trunk, and a change of its own.
                 None => change.kind = Kind::Feature,
             }
         }
+        landed.extend(change.pr);
         out.push(change);
         i += len;
     }
@@ -462,6 +473,9 @@ struct Evidence {
     branch_commits: Option<u32>,
     source: LifetimeSource,
     empty_side: bool,
+    /// The commits whose authors worked on the change: the side, the run, or none (then the
+    /// landed commit stands for itself).
+    work: Vec<Commit>,
 }
 
 /// The lifetime evidence of a group: the run itself, the merge's side, the PR head of a
@@ -472,6 +486,7 @@ fn evidence(
     is_run: bool,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &HashSet<u64>,
 ) -> Result<Evidence> {
     let last = group[group.len() - 1];
     let mut e = Evidence {
@@ -479,11 +494,13 @@ fn evidence(
         branch_commits: None,
         source: LifetimeSource::Unknown,
         empty_side: false,
+        work: Vec::new(),
     };
     if single.marge.is_some() || is_run {
         e.first_commit_at = group.iter().map(|c| c.author.time).min();
         e.branch_commits = Some(group.len() as u32);
         e.source = LifetimeSource::RebaseRun;
+        e.work = group.iter().map(|c| (*c).clone()).collect();
     } else if last.parents.len() >= 2 {
         let side = reader.merge_side(last)?;
         e.branch_commits = Some(side.len() as u32);
@@ -492,14 +509,16 @@ fn evidence(
         } else {
             e.first_commit_at = earliest_author_time(&side);
             e.source = LifetimeSource::MergeSide;
+            e.work = side;
         }
     } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
         if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
-            let side = squash_side(*head, single.pr, last, h, reader)?;
+            let side = squash_side(*head, single.pr, last, h, reader, landed)?;
             if !side.is_empty() {
                 e.branch_commits = Some(side.len() as u32);
                 e.first_commit_at = earliest_author_time(&side);
                 e.source = LifetimeSource::PrHead;
+                e.work = side;
             }
         }
     } else if single.own_lifetime && !single.no_lifetime {
@@ -516,6 +535,7 @@ fn finish(
     single: &Single,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &HashSet<u64>,
 ) -> Result<Change> {
     let last = group[group.len() - 1];
     let landed_at = last.committer.time;
@@ -530,7 +550,7 @@ fn finish(
         confidence = Confidence::Medium;
         pr = None;
     }
-    let e = evidence(group, single, is_run, h, reader)?;
+    let e = evidence(group, single, is_run, h, reader, landed)?;
     // A start after the landing is a clock out of step: lifetime zero, flagged.
     let span = e
         .first_commit_at
@@ -556,6 +576,7 @@ fn finish(
         lines_deleted: None,
         size: None,
         confidence,
+        authored: authored_days(&e.work, last),
         author: last.author.name.clone(),
         subject: last.subject.clone(),
         empty_side: e.empty_side,
@@ -563,6 +584,20 @@ fn finish(
         packages: None,
         remerge: None,
     })
+}
+
+/// (author, UTC day) of the work commits (non-merge ones; the landed commit when none is
+/// known), each pair once.
+fn authored_days(work: &[Commit], last: &Commit) -> Vec<(String, i64)> {
+    let mut days: Vec<(String, i64)> = work
+        .iter()
+        .filter(|c| !c.is_merge())
+        .chain(std::iter::once(last).filter(|_| work.is_empty()))
+        .map(|c| (c.author.name.clone(), c.author.time.div_euclid(86_400)))
+        .collect();
+    days.sort();
+    days.dedup();
+    days
 }
 
 /// Earliest author time among non-merge commits (all commits if every one is a merge).
@@ -574,14 +609,16 @@ fn earliest_author_time(side: &[Commit]) -> Option<Timestamp> {
         .or_else(|| side.iter().map(|c| c.author.time).min())
 }
 
-/// The side of a squash: `^P1 <pr head>`, minus any other PR head inside it (a stacked PR
-/// below this one, which landed on its own).
+/// The side of a squash: `^P1 <pr head>`, minus the head of any other PR inside it that
+/// landed before this one (a stacked PR below it). A PR closed without landing is not
+/// subtracted: its commits are part of this change and count toward its lifetime.
 fn squash_side(
     head: Oid,
     pr: Option<u64>,
     squash: &Commit,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &HashSet<u64>,
 ) -> Result<Vec<Commit>> {
     let p1 = squash.parents[0];
     let side = reader.side(&[head], &[p1])?;
@@ -589,7 +626,7 @@ fn squash_side(
     let mut below: Vec<Oid> = h
         .pr_heads
         .iter()
-        .filter(|(n, id)| Some(**n) != pr && **id != head && ids.contains(id))
+        .filter(|(n, id)| Some(**n) != pr && landed.contains(n) && **id != head && ids.contains(id))
         .map(|(_, id)| *id)
         .collect();
     if below.is_empty() {
@@ -612,6 +649,7 @@ fn foxtrot_landings(
     merge: &Commit,
     h: &BranchHistory<'_>,
     reader: &dyn SideReader,
+    landed: &mut HashSet<u64>,
 ) -> Result<Option<Vec<Change>>> {
     let side = reader.side(&merge.parents[1..2], &merge.parents[..1])?;
     let by_id: HashMap<Oid, &Commit> = side.iter().map(|c| (c.id, c)).collect();
@@ -650,7 +688,7 @@ fn foxtrot_landings(
         chain: &chain,
         pr_heads: h.pr_heads,
     };
-    let mut out = classify(&nested, reader)?;
+    let mut out = classify_after(&nested, reader, landed)?;
     out.reverse(); // oldest first, like the caller's accumulation
     Ok(Some(out))
 }
@@ -776,6 +814,30 @@ mod tests {
         assert_eq!(by("three (#23)").lifetime_seconds, None);
         assert_eq!(by("three (#23)").lifetime_source, LifetimeSource::Unknown);
         assert_eq!(by("three (#23)").strategy, Strategy::Squash);
+    }
+
+    #[test]
+    fn a_closed_pr_inside_a_landed_pr_is_not_subtracted() {
+        // PR #30 (head 2) was closed without landing; PR #31 (head 3) continues it and lands.
+        // PR #40 (head 5) lands first, then #41 (head 6) stacked on it: #40 is subtracted.
+        let cs = vec![
+            commit(1, &[], ("a", 0), ("a", 0), "root"),
+            commit(2, &[1], ("b", 100), ("b", 100), "first try"),
+            commit(3, &[2], ("b", 200), ("b", 200), "second try"),
+            commit(4, &[1], ("b", 1000), ("GitHub", 1000), "retry (#31)"),
+            commit(5, &[1], ("c", 1500), ("c", 1500), "base"),
+            commit(6, &[5], ("c", 1600), ("c", 1600), "top"),
+            commit(7, &[4], ("c", 2000), ("GitHub", 2000), "base (#40)"),
+            commit(8, &[7], ("c", 2100), ("GitHub", 2100), "top (#41)"),
+        ];
+        let out = run(cs, &[8, 7, 4, 1], &[(30, 2), (31, 3), (40, 5), (41, 6)]);
+        let by = |s: &str| out.iter().find(|c| c.subject == s).expect("change");
+        assert_eq!(by("retry (#31)").lifetime_seconds, Some(900));
+        assert_eq!(by("retry (#31)").branch_commits, Some(2));
+        assert_eq!(by("top (#41)").lifetime_seconds, Some(500));
+        assert_eq!(by("top (#41)").branch_commits, Some(1));
+        // Both of b's work days and the landing are b's developer-days.
+        assert_eq!(by("retry (#31)").authored, [("b".to_string(), 0)]);
     }
 
     #[test]

@@ -154,7 +154,8 @@ pub fn apply_size(change: &mut Change, diff: &DiffStat, rules: &SizeRules, attrs
 }
 
 /// Nearest-rank percentile of sorted values: always an observed value.
-pub fn percentile(sorted: &[i64], p: f64) -> Option<i64> {
+/// The one percentile of the crate (the scorecards use it too, so a median never disagrees).
+pub fn percentile<T: Copy>(sorted: &[T], p: f64) -> Option<T> {
     if sorted.is_empty() {
         return None;
     }
@@ -312,7 +313,7 @@ mod tests {
         assert_eq!(percentile(&v, 90.0), Some(9));
         assert_eq!(percentile(&v, 100.0), Some(10));
         assert_eq!(percentile(&[7], 90.0), Some(7));
-        assert_eq!(percentile(&[], 50.0), None);
+        assert_eq!(percentile::<i64>(&[], 50.0), None);
     }
 
     #[test]
@@ -378,6 +379,7 @@ mod tests {
             lines_deleted: None,
             size: None,
             confidence: Confidence::Low,
+            authored: vec![],
             author: String::new(),
             subject: String::new(),
             empty_side: false,

@@ -290,6 +290,7 @@ mod tests {
             lines_deleted: None,
             size,
             confidence: Confidence::Low,
+            authored: vec![],
             author: String::new(),
             subject: String::new(),
             empty_side: false,

@@ -54,7 +54,7 @@ pub fn render_graph(ws: &Workspace, format: GraphFormat) -> String {
     match format {
         GraphFormat::Json => {
             let g = Graph {
-                schema_version: 1,
+                schema_version: crate::model::SCHEMA_VERSION,
                 nodes: ws
                     .packages
                     .iter()

@@ -19,7 +19,7 @@ fn render_graph_formats() {
     assert_eq!(
         json,
         serde_json::json!({
-            "schema_version": 1,
+            "schema_version": crate::model::SCHEMA_VERSION,
             "nodes": [
                 {"name": "a", "path": "crates/a", "ecosystem": "cargo"},
                 {"name": "b", "path": "crates/b", "ecosystem": "cargo"}

@@ -4,11 +4,8 @@ use super::{
     clip, duration, largest, lifetime_row, longest_lived, mix_rows, opt_duration, opt_num, share,
     LIFETIME_HEADER,
 };
+use crate::format::md_cell as esc;
 use crate::pipeline::Analysis;
-
-fn esc(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
-}
 
 fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
     out.push_str(&format!("| {} |\n", header.join(" | ")));

@@ -16,23 +16,7 @@ pub fn json(a: &Analysis) -> anyhow::Result<String> {
     Ok(serde_json::to_string_pretty(a)? + "\n")
 }
 
-/// `3h 20m`, `2d 4h`, `5w 1d`: short, exact to the largest two units.
-pub fn duration(secs: i64) -> String {
-    let s = secs.max(0);
-    let (w, d, h, m) = (
-        s / 604_800,
-        s % 604_800 / 86_400,
-        s % 86_400 / 3_600,
-        s % 3_600 / 60,
-    );
-    match (w, d, h, m) {
-        (0, 0, 0, 0) => format!("{s}s"),
-        (0, 0, 0, m) => format!("{m}m"),
-        (0, 0, h, m) => format!("{h}h {m}m"),
-        (0, d, h, _) => format!("{d}d {h}h"),
-        (w, d, _, _) => format!("{w}w {d}d"),
-    }
-}
+pub use crate::format::duration;
 
 pub fn opt_duration(v: Option<i64>) -> String {
     v.map(duration).unwrap_or_else(|| "unknown".to_owned())
@@ -44,7 +28,7 @@ pub fn opt_num(v: Option<u64>) -> String {
 }
 
 pub fn share(v: Option<f64>) -> String {
-    v.map(|s| format!("{:.0}%", s * 100.0))
+    v.map(crate::format::share)
         .unwrap_or_else(|| "n/a".to_owned())
 }
 
@@ -204,13 +188,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_read_well() {
-        assert_eq!(duration(0), "0s");
-        assert_eq!(duration(59), "59s");
-        assert_eq!(duration(600), "10m");
-        assert_eq!(duration(3 * 3600 + 20 * 60), "3h 20m");
-        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d 4h");
-        assert_eq!(duration(5 * 604_800 + 86_400), "5w 1d");
+    fn clips_and_wraps() {
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("abc", 4), "abc");
         assert_eq!(

@@ -258,10 +258,23 @@ fn live_branches(out: &mut String, a: &Analysis) {
     );
 }
 
-/// Detected model, one line per model, the criteria, the recommendation and the findings.
+/// Detected model, one line per model, the criteria with their sources, the recommendation
+/// and the findings; on an empty window, only what the findings say about it.
 fn scorecards(out: &mut String, a: &Analysis) {
     let s = &a.scoring;
-    out.push_str(&format!("\nDetected model: {}\n", s.detected_model));
+    if crate::score::render::is_empty(s) {
+        out.push('\n');
+        for f in &s.findings {
+            out.push_str(&super::wrap("", "  ", &f.message, width()));
+        }
+        return;
+    }
+    out.push_str(&super::wrap(
+        "\nDetected model: ",
+        "  ",
+        &crate::score::render::detected(s),
+        width(),
+    ));
     for e in &s.detection_evidence {
         out.push_str(&super::wrap("  - ", "    ", e, width()));
     }
@@ -284,12 +297,12 @@ fn scorecards(out: &mut String, a: &Analysis) {
         &["model", "score", "coverage"],
         cards,
     );
-    // One table per model; the source sentences are in the JSON, markdown and docs/scoring.md.
+    let all = crate::score::render::table_rows(s);
     for (model, card) in &s.scores {
         let prefix = format!("{model}.");
-        let rows = crate::score::render::table_rows(s)
-            .into_iter()
-            .filter(|r| r[0].starts_with(&prefix))
+        let mine: Vec<&[String; 6]> = all.iter().filter(|r| r[0].starts_with(&prefix)).collect();
+        let rows = mine
+            .iter()
             .map(|r| {
                 vec![
                     r[0].trim_start_matches(&prefix).to_owned(),
@@ -313,26 +326,63 @@ fn scorecards(out: &mut String, a: &Analysis) {
             &["criterion", "measured", "target", "score", "status"],
             rows,
         );
+        sources(
+            out,
+            mine.iter()
+                .map(|r| (r[0].trim_start_matches(&prefix), &r[5])),
+        );
     }
     out.push('\n');
+    let r = &s.recommendation;
+    out.push_str(&super::wrap("Recommendation: ", "  ", &r.summary, width()));
     out.push_str(&super::wrap(
-        "Recommendation: ",
-        "  ",
-        &s.recommendation.summary,
+        "  Source: ",
+        "    ",
+        &r.source.cite(),
         width(),
     ));
-    for (i, p) in s.recommendation.phases.iter().enumerate() {
-        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, width()));
+    for (i, p) in r.phases.iter().enumerate() {
+        out.push_str(&super::wrap(
+            &format!("  {}. ", i + 1),
+            "     ",
+            &p.text,
+            width(),
+        ));
+        out.push_str(&super::wrap(
+            "     Source: ",
+            "       ",
+            &p.source.cite(),
+            width(),
+        ));
     }
     if !s.findings.is_empty() {
         out.push_str("\nFindings\n");
         for f in &s.findings {
+            let text = match &f.source {
+                Some(src) => format!("{} (source: {})", f.message, src.cite()),
+                None => f.message.clone(),
+            };
             out.push_str(&super::wrap(
-                &format!("  - [{:?}] ", f.severity),
+                &format!("  - [{}] ", f.severity.as_str()),
                 "    ",
-                &f.message,
+                &text,
                 width(),
             ));
         }
+    }
+}
+
+/// The sources of a model's criteria under its table: each citation once, with its criteria.
+fn sources<'a>(out: &mut String, rows: impl Iterator<Item = (&'a str, &'a String)>) {
+    let mut cites: Vec<(&String, Vec<&str>)> = Vec::new();
+    for (id, cite) in rows {
+        match cites.iter_mut().find(|(c, _)| *c == cite) {
+            Some((_, ids)) => ids.push(id),
+            None => cites.push((cite, vec![id])),
+        }
+    }
+    for (cite, ids) in cites {
+        let text = format!("{}: {cite}", ids.join(", "));
+        out.push_str(&super::wrap("  ", "    ", &text, width()));
     }
 }

@@ -1,5 +1,7 @@
 //! Scorecards: a criterion's score from its measured value, and a model's weighted mean.
 
+use super::criteria::{Metric, Unit};
+use super::sources::Source;
 use serde::Serialize;
 
 /// A criterion's verdict. `n/a` means not enough evidence: excluded from the weighted mean.
@@ -28,18 +30,20 @@ impl Status {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CriterionResult {
     pub id: String,
-    pub metric: String,
+    pub metric: Metric,
     /// null = n/a.
     pub measured: Option<f64>,
-    pub unit: String,
+    pub unit: Unit,
     pub target: f64,
     pub failing: f64,
     pub weight: f64,
     /// 0-100, null when n/a.
     pub score: Option<f64>,
     pub status: Status,
-    /// The seed sentence the criterion comes from.
-    pub source: String,
+    /// The rule, in the project's words.
+    pub rule: String,
+    /// The public source the rule follows.
+    pub source: Source,
     /// Numbers and examples behind the measured value (or why it is n/a).
     pub evidence: String,
 }
@@ -113,15 +117,16 @@ mod tests {
     fn result(score: Option<f64>, weight: f64) -> CriterionResult {
         CriterionResult {
             id: "x".into(),
-            metric: "m".into(),
+            metric: Metric::CiConfig,
             measured: score,
-            unit: "count".into(),
+            unit: Unit::Count,
             target: 0.0,
             failing: 1.0,
             weight,
             score,
             status: status_of(score),
-            source: String::new(),
+            rule: String::new(),
+            source: crate::score::sources::DORA_METRICS,
             evidence: String::new(),
         }
     }

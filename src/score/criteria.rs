@@ -1,23 +1,38 @@
-//! The guidance as data: one table per workflow model. Every threshold the scorer uses lives in
-//! this file, next to the sentence of shared/seed/workflows-and-monorepos.txt it comes from, so
-//! changing a threshold never means hunting through code. `ScoreConfig` can override target,
-//! failing value and weight per criterion (`"<model>.<criterion id>"`).
+//! The guidance as data: one table per workflow model. Every criterion's thresholds, its rule
+//! in the project's words and the public source it follows live here, so changing a threshold
+//! never means hunting through code; the findings, recommendations and migration steps read
+//! their thresholds from here too (`rules.rs` holds their sentences and sources).
+//! `ScoreConfig` can override target, failing value and weight per criterion
+//! (`"<model>.<criterion id>"`). docs/scoring.md's tables are generated from this file.
 
-/// Where every `source` sentence is quoted from.
-pub const SEED: &str = "shared/seed/workflows-and-monorepos.txt";
+use super::sources::{self, Source};
+use serde::Serialize;
 
-/// "Keep PRs small (under 400 lines changed)."
+/// Change size, in lines, above which a review finds fewer defects (SmartBear's 200-400 lines
+/// per review, its upper end).
 pub const SIZE_LIMIT_LINES: u64 = 400;
+/// At most this share of changes above [`SIZE_LIMIT_LINES`] passes; the size finding fires
+/// above it.
+pub const SIZE_OVER_LIMIT_TARGET: f64 = 0.10;
+/// A landed change whose branch lived this long, or a live branch this old, is long-lived:
+/// ten times trunkbaseddevelopment.com's "about two days", so a flag is never a close call.
+pub const LONG_LIVED_DAYS: f64 = crate::history::branches::LONG_LIVED_SECONDS as f64 / 86_400.0;
+/// A live branch idle this long is stale: abandoned, not about to land.
+pub const STALE_DAYS: f64 = crate::history::branches::STALE_SECONDS as f64 / 86_400.0;
 /// Two release lines run in parallel when both receive commits within this many days of each
-/// other (the spec's "receiving commits in the same period").
+/// other.
 pub const PARALLEL_WINDOW_DAYS: i64 = 14;
+/// The change-failure-rate proxy above which a finding fires: worse than the 2023 report's
+/// medium cluster.
+pub const FAILURE_RATE_FINDING: f64 = 0.15;
 /// A criterion built on a sample (lifetimes, sizes, landings) needs this many values by default.
 pub const DEFAULT_MIN_EVIDENCE: usize = 5;
 /// Version-like tag names (`v1.2`, `1.2.3`, `v2.0.0-rc.1`): the releases counted in cadence.
 pub const DEFAULT_VERSION_TAG_REGEX: &str = r"^v?\d+(\.\d+)+([-.+].*)?$";
 
-/// The three workflow models of the seed's "Git Workflow Comparison".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The three workflow models.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Model {
     TrunkBased,
     GithubFlow,
@@ -41,6 +56,15 @@ impl Model {
             Model::TrunkBased => "Trunk-based development",
             Model::GithubFlow => "GitHub Flow",
             Model::Gitflow => "GitFlow",
+        }
+    }
+
+    /// The source that defines the model.
+    pub fn source(&self) -> Source {
+        match self {
+            Model::TrunkBased => sources::DORA_TBD,
+            Model::GithubFlow => sources::GITHUB_FLOW,
+            Model::Gitflow => sources::GITFLOW_MAIN,
         }
     }
 
@@ -68,6 +92,8 @@ pub enum Metric {
     LifetimeP90,
     /// Live, still active (not stale) branches whose first unmerged commit is 21+ days old.
     LongLivedBranches,
+    /// Live feature branches that are still active (not stale).
+    ActiveBranches,
     /// Long-lived lines besides the trunk that received commits in the window.
     ExtraLongLivedLines,
     /// 1 when a develop-like integration branch exists beside the production branch, else 0.
@@ -84,7 +110,8 @@ pub enum Metric {
     SizeOverLimitShare,
     /// Median change size in lines.
     SizeMedian,
-    /// Landings on the integration line per active developer per weekday.
+    /// Landings on the integration line per active developer-day (a day on which a developer
+    /// authored or landed work that reached the trunk).
     IntegrationFrequency,
     /// Share of changes with review evidence (a PR/MR number or a review platform).
     ReviewedShare,
@@ -94,6 +121,13 @@ pub enum Metric {
     CiConfig,
 }
 
+/// Serialised as its JSON name ([`Metric::id`]).
+impl Serialize for Metric {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
 impl Metric {
     /// The JSON `metric` name.
     pub fn id(&self) -> &'static str {
@@ -101,6 +135,7 @@ impl Metric {
             Metric::LifetimeMedian => "branch_lifetime_median",
             Metric::LifetimeP90 => "branch_lifetime_p90",
             Metric::LongLivedBranches => "live_branches_older_than_3_weeks",
+            Metric::ActiveBranches => "active_branches",
             Metric::ExtraLongLivedLines => "long_lived_lines_besides_trunk",
             Metric::IntegrationBranch => "integration_branch_present",
             Metric::FeaturesIntoIntegration => "features_into_integration_share",
@@ -109,7 +144,7 @@ impl Metric {
             Metric::ReleasesBackMerged => "release_landings_back_merged_share",
             Metric::SizeOverLimitShare => "changes_over_400_lines_share",
             Metric::SizeMedian => "change_size_median",
-            Metric::IntegrationFrequency => "landings_per_developer_per_weekday",
+            Metric::IntegrationFrequency => "landings_per_active_developer_day",
             Metric::ReviewedShare => "reviewed_changes_share",
             Metric::ReleaseInterval => "days_between_releases_median",
             Metric::CiConfig => "ci_config_files",
@@ -119,9 +154,10 @@ impl Metric {
     pub fn unit(&self) -> Unit {
         match self {
             Metric::LifetimeMedian | Metric::LifetimeP90 | Metric::ReleaseInterval => Unit::Days,
-            Metric::LongLivedBranches | Metric::ExtraLongLivedLines | Metric::CiConfig => {
-                Unit::Count
-            }
+            Metric::LongLivedBranches
+            | Metric::ActiveBranches
+            | Metric::ExtraLongLivedLines
+            | Metric::CiConfig => Unit::Count,
             Metric::IntegrationBranch => Unit::Flag,
             Metric::FeaturesIntoIntegration
             | Metric::ReleasesThroughBranches
@@ -135,7 +171,8 @@ impl Metric {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Unit {
     Days,
     /// 0..1, shown as a percentage.
@@ -144,6 +181,7 @@ pub enum Unit {
     Count,
     /// 1 = yes, 0 = no.
     Flag,
+    /// Landings per active developer-day.
     PerDeveloperDay,
 }
 
@@ -169,51 +207,15 @@ pub struct CriterionDef {
     pub target: f64,
     pub failing: f64,
     pub weight: f64,
-    /// The seed sentence, quoted exactly. Table cells are given as
-    /// `Git Workflow Comparison, <row>, <model>: "<cell>"`.
-    pub source: &'static str,
-    /// Why these thresholds (for docs/scoring.md).
+    /// The rule, in the project's words.
+    pub rule: &'static str,
+    /// The public source the rule follows.
+    pub source: Source,
+    /// Why these thresholds, and which source each follows (for docs/scoring.md).
     pub rationale: &'static str,
 }
 
-// Seed sentences, quoted exactly (curly quotes included).
-const S_TBD_BRANCHES: &str = "Short-lived feature branches (hours, not weeks).";
-const S_GHF_BRANCHES: &str = "Branches should be short-lived (1-3 days).";
-const S_TABLE_LIFETIME_TBD: &str =
-    "Git Workflow Comparison, Branch lifetime, Trunk-Based Development: \"Hours (or direct commits)\"";
-const S_TABLE_LIFETIME_GITFLOW: &str =
-    "Git Workflow Comparison, Branch lifetime, GitFlow: \"Days to weeks\"";
-const S_3_WEEKS: &str = "A branch that lives for 3+ weeks almost always ends in a painful merge.";
-const S_2_MONTHS: &str = "Merging a 2-month branch is a project in itself.";
-const S_TABLE_MAIN_ONLY: &str = "Git Workflow Comparison, Main branches, Trunk-Based Development and GitHub Flow: \"main only\"";
-const S_TABLE_MAIN_GITFLOW: &str =
-    "Git Workflow Comparison, Main branches, GitFlow: \"main, develop, release/*, hotfix/*\"";
-const S_GITFLOW: &str = "GitFlow: Separate develop, release, and hotfix branches alongside main.";
-const S_TABLE_RELEASE_GITFLOW: &str =
-    "Git Workflow Comparison, Release model, GitFlow: \"Scheduled releases\"";
-const S_RELEASE_CONTROL: &str = "The benefit: explicit control over what goes into each release.";
-const S_CEREMONY: &str = "GitFlow adds ceremony (merge develop into release, merge release into main, merge main back into develop) that provides zero value when your \u{201c}release\u{201d} is a button click to deploy main.";
-const S_SIZE: &str = "Keep PRs small (under 400 lines changed).";
-const S_SIZE_NORM: &str = "Set a team norm for PR size (under 400 lines is a good target).";
-const S_CI: &str = "The practice of merging all developer working copies to a shared mainline multiple times a day.";
-const S_GHF: &str = "GitHub Flow: Create a branch from main, do work, open a pull request, review, merge to main, deploy.";
-const S_DEPLOY_TBD: &str =
-    "If your team deploys multiple times per day, use trunk-based development.";
-const S_DEPLOY_GHF: &str = "If your team deploys once per day or per sprint, use GitHub Flow.";
-const S_TABLE_CI_TBD: &str =
-    "Git Workflow Comparison, CI/CD requirement, Trunk-Based Development: \"Strong CI mandatory\"";
-const S_TABLE_CI_GHF: &str =
-    "Git Workflow Comparison, CI/CD requirement, GitHub Flow: \"CI recommended\"";
-const S_TABLE_CI_GITFLOW: &str =
-    "Git Workflow Comparison, CI/CD requirement, GitFlow: \"CI helpful but not critical\"";
-
-/// Seed sentences used by the recommendation (not criteria).
-pub const S_RULE: &str = "The rule: Start with trunk-based development or GitHub Flow. Only adopt GitFlow if you have a genuine need for parallel release management.";
-pub const S_WHEN_IN_DOUBT: &str = "When in doubt, start with GitHub Flow \u{2014} it is the simplest model that works for the majority of teams.";
-pub const S_PARALLEL: &str = "If you ship versioned software with parallel supported releases (e.g., a mobile app with v3.1 in production and v3.2 in beta), consider GitFlow.";
-pub const S_FETCH_PR_REFS: &str = "git fetch origin '+refs/pull/*/head:refs/remotes/origin/pr/*'";
-
-/// Trunk-based development: direct commits or hours-long branches, main only, strong CI.
+/// Trunk-based development: direct commits or branches of hours, one trunk, strong CI.
 pub static TRUNK_BASED: &[CriterionDef] = &[
     CriterionDef {
         id: "lifetime_median",
@@ -221,17 +223,29 @@ pub static TRUNK_BASED: &[CriterionDef] = &[
         target: 1.0,
         failing: 7.0,
         weight: 3.0,
-        source: S_TBD_BRANCHES,
-        rationale: "hours (<= 1 day) pass; a week is the start of \"weeks\"",
+        rule: "Branches live hours, not days: work is merged into the trunk at least once a day.",
+        source: sources::DORA_TBD,
+        rationale: "DORA: branches live less than a day; a median of a week scores 0",
     },
     CriterionDef {
         id: "lifetime_p90",
         metric: Metric::LifetimeP90,
-        target: 1.0,
+        target: 2.0,
         failing: 14.0,
         weight: 2.0,
-        source: S_TABLE_LIFETIME_TBD,
-        rationale: "even the slow tail stays within a day; 2 weeks is \"painful\"",
+        rule: "Even the slowest branches stay short: about two days at most.",
+        source: sources::TBD_SHORT_LIVED,
+        rationale: "trunkbaseddevelopment.com's about two days, for the slowest tenth; two weeks scores 0",
+    },
+    CriterionDef {
+        id: "active_branches",
+        metric: Metric::ActiveBranches,
+        target: 3.0,
+        failing: 10.0,
+        weight: 1.0,
+        rule: "Three or fewer branches are active at a time.",
+        source: sources::DORA_TBD,
+        rationale: "DORA: three or fewer active branches (not stale: idle under 30 days); ten score 0",
     },
     CriterionDef {
         id: "long_lived_branches",
@@ -239,8 +253,9 @@ pub static TRUNK_BASED: &[CriterionDef] = &[
         target: 0.0,
         failing: 5.0,
         weight: 1.0,
-        source: S_3_WEEKS,
-        rationale: "no active branch older than 3 weeks; 5 such branches score 0",
+        rule: "No branch stays open for weeks: a branch 21 days old has diverged far from the trunk.",
+        source: sources::TBD_SHORT_LIVED,
+        rationale: "no live feature branch older than 21 days; five score 0",
     },
     CriterionDef {
         id: "long_lived_lines",
@@ -248,35 +263,39 @@ pub static TRUNK_BASED: &[CriterionDef] = &[
         target: 0.0,
         failing: 2.0,
         weight: 2.0,
-        source: S_TABLE_MAIN_ONLY,
-        rationale: "main only; two active extra lines (e.g. develop + release/*) score 0",
+        rule: "One shared trunk: no other long-lived line receives work.",
+        source: sources::TBD_HOME,
+        rationale: "the trunk only; two active extra lines (e.g. develop and a release line) score 0",
     },
     CriterionDef {
         id: "change_size_over_400",
         metric: Metric::SizeOverLimitShare,
-        target: 0.10,
+        target: SIZE_OVER_LIMIT_TARGET,
         failing: 0.50,
         weight: 2.0,
-        source: S_SIZE,
-        rationale: "at most 1 change in 10 over 400 lines; half of them over it scores 0",
+        rule: "Changes stay small enough to review in one sitting: past about 400 lines a reviewer finds fewer defects.",
+        source: sources::SMARTBEAR_REVIEW,
+        rationale: "SmartBear's 200-400 lines per review, its upper end; at most 1 change in 10 above it passes, half of them scores 0",
     },
     CriterionDef {
         id: "change_size_median",
         metric: Metric::SizeMedian,
-        target: 200.0,
-        failing: 400.0,
+        target: 100.0,
+        failing: 1000.0,
         weight: 1.0,
-        source: S_SIZE_NORM,
-        rationale: "the typical change is half the limit; a median at the limit scores 0",
+        rule: "The typical change is small: about 100 lines is reasonable, about 1000 is too large.",
+        source: sources::GOOGLE_SMALL_CLS,
+        rationale: "Google's two marks: a median of 100 lines passes, 1000 scores 0",
     },
     CriterionDef {
         id: "integration_frequency",
         metric: Metric::IntegrationFrequency,
-        target: 2.0,
-        failing: 0.2,
+        target: 1.0,
+        failing: 0.25,
         weight: 3.0,
-        source: S_CI,
-        rationale: "\"multiple times a day\" = 2 per developer per weekday; once a week scores 0",
+        rule: "Every developer integrates into the trunk at least once on each day they work.",
+        source: sources::FOWLER_CI,
+        rationale: "one landing per active developer-day (at least daily) passes; one per four working days scores 0",
     },
     CriterionDef {
         id: "release_interval",
@@ -284,8 +303,9 @@ pub static TRUNK_BASED: &[CriterionDef] = &[
         target: 1.0,
         failing: 14.0,
         weight: 1.0,
-        source: S_DEPLOY_TBD,
-        rationale: "a tagged release at least daily; n/a without version tags (continuous delivery from main is not penalised)",
+        rule: "Teams that integrate continuously release from the trunk, often daily.",
+        source: sources::TBD_RELEASE_FROM_TRUNK,
+        rationale: "a tagged release at least daily; two weeks scores 0; n/a without version tags (continuous delivery from the trunk is not penalised)",
     },
     CriterionDef {
         id: "ci_config",
@@ -293,12 +313,13 @@ pub static TRUNK_BASED: &[CriterionDef] = &[
         target: 1.0,
         failing: 0.0,
         weight: 3.0,
-        source: S_TABLE_CI_TBD,
+        rule: "Every change to the trunk is built and tested automatically.",
+        source: sources::DORA_CI,
         rationale: "a CI configuration in the trunk's tree",
     },
 ];
 
-/// GitHub Flow: a reviewed pull request per change, branches of 1-3 days, main only.
+/// GitHub Flow: a reviewed pull request per change, short branches, main always deployable.
 pub static GITHUB_FLOW: &[CriterionDef] = &[
     CriterionDef {
         id: "lifetime_median",
@@ -306,8 +327,9 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 3.0,
         failing: 14.0,
         weight: 3.0,
-        source: S_GHF_BRANCHES,
-        rationale: "1-3 days pass; a 2-week branch is \"painful\"",
+        rule: "Each change lives on a short branch of its own, merged after review.",
+        source: sources::GITHUB_FLOW,
+        rationale: "the sources give no number: 3 days leaves room for a review round trip (Google: a first response within one business day); two weeks scores 0",
     },
     CriterionDef {
         id: "lifetime_p90",
@@ -315,8 +337,9 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 3.0,
         failing: 21.0,
         weight: 2.0,
-        source: S_3_WEEKS,
-        rationale: "the slow tail within 3 days; 3 weeks scores 0",
+        rule: "The slowest branches are still merged within days, not weeks.",
+        source: sources::GITHUB_FLOW,
+        rationale: "the slow tail within 3 days; 21 days (long-lived) scores 0",
     },
     CriterionDef {
         id: "long_lived_branches",
@@ -324,8 +347,9 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 0.0,
         failing: 5.0,
         weight: 1.0,
-        source: S_3_WEEKS,
-        rationale: "no active branch older than 3 weeks; 5 such branches score 0",
+        rule: "No branch stays open for weeks: a branch 21 days old has diverged far from the trunk.",
+        source: sources::TBD_SHORT_LIVED,
+        rationale: "no live feature branch older than 21 days; five score 0",
     },
     CriterionDef {
         id: "long_lived_lines",
@@ -333,7 +357,8 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 0.0,
         failing: 2.0,
         weight: 2.0,
-        source: S_TABLE_MAIN_ONLY,
+        rule: "The main branch is always deployable; every branch starts from it and returns to it.",
+        source: sources::CHACON_GITHUB_FLOW,
         rationale: "main only; two active extra lines score 0",
     },
     CriterionDef {
@@ -342,26 +367,29 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 0.9,
         failing: 0.5,
         weight: 3.0,
-        source: S_GHF,
-        rationale: "9 in 10 changes carry PR evidence; half of them pushed directly scores 0",
+        rule: "Every change lands through a pull request that was reviewed before the merge.",
+        source: sources::GITHUB_FLOW,
+        rationale: "9 in 10 changes carry pull-request or review-platform evidence; half of them without scores 0",
     },
     CriterionDef {
         id: "change_size_over_400",
         metric: Metric::SizeOverLimitShare,
-        target: 0.10,
+        target: SIZE_OVER_LIMIT_TARGET,
         failing: 0.50,
         weight: 2.0,
-        source: S_SIZE,
-        rationale: "at most 1 change in 10 over 400 lines; half of them over it scores 0",
+        rule: "Changes stay small enough to review in one sitting: past about 400 lines a reviewer finds fewer defects.",
+        source: sources::SMARTBEAR_REVIEW,
+        rationale: "SmartBear's 200-400 lines per review, its upper end; at most 1 change in 10 above it passes, half of them scores 0",
     },
     CriterionDef {
         id: "change_size_median",
         metric: Metric::SizeMedian,
-        target: 200.0,
-        failing: 400.0,
+        target: 100.0,
+        failing: 1000.0,
         weight: 1.0,
-        source: S_SIZE_NORM,
-        rationale: "the typical change is half the limit; a median at the limit scores 0",
+        rule: "The typical change is small: about 100 lines is reasonable, about 1000 is too large.",
+        source: sources::GOOGLE_SMALL_CLS,
+        rationale: "Google's two marks: a median of 100 lines passes, 1000 scores 0",
     },
     CriterionDef {
         id: "integration_frequency",
@@ -369,8 +397,9 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 0.5,
         failing: 0.1,
         weight: 1.0,
-        source: S_CI,
-        rationale: "a landing every 2 weekdays per developer (1-3 day branches); once in two weeks scores 0",
+        rule: "Branches merge often enough to stay short: integration frequency decides how painful a merge is.",
+        source: sources::FOWLER_BRANCHING,
+        rationale: "a landing every second active developer-day (branches of a few days) passes; one in ten scores 0",
     },
     CriterionDef {
         id: "release_interval",
@@ -378,8 +407,9 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 14.0,
         failing: 60.0,
         weight: 1.0,
-        source: S_DEPLOY_GHF,
-        rationale: "a tagged release at least every sprint (14 days); n/a without version tags",
+        rule: "What is merged is deployed right away.",
+        source: sources::CHACON_GITHUB_FLOW,
+        rationale: "tags stand for deployments: a release at least every two weeks passes; two months (git-flow's pace of releases weeks to months apart) scores 0; n/a without version tags",
     },
     CriterionDef {
         id: "ci_config",
@@ -387,7 +417,8 @@ pub static GITHUB_FLOW: &[CriterionDef] = &[
         target: 1.0,
         failing: 0.0,
         weight: 2.0,
-        source: S_TABLE_CI_GHF,
+        rule: "Every change to the trunk is built and tested automatically.",
+        source: sources::DORA_CI,
         rationale: "a CI configuration in the trunk's tree",
     },
 ];
@@ -401,7 +432,8 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 1.0,
         failing: 0.0,
         weight: 3.0,
-        source: S_TABLE_MAIN_GITFLOW,
+        rule: "Two long-lived branches: develop for integration beside the production branch.",
+        source: sources::GITFLOW_MAIN,
         rationale: "a develop-like integration branch beside the production branch",
     },
     CriterionDef {
@@ -410,8 +442,9 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 0.9,
         failing: 0.5,
         weight: 2.0,
-        source: S_GITFLOW,
-        rationale: "features land on develop, not on main",
+        rule: "Feature branches start from develop and are merged back into develop.",
+        source: sources::GITFLOW_SUPPORTING,
+        rationale: "features land on develop, not on the production branch",
     },
     CriterionDef {
         id: "releases_through_branches",
@@ -419,8 +452,9 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 0.9,
         failing: 0.5,
         weight: 2.0,
-        source: S_TABLE_RELEASE_GITFLOW,
-        rationale: "the production branch receives release/* and hotfix/* merges only",
+        rule: "The production branch only receives release and hotfix branches.",
+        source: sources::GITFLOW_SUPPORTING,
+        rationale: "9 in 10 production landings are release/* or hotfix/* merges",
     },
     CriterionDef {
         id: "releases_tagged",
@@ -428,7 +462,8 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 1.0,
         failing: 0.5,
         weight: 2.0,
-        source: S_RELEASE_CONTROL,
+        rule: "Every release or hotfix merged into the production branch is tagged with its version.",
+        source: sources::GITFLOW_SUPPORTING,
         rationale: "every release/hotfix landing on production carries a version tag",
     },
     CriterionDef {
@@ -437,7 +472,8 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 1.0,
         failing: 0.5,
         weight: 1.0,
-        source: S_CEREMONY,
+        rule: "Every release and hotfix is merged back into develop, so its fixes are not lost.",
+        source: sources::GITFLOW_SUPPORTING,
         rationale: "every release/hotfix is merged back into develop before the next release",
     },
     CriterionDef {
@@ -446,8 +482,9 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 14.0,
         failing: 21.0,
         weight: 1.0,
-        source: S_TABLE_LIFETIME_GITFLOW,
-        rationale: "days to weeks (<= 2 weeks) pass; 3 weeks is the painful-merge line",
+        rule: "Feature branches live as long as the feature is developed, then merge into develop.",
+        source: sources::GITFLOW_SUPPORTING,
+        rationale: "the source gives no number: two weeks passes, 21 days (long-lived) scores 0",
     },
     CriterionDef {
         id: "lifetime_p90",
@@ -455,8 +492,9 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 21.0,
         failing: 60.0,
         weight: 1.0,
-        source: S_2_MONTHS,
-        rationale: "the slow tail within 3 weeks; 2 months scores 0",
+        rule: "Even long features merge into develop before they drift far from it.",
+        source: sources::GITFLOW_SUPPORTING,
+        rationale: "the slow tail within 21 days; two months scores 0",
     },
     CriterionDef {
         id: "long_lived_branches",
@@ -464,26 +502,29 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 0.0,
         failing: 5.0,
         weight: 1.0,
-        source: S_3_WEEKS,
-        rationale: "no active feature branch older than 3 weeks (develop, release and support lines are not counted)",
+        rule: "No branch stays open for weeks: a branch 21 days old has diverged far from the trunk.",
+        source: sources::TBD_SHORT_LIVED,
+        rationale: "no active feature branch older than 21 days (develop, release and support lines are not counted)",
     },
     CriterionDef {
         id: "change_size_over_400",
         metric: Metric::SizeOverLimitShare,
-        target: 0.10,
+        target: SIZE_OVER_LIMIT_TARGET,
         failing: 0.50,
         weight: 1.0,
-        source: S_SIZE,
-        rationale: "at most 1 change in 10 over 400 lines (release merges are not counted)",
+        rule: "Changes stay small enough to review in one sitting: past about 400 lines a reviewer finds fewer defects.",
+        source: sources::SMARTBEAR_REVIEW,
+        rationale: "SmartBear's 200-400 lines per review, its upper end; at most 1 change in 10 above it passes, half of them scores 0",
     },
     CriterionDef {
         id: "change_size_median",
         metric: Metric::SizeMedian,
-        target: 200.0,
-        failing: 400.0,
+        target: 100.0,
+        failing: 1000.0,
         weight: 1.0,
-        source: S_SIZE_NORM,
-        rationale: "the typical change is half the limit; a median at the limit scores 0",
+        rule: "The typical change is small: about 100 lines is reasonable, about 1000 is too large.",
+        source: sources::GOOGLE_SMALL_CLS,
+        rationale: "Google's two marks: a median of 100 lines passes, 1000 scores 0",
     },
     CriterionDef {
         id: "integration_frequency",
@@ -491,8 +532,9 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 0.2,
         failing: 0.05,
         weight: 1.0,
-        source: S_CI,
-        rationale: "a landing on develop per developer per week; once a month scores 0",
+        rule: "Features are merged into develop regularly, not saved up for a release.",
+        source: sources::FOWLER_BRANCHING,
+        rationale: "a landing on develop every fifth active developer-day; one in twenty scores 0",
     },
     CriterionDef {
         id: "ci_config",
@@ -500,64 +542,28 @@ pub static GITFLOW: &[CriterionDef] = &[
         target: 1.0,
         failing: 0.0,
         weight: 1.0,
-        source: S_TABLE_CI_GITFLOW,
+        rule: "Every change to the trunk is built and tested automatically.",
+        source: sources::DORA_CI,
         rationale: "a CI configuration in the trunk's tree",
     },
 ];
-
-/// The seed file, when this crate sits inside the project's work area (tests skip otherwise).
-#[cfg(test)]
-pub(crate) fn seed_text() -> Option<String> {
-    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.ancestors()
-        .map(|d| d.join(SEED))
-        .find(|p| p.is_file())
-        .and_then(|p| std::fs::read_to_string(p).ok())
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    /// The quoted part of a source: the cell between quotes, or the whole sentence.
-    fn quoted(source: &str) -> &str {
-        match (source.find('"'), source.rfind('"')) {
-            (Some(a), Some(b)) if b > a => &source[a + 1..b],
-            _ => source,
-        }
-    }
-
     #[test]
-    fn every_source_is_quoted_exactly_from_the_seed() {
-        let Some(seed) = seed_text() else {
-            eprintln!(
-                "seed not found above {}; skipped",
-                env!("CARGO_MANIFEST_DIR")
-            );
-            return;
-        };
-        let mut all: Vec<&str> = Model::ALL
-            .iter()
-            .flat_map(|m| m.criteria().iter().map(|c| c.source))
-            .collect();
-        all.extend([S_RULE, S_WHEN_IN_DOUBT, S_PARALLEL]);
-        for s in all {
-            for part in quoted(s).split(" | ") {
-                assert!(seed.contains(part), "not in the seed: {part}");
-            }
-        }
-    }
-
-    #[test]
-    fn tables_are_well_formed() {
+    fn tables_are_well_formed_and_cite_public_sources() {
         for m in Model::ALL {
             let mut ids = HashSet::new();
+            assert!(m.source().url.starts_with("https://"));
             for c in m.criteria() {
                 assert!(ids.insert(c.id), "{} duplicate id {}", m.id(), c.id);
                 assert!(c.target != c.failing, "{}.{}", m.id(), c.id);
                 assert!(c.weight > 0.0);
-                assert!(!c.source.is_empty());
+                assert!(c.source.url.starts_with("https://"), "{}.{}", m.id(), c.id);
+                assert!(!c.rule.is_empty() && !c.rationale.is_empty());
             }
         }
     }

@@ -1,18 +1,22 @@
 //! Scoring: measured history (landed changes, live branches, tags, long-lived lines, CI files)
 //! in; scorecards against trunk-based development, GitHub Flow and GitFlow, the model the
-//! history resembles most, a recommendation and findings out. A pure stage: plain data in,
-//! plain data out, no I/O. Every threshold lives in [`criteria`]; docs/scoring.md explains
-//! each one with its seed sentence.
+//! history resembles most (with the runner-up and the margin), a recommendation and findings
+//! out. A pure stage: plain data in, plain data out, no I/O. Every threshold lives in
+//! [`criteria`], every sentence and public source in [`criteria`] and [`rules`]; docs/scoring.md
+//! and docs/guidance.md explain them.
 
 mod cadence;
 mod card;
 mod config;
 pub mod criteria;
 mod detect;
+mod facts;
 mod findings;
 mod measure;
 mod recommend;
 pub mod render;
+pub mod rules;
+pub mod sources;
 
 #[cfg(test)]
 mod tests;
@@ -21,9 +25,11 @@ pub use cadence::{BandResult, BandTable, Cadence, Dora, DoraMetric, DoraProxy, B
 pub use card::{criterion_score, CriterionResult, Scorecard, Status};
 pub use config::{CriterionOverride, ScoreConfig};
 pub use criteria::{CriterionDef, Metric, Model, Unit};
+pub use detect::Resemblance;
+pub(crate) use facts::is_bot;
 pub use findings::{Finding, Severity};
-pub(crate) use measure::is_bot;
-pub use recommend::Recommendation;
+pub use recommend::{Recommendation, Step};
+pub use sources::Source;
 
 use crate::model::{Branch, Change, Oid, Timestamp};
 use serde::Serialize;
@@ -77,6 +83,9 @@ pub struct ScoreInput<'a> {
     pub bots: &'a [String],
     /// (since, until); until = analysis time.
     pub window: (Timestamp, Timestamp),
+    /// The latest landing before the window, when the walk saw one: an empty window says when
+    /// it was and which `--since` covers it.
+    pub last_landing: Option<Timestamp>,
 }
 
 /// The scoring stage's output. `cadence` is not serialised with the rest: the caller places it
@@ -88,10 +97,13 @@ pub struct Scoring {
     pub cadence: Cadence,
     /// Keyed by model id: `trunk_based`, `github_flow`, `gitflow`.
     pub scores: BTreeMap<String, Scorecard>,
-    /// A model id, or `unknown` when there were no landed changes.
-    pub detected_model: String,
+    /// The model the history resembles most; `unknown` when there were no landed changes.
+    #[serde(serialize_with = "model_or_unknown")]
+    pub detected_model: Option<Model>,
     /// Why that model: numbers and branch names.
     pub detection_evidence: Vec<String>,
+    /// How much the history resembles each model, the runner-up and the margin.
+    pub detection: Resemblance,
     pub recommendation: Recommendation,
     pub findings: Vec<Finding>,
 }
@@ -100,7 +112,7 @@ pub struct Scoring {
 pub fn score(input: &ScoreInput, cfg: &ScoreConfig) -> Scoring {
     let mut notes = Vec::new();
     let version_re = version_regex(cfg, &mut notes);
-    let facts = measure::Facts::new(input, &version_re);
+    let facts = facts::Facts::new(input, &version_re);
     let mut cadence = cadence::cadence(&facts);
     cadence.version_tag_pattern = version_re.as_str().to_string();
 
@@ -123,8 +135,9 @@ pub fn score(input: &ScoreInput, cfg: &ScoreConfig) -> Scoring {
     Scoring {
         cadence,
         scores,
-        detected_model: detection.model.to_string(),
+        detected_model: detection.model,
         detection_evidence: detection.evidence,
+        detection: detection.resemblance,
         recommendation,
         findings,
     }
@@ -137,15 +150,20 @@ fn version_regex(cfg: &ScoreConfig, notes: &mut Vec<Finding>) -> regex::Regex {
     match &cfg.version_tag_regex {
         None => default(),
         Some(p) => regex::Regex::new(p).unwrap_or_else(|e| {
-            notes.push(Finding {
-                severity: Severity::Medium,
-                message: format!(
+            notes.push(Finding::new(
+                rules::BAD_TAG_PATTERN,
+                format!(
                     "version_tag_regex {p:?} does not compile ({e}); used the default {}",
                     criteria::DEFAULT_VERSION_TAG_REGEX
                 ),
-                evidence: vec![],
-            });
+                vec![],
+            ));
             default()
         }),
     }
+}
+
+/// `detected_model`: a model id, or `unknown`.
+fn model_or_unknown<S: serde::Serializer>(m: &Option<Model>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.map_or("unknown", |m| m.id()))
 }

@@ -18,7 +18,7 @@ fn oid(n: u32) -> Oid {
 }
 
 /// A direct commit on `target`; tests adjust the fields they care about.
-fn change(n: u32, target: &str, landed_at: i64) -> Change {
+pub(crate) fn change(n: u32, target: &str, landed_at: i64) -> Change {
     Change {
         commit: oid(n),
         commits: vec![oid(n)],
@@ -38,6 +38,7 @@ fn change(n: u32, target: &str, landed_at: i64) -> Change {
         lines_deleted: Some(20),
         size: Some(100),
         confidence: Confidence::Low,
+        authored: vec![("a@example.com".into(), landed_at.div_euclid(D))],
         author: "a@example.com".into(),
         subject: format!("change {n}"),
         empty_side: false,
@@ -45,6 +46,14 @@ fn change(n: u32, target: &str, landed_at: i64) -> Change {
         packages: None,
         remerge: None,
     }
+}
+
+/// The author of a change, who worked on it on its first commit's day and its landing day.
+fn set_author(c: &mut Change, who: &str) {
+    c.author = who.into();
+    let first = c.first_commit_at.unwrap_or(c.landed_at).div_euclid(D);
+    c.authored = vec![(who.into(), first), (who.into(), c.landed_at.div_euclid(D))];
+    c.authored.dedup();
 }
 
 fn merge(n: u32, target: &str, landed_at: i64, branch: &str, lifetime: i64, size: u64) -> Change {
@@ -119,6 +128,7 @@ impl History {
             ci_files: &self.ci,
             bots: &self.bots,
             window: WINDOW,
+            last_landing: None,
         };
         let s = score(&input, cfg);
         // Every view renders without panicking.
@@ -160,7 +170,7 @@ fn trunk_based() -> History {
             for k in 0..2 {
                 n += 1;
                 let mut c = change(n, "main", MON + d * D + (9 + 4 * k) * H);
-                c.author = author.into();
+                set_author(&mut c, author);
                 h.changes.push(c);
             }
         }
@@ -180,8 +190,23 @@ fn trunk_based() -> History {
 fn trunk_based_history() {
     let h = trunk_based();
     let s = h.run();
-    assert_eq!(s.detected_model, "trunk_based");
-    assert!(s.detection_evidence[0].contains("120 of 120 changes (100%) were committed directly"));
+    assert_eq!(s.detected_model, Some(Model::TrunkBased));
+    assert!(
+        s.detection_evidence[0].contains("0 of 120 changes landed through reviewed pull requests (0%), 120 the trunk-based way (120 directly"),
+        "{:?}",
+        s.detection_evidence
+    );
+    // Every change direct, one landing per developer per active day or more: all trunk-based.
+    assert_eq!(s.detection.shares["trunk_based"], 1.0);
+    assert_eq!(s.detection.shares["github_flow"], 0.0);
+    assert_eq!(s.detection.runner_up, Some(Model::GithubFlow));
+    assert_eq!(s.detection.margin, Some(1.0));
+    // 120 landings over 3 developers x 20 days.
+    assert_eq!(s.cadence.active_developer_days, 60);
+    assert_eq!(
+        mv(&s, "trunk_based", "active_branches"),
+        (Some(0.0), Some(100.0), Status::Pass)
+    );
 
     let t = "trunk_based";
     assert_eq!(
@@ -208,11 +233,13 @@ fn trunk_based_history() {
         mv(&s, t, "change_size_median"),
         (Some(100.0), Some(100.0), Status::Pass)
     );
-    // 120 landings / (3 developers x 20 weekdays)
+    // 120 landings / 60 active developer-days (3 developers x 20 weekdays, each a landing
+    // day); the team-throughput figure is the same here: 120 / (3 x 20 weekdays).
     assert_eq!(
         mv(&s, t, "integration_frequency"),
         (Some(2.0), Some(100.0), Status::Pass)
     );
+    assert_eq!(s.cadence.landings_per_developer_per_weekday, Some(2.0));
     // 20 tags: 16 gaps of 1 day, 3 weekend gaps of 3 days
     assert_eq!(
         mv(&s, t, "release_interval"),
@@ -268,7 +295,7 @@ fn trunk_based_history() {
     assert_eq!(c.dora.lead_time_for_changes.bands[1].band, "elite"); // 2023: < 1 day
     assert_eq!(c.dora.change_failure_rate.value, Some(0.0));
 
-    assert_eq!(s.recommendation.model, "trunk_based");
+    assert_eq!(s.recommendation.model, Model::TrunkBased);
     assert!(
         s.recommendation.phases.is_empty(),
         "{:?}",
@@ -308,7 +335,7 @@ fn github_flow() -> History {
         c.first_commit_at = Some(landed - lt);
         c.lifetime_source = LifetimeSource::PrHead;
         c.size = Some(if i % 10 == 3 { 600 } else { 150 });
-        c.author = authors[i as usize % 4].into();
+        set_author(&mut c, authors[i as usize % 4]);
         c.subject = format!("Feature {i} (#{})", 100 + i);
         h.changes.push(c);
     }
@@ -332,7 +359,7 @@ fn github_flow() -> History {
 fn github_flow_history() {
     let h = github_flow();
     let s = h.run();
-    assert_eq!(s.detected_model, "github_flow");
+    assert_eq!(s.detected_model, Some(Model::GithubFlow));
 
     let g = "github_flow";
     // lifetimes: 10 each of 1.5, 2, 2.5, 3 days -> nearest-rank median (rank 20) 2, p90 (rank 36) 3
@@ -351,7 +378,7 @@ fn github_flow_history() {
     );
     assert!(crit(&s, g, "long_lived_branches")
         .evidence
-        .contains("feature/search (30.0 d)"));
+        .contains("feature/search (4w 2d)"));
     assert!(crit(&s, g, "long_lived_branches")
         .evidence
         .contains("not counted, stale (idle 30+ days): origin/experiment"));
@@ -363,21 +390,36 @@ fn github_flow_history() {
         mv(&s, g, "change_size_over_400"),
         (Some(0.1), Some(100.0), Status::Pass)
     );
+    // (1000 - 150) / 900
     assert_eq!(
         mv(&s, g, "change_size_median"),
-        (Some(150.0), Some(100.0), Status::Pass)
+        (Some(150.0), Some(94.4), Status::Partial)
     );
-    // 40 landings / (4 developers x 20 weekdays)
+    // Developer-days (first-commit day and landing day of each change, inside the window):
+    // ann and bob 13 each (landings on 10 even weekdays, work 2 days earlier), cyd and dan 19
+    // each (work 3 days earlier, apart from their landing days): 40 landings / 64.
+    assert_eq!(s.cadence.active_developer_days, 64);
     assert_eq!(
         mv(&s, g, "integration_frequency"),
-        (Some(0.5), Some(100.0), Status::Pass)
+        (Some(0.625), Some(100.0), Status::Pass)
+    );
+    // The team-throughput figure: 40 landings / (4 developers x 20 weekdays).
+    assert_eq!(s.cadence.landings_per_developer_per_weekday, Some(0.5));
+    // Every change is a reviewed pull request: GitHub Flow, with a clear margin.
+    assert_eq!(s.detection.shares["github_flow"], 1.0);
+    assert_eq!(s.detection.shares["trunk_based"], 0.0);
+    assert_eq!(s.detection.margin, Some(1.0));
+    // feature/search and fix/typo are active; origin/experiment is stale.
+    assert_eq!(
+        mv(&s, "trunk_based", "active_branches"),
+        (Some(2.0), Some(100.0), Status::Pass)
     );
     assert_eq!(
         mv(&s, g, "release_interval"),
         (Some(7.0), Some(100.0), Status::Pass)
     );
-    // 1780 / 18
-    assert_eq!(s.scores[g].score, Some(98.9));
+    // 1774.4 / 18
+    assert_eq!(s.scores[g].score, Some(98.6));
     assert_eq!(s.scores[g].coverage, 1.0);
 
     let t = "trunk_based";
@@ -386,15 +428,15 @@ fn github_flow_history() {
         mv(&s, t, "lifetime_median"),
         (Some(2.0), Some(83.3), Status::Partial)
     );
-    // (14 - 3) / 13
+    // (14 - 3) / 12
     assert_eq!(
         mv(&s, t, "lifetime_p90"),
-        (Some(3.0), Some(84.6), Status::Partial)
+        (Some(3.0), Some(91.7), Status::Partial)
     );
-    // (0.5 - 0.2) / 1.8
+    // (0.625 - 0.25) / 0.75
     assert_eq!(
         mv(&s, t, "integration_frequency"),
-        (Some(0.5), Some(16.7), Status::Partial)
+        (Some(0.625), Some(50.0), Status::Partial)
     );
     // (14 - 7) / 13
     assert_eq!(
@@ -402,10 +444,19 @@ fn github_flow_history() {
         (Some(7.0), Some(53.8), Status::Partial)
     );
 
-    assert_eq!(s.recommendation.model, "github_flow");
-    assert_eq!(s.recommendation.phases.len(), 1);
-    assert!(s.recommendation.phases[0].starts_with("Shorten branch lifetimes"));
-    assert!(s.recommendation.phases[0].contains("feature/search"));
+    assert_eq!(s.recommendation.model, Model::GithubFlow);
+    assert_eq!(s.recommendation.phases.len(), 2);
+    assert!(s.recommendation.phases[0]
+        .text
+        .starts_with("Shorten branch lifetimes"));
+    assert!(s.recommendation.phases[1]
+        .text
+        .starts_with("Keep changes small"));
+    assert_eq!(
+        s.recommendation.phases[0].source,
+        crate::score::sources::TBD_FEATURE_FLAGS
+    );
+    assert!(s.recommendation.phases[0].text.contains("feature/search"));
     assert!(s
         .recommendation
         .summary
@@ -413,8 +464,10 @@ fn github_flow_history() {
     let f = s
         .findings
         .iter()
-        .find(|f| f.message.starts_with("1 live branch older than 3 weeks"));
-    assert_eq!(f.unwrap().evidence, ["feature/search (30.0 d, 4 ahead)"]);
+        .find(|f| f.message.starts_with("1 live branch 21 days old or older"));
+    let f = f.unwrap();
+    assert_eq!(f.evidence, ["feature/search (4w 2d, 4 ahead)"]);
+    assert_eq!(f.source, Some(crate::score::sources::TBD_SHORT_LIVED));
 }
 
 /// develop + main; ten feature merges into develop (5-20 days), release/1.0 and release/1.1
@@ -445,7 +498,7 @@ fn gitflow(parallel: bool) -> History {
             lifetimes[i as usize] * D,
             sizes[i as usize],
         );
-        c.author = authors[i as usize % 3].into();
+        set_author(&mut c, authors[i as usize % 3]);
         h.changes.push(c);
     }
     let releases = [
@@ -501,7 +554,7 @@ fn gitflow(parallel: bool) -> History {
 fn gitflow_history_without_parallel_lines_migrates() {
     let h = gitflow(false);
     let s = h.run();
-    assert_eq!(s.detected_model, "gitflow");
+    assert_eq!(s.detected_model, Some(Model::Gitflow));
     assert!(s
         .detection_evidence
         .iter()
@@ -551,18 +604,28 @@ fn gitflow_history_without_parallel_lines_migrates() {
         mv(&s, g, "change_size_over_400"),
         (Some(0.4545), Some(11.4), Status::Partial)
     );
+    // (1000 - 300) / 900
     assert_eq!(
         mv(&s, g, "change_size_median"),
-        (Some(300.0), Some(50.0), Status::Partial)
+        (Some(300.0), Some(77.8), Status::Partial)
     );
-    // 10 landings on develop / (3 developers x 20 weekdays) -> (0.1667 - 0.05) / 0.15
+    // 10 landings on develop over 15 developer-days inside the window (first-commit and
+    // landing days): ann {0, 2, 3, 8, 14, 20}, bob {1, 4, 10, 16}, cyd {2, 5, 6, 12, 18}.
     assert_eq!(
         mv(&s, g, "integration_frequency"),
-        (Some(0.1667), Some(77.8), Status::Partial)
+        (Some(0.6667), Some(100.0), Status::Pass)
     );
+    // The old figure: 10 landings / (3 developers x 20 weekdays).
+    assert_eq!(s.cadence.landings_per_developer_per_weekday, Some(0.1667));
     assert_eq!(mv(&s, g, "ci_config"), (Some(0.0), Some(0.0), Status::Fail));
-    // (300 + 200 + 200 + 200 + 33.3 + 100 + 100 + 80 + 11.4 + 50 + 77.8 + 0) / 17
-    assert_eq!(s.scores[g].score, Some(79.6));
+    // (300 + 200 + 200 + 200 + 33.3 + 100 + 100 + 80 + 11.4 + 77.8 + 100 + 0) / 17
+    assert_eq!(s.scores[g].score, Some(82.5));
+    // All 13 counted changes landed the GitFlow way; as plain merges of branches of days
+    // without review evidence they count half for GitHub Flow.
+    assert_eq!(s.detection.shares["gitflow"], 1.0);
+    assert_eq!(s.detection.shares["github_flow"], 0.5);
+    assert_eq!(s.detection.runner_up, Some(Model::GithubFlow));
+    assert_eq!(s.detection.margin, Some(0.5));
 
     // Trunk-based: develop, release/1.2 and hotfix/1.1.1 are extra lines.
     assert_eq!(
@@ -575,25 +638,34 @@ fn gitflow_history_without_parallel_lines_migrates() {
     );
 
     let r = &s.recommendation;
-    assert_eq!(r.model, "trunk_based");
+    assert_eq!(r.model, Model::TrunkBased);
     assert!(r.parallel_release_lines.is_empty());
     assert!(r.summary.contains("without parallel release lines"));
-    // No CI (gap 100%) first; then lifetimes (gap 70.8%) before sizes (69.3%); 3 and 4 last.
-    let order: Vec<&str> = r.phases.iter().map(|p| &p[..7]).collect();
+    // No CI (gap 100%) first; then lifetimes (gap 70.6%) before sizes (55.4%); 3 and 4 last.
+    let order: Vec<&str> = r.phases.iter().map(|p| &p.text[..7]).collect();
     assert_eq!(
         order,
         ["Phase 5", "Phase 1", "Phase 2", "Phase 3", "Phase 4"]
     );
     assert!(
-        r.phases[0].contains("no CI configuration"),
+        r.phases[0].text.contains("no CI configuration"),
         "{}",
-        r.phases[0]
+        r.phases[0].text
     );
-    assert!(r.phases[1].contains("median branch lifetime 8.0 d, p90 13.0 d over 13 changes"));
-    assert!(r.phases[1].contains("feature/big"));
-    assert!(r.phases[2].contains("5 of 11 changes over 400 lines, median 300 lines"));
-    assert!(r.phases[3].contains("10 of 10 feature changes land on develop"));
-    assert!(r.phases[4].contains("3 release/hotfix merges on main"));
+    assert!(r.phases[1]
+        .text
+        .contains("median branch lifetime 1w 1d, p90 1w 6d over 13 changes"));
+    assert!(r.phases[1].text.contains("(measured gap 70.6%)"));
+    assert!(r.phases[2].text.contains("(measured gap 55.4%)"));
+    assert_eq!(r.phases[0].source, crate::score::sources::DORA_CI);
+    assert!(r.phases[1].text.contains("feature/big"));
+    assert!(r.phases[2]
+        .text
+        .contains("5 of 11 changes over 400 lines, median 300 lines"));
+    assert!(r.phases[3]
+        .text
+        .contains("10 of 10 feature changes land on develop"));
+    assert!(r.phases[4].text.contains("3 release/hotfix merges on main"));
 
     // Findings cite numbers and commit ids.
     let f = s
@@ -614,26 +686,26 @@ fn gitflow_history_without_parallel_lines_migrates() {
 fn gitflow_with_parallel_release_lines_keeps_gitflow() {
     let h = gitflow(true);
     let s = h.run();
-    assert_eq!(s.detected_model, "gitflow");
+    assert_eq!(s.detected_model, Some(Model::Gitflow));
     let r = &s.recommendation;
-    assert_eq!(r.model, "gitflow");
+    assert_eq!(r.model, Model::Gitflow);
     // support/0.9 (day 24) and release/1.2 (day 26): 2 days apart; hotfix/1.1.1 is not a line
     assert_eq!(r.parallel_release_lines, ["release/1.2", "support/0.9"]);
     assert!(r.summary.starts_with("Keep GitFlow"), "{}", r.summary);
-    assert!(r.summary.contains("2.0 d apart"));
-    assert!(r.phases.iter().all(|p| !p.starts_with("Phase")));
-    // Improvements within GitFlow, largest weighted gap first: size (0.886 + 0.5), CI (1.0),
+    assert!(r.summary.contains("2d apart"));
+    assert!(r.phases.iter().all(|p| !p.text.starts_with("Phase")));
+    // Improvements within GitFlow, largest weighted gap first: size (0.886 + 0.222), CI (1.0),
     // back-merge (0.667), ...
     assert!(
-        r.phases[0].starts_with("Keep changes under 400 lines"),
+        r.phases[0].text.starts_with("Keep changes small"),
         "{:?}",
         r.phases
     );
-    assert!(r.phases[1].starts_with("Add CI"));
+    assert!(r.phases[1].text.starts_with("Add CI"));
     assert!(r
         .phases
         .iter()
-        .any(|p| p.starts_with("Merge every release and hotfix back")));
+        .any(|p| p.text.starts_with("Merge every release and hotfix back")));
     assert!(s
         .findings
         .iter()
@@ -652,14 +724,49 @@ fn empty_input_is_all_na() {
             .iter()
             .all(|c| c.status == Status::NotApplicable && c.measured.is_none()));
     }
-    assert_eq!(s.detected_model, "unknown");
-    assert_eq!(s.recommendation.model, "github_flow");
+    assert_eq!(s.detected_model, None);
+    assert_eq!(s.recommendation.model, Model::GithubFlow);
     assert!(s.recommendation.phases.is_empty());
     assert_eq!(s.cadence.changes, 0);
     assert_eq!(s.cadence.landings_per_active_day, None);
     assert_eq!(s.cadence.dora.deployment_frequency.value, None);
     assert_eq!(s.cadence.dora.change_failure_rate.value, None);
-    assert!(render::markdown(&s).contains("| n/a |"));
+    // An empty window prints what happened instead of tables of n/a.
+    let md = render::markdown(&s);
+    assert!(!md.contains("| n/a |"), "{md}");
+    assert!(
+        md.contains("No landed changes between 2024-01-01T00:00:00Z and 2024-01-29T00:00:00Z: nothing to score; main has no landing before the window either"),
+        "{md}"
+    );
+    assert_eq!(s.findings[0].id, "empty_window");
+}
+
+#[test]
+fn empty_window_says_when_the_last_landing_was() {
+    let h = History::default();
+    let input = ScoreInput {
+        changes: &h.changes,
+        branches: &h.branches,
+        tags: &h.tags,
+        first_release: &h.first_release,
+        trunk: "main",
+        gitflow: None,
+        long_lived_refs: &h.lines,
+        ci_files: &h.ci,
+        bots: &h.bots,
+        window: WINDOW,
+        // 40 days before the window's end, 12 before its start.
+        last_landing: Some(MON - 12 * D + 3 * H),
+    };
+    let s = score(&input, &ScoreConfig::default());
+    let f = &s.findings[0];
+    assert_eq!((f.id, f.severity), ("empty_window", Severity::Info));
+    assert_eq!(
+        f.message,
+        "No landed changes between 2024-01-01T00:00:00Z and 2024-01-29T00:00:00Z: nothing to score; the last landing on main was at 2023-12-20T03:00:00Z (5w 4d before the window's end): --since 40d (or --since all) covers it"
+    );
+    // Nothing else is claimed about an empty window.
+    assert_eq!(s.findings.len(), 1);
 }
 
 #[test]
@@ -684,6 +791,7 @@ fn degenerate_windows_and_values_do_not_panic() {
         ci_files: &h.ci,
         bots: &[],
         window: (10, 5), // until before since
+        last_landing: None,
     };
     let s = score(&input, &ScoreConfig::default());
     // 3 changes < min evidence 5: sampled criteria are n/a, counted ones are not.
@@ -707,7 +815,7 @@ fn only_sync_changes_count_as_no_changes() {
         ..Default::default()
     };
     let s = h.run();
-    assert_eq!(s.detected_model, "unknown");
+    assert_eq!(s.detected_model, None);
     assert!(s.scores.values().all(|c| c.score.is_none()));
 }
 
@@ -802,6 +910,32 @@ fn json_contract() {
     assert_eq!(na["status"], "partial");
     assert!(v["recommendation"]["phases"].as_array().unwrap().len() == 5);
     assert!(v["findings"][0]["severity"] == "high");
+    // Sources are objects a reader can open, on criteria, steps, the recommendation and
+    // findings.
+    assert_eq!(
+        c["source"]["url"],
+        "https://nvie.com/posts/a-successful-git-branching-model/"
+    );
+    assert_eq!(c["source"]["section"], "The main branches");
+    assert!(c["rule"]
+        .as_str()
+        .unwrap()
+        .starts_with("Two long-lived branches"));
+    assert_eq!(
+        v["recommendation"]["source"]["section"],
+        "Note of reflection (March 5, 2020)"
+    );
+    for p in v["recommendation"]["phases"].as_array().unwrap() {
+        assert!(p["source"]["url"].as_str().unwrap().starts_with("https://"));
+    }
+    assert_eq!(v["findings"][0]["id"], "no_ci");
+    assert_eq!(
+        v["findings"][0]["source"]["url"],
+        "https://dora.dev/capabilities/continuous-integration/"
+    );
+    assert_eq!(v["detection"]["runner_up"], "github_flow");
+    assert_eq!(v["detection"]["margin"], 0.5);
+    assert_eq!(v["recommendation"]["model"], "trunk_based");
     let cad = serde_json::to_value(&s.cadence).unwrap();
     assert!(cad["dora"]["deployment_frequency"]["proxy"]
         .as_str()
@@ -813,18 +947,31 @@ fn json_contract() {
 fn markdown_and_rows() {
     let s = gitflow(false).run();
     let md = render::markdown(&s);
-    assert!(md.contains("Detected model: **GitFlow** (`gitflow`)"));
-    assert!(md.contains("### GitFlow: 79.6 / 100 (coverage 100%)"));
+    assert!(
+        md.contains("Detected model: **GitFlow (100% of changes land its way), runner-up GitHub Flow (50%), margin 50.0 points**"),
+        "{md}"
+    );
+    assert!(md.contains("### GitFlow: 82.5 / 100 (coverage 100%)"));
+    // Every criterion, step and finding links its source.
+    assert!(md.contains("[DORA, Capabilities: Trunk-based development, Ways to measure](https://dora.dev/capabilities/trunk-based-development/)"));
+    assert!(md.contains("1. Phase 5"));
+    assert!(md.contains(". Source: [DORA, Capabilities: Continuous integration"));
+    // 1 hotfix in 13 changes: 2023 high (at most 10%); 2024 follows the throughput band
+    // (deployment frequency medium) and 7.7% is within medium's 10%.
+    assert!(md.contains("| Change failure rate | 7.7% | 2023 high | 2024 medium |"));
     assert!(md.contains("| `releases_back_merged` | 66.7% | >= 100% | 50% | 1 | 33.3 | partial |"));
     assert!(md.contains("1. Phase 5"));
     let rows = render::table_rows(&s);
-    assert_eq!(rows.len(), 9 + 10 + 12);
+    assert_eq!(rows.len(), 10 + 10 + 12);
     let r = rows
         .iter()
         .find(|r| r[0] == "trunk_based.lifetime_median")
         .unwrap();
-    assert_eq!(r[1..5], ["8.0 d", "<= 1.0 d", "0.0", "fail"]);
-    assert_eq!(r[5], "Short-lived feature branches (hours, not weeks).");
+    assert_eq!(r[1..5], ["1w 1d", "<= 1d", "0.0", "fail"]);
+    assert_eq!(
+        r[5],
+        "DORA, Capabilities: Trunk-based development, Ways to measure (https://dora.dev/capabilities/trunk-based-development/)"
+    );
 }
 
 /// `cargo test print_examples -- --ignored --nocapture` shows what a reader sees.
@@ -851,24 +998,30 @@ fn print_examples() {
 fn bots_land_changes_but_are_not_developers() {
     let mut h = github_flow();
     for (i, c) in h.changes.iter_mut().enumerate().take(8) {
-        c.author = if i % 2 == 0 {
-            "dependabot[bot]".into()
-        } else {
-            "Renovate".into()
-        };
+        set_author(
+            c,
+            if i % 2 == 0 {
+                "dependabot[bot]"
+            } else {
+                "Renovate"
+            },
+        );
     }
     let s = h.run();
-    // Renovate is not listed: it counts as a fifth developer.
-    assert!(crit(&s, "github_flow", "integration_frequency")
-        .evidence
-        .starts_with(
-            "36 landings on main by 5 developers over 20 weekdays (4 landings by bots not counted)"
-        ));
+    // Renovate is not listed: it counts as a fifth developer. Its days: 20, 22, 23, 24, 25;
+    // ann and bob keep 10 days each, cyd and dan 15: 36 landings / 55 developer-days.
+    let c = crit(&s, "github_flow", "integration_frequency");
+    assert_eq!(
+        c.evidence,
+        "36 landings on main by 5 developers over 55 active developer-days (4 landings by bots not counted)"
+    );
+    assert_eq!(c.measured, Some(0.6545));
     h.bots = vec!["renovate".into()];
     let s = h.run();
     let c = crit(&s, "github_flow", "integration_frequency");
-    // 32 landings / (4 developers x 20 weekdays)
-    assert_eq!(c.measured, Some(0.4));
+    // 32 landings / 50 developer-days; the team throughput 32 / (4 developers x 20 weekdays).
+    assert_eq!(c.measured, Some(0.64));
+    assert_eq!(s.cadence.landings_per_developer_per_weekday, Some(0.4));
     assert!(
         c.evidence.contains("(8 landings by bots not counted)"),
         "{}",

@@ -92,7 +92,7 @@ fn schema_is_a_valid_draft_2020_12_schema() {
     }
     assert_eq!(
         s["$defs"]["analysis"]["properties"]["schema_version"]["const"],
-        json!(1)
+        json!(2)
     );
 }
 
@@ -388,7 +388,7 @@ fn schema_rejects_what_the_rust_types_cannot_produce() {
         ),
         (
             "other schema_version",
-            Box::new(|a| a["schema_version"] = json!(2)),
+            Box::new(|a| a["schema_version"] = json!(3)),
         ),
         (
             "unknown model key in scores",

@@ -47,12 +47,22 @@ fn github_flow_fixture() {
     assert!(close(m, 2.0) && s == "pass", "{m:?} {s}");
     let (m, _) = criterion(&v, "github_flow", "lifetime_p90");
     assert!(close(m, 64.0 / 24.0), "{m:?}");
-    // 6 of 6 changes through PRs; 6 landings by 4 developers over 8 weekdays.
+    // 6 of 6 changes through PRs. T0 is 22:13 UTC, so the work commits (k - 1 days + 1 h) and
+    // the landings fall on these UTC days after T0's: alice {0, 2}, bob {1, 3, 4, 7}, carol
+    // {2, 5, 8}, dave {3, 5}: 6 landings over 11 active developer-days.
     assert!(close(criterion(&v, "github_flow", "reviewed_share").0, 1.0));
     assert!(close(
         criterion(&v, "github_flow", "integration_frequency").0,
-        6.0 / 32.0
+        6.0 / 11.0
     ));
+    let cadence = &v["metrics"]["cadence"];
+    assert_eq!(cadence["active_developer_days"], 11);
+    // The former figure, kept as team throughput: 6 landings / (4 developers x 8 weekdays).
+    assert_eq!(cadence["landings_per_developer_per_weekday"], 0.1875);
+    // Every change is a reviewed pull request: GitHub Flow wins outright.
+    assert_eq!(v["detection"]["shares"]["github_flow"], 1.0);
+    assert_eq!(v["detection"]["runner_up"], "trunk_based");
+    assert_eq!(v["detection"]["margin"], 1.0);
     // v1.0.0 at PR 3 + 1 h (110 h), v1.1.0 at PR 6 + 1 h (186 h): 76 h apart.
     assert!(close(
         criterion(&v, "github_flow", "release_interval").0,
@@ -121,7 +131,7 @@ fn gitflow_without_parallel_lines_gets_the_migration() {
         .as_array()
         .expect("phases")
         .iter()
-        .filter_map(|p| p.as_str())
+        .filter_map(|p| p["text"].as_str())
         .collect();
     assert_eq!(phases.len(), 5, "{phases:?}");
     // No CI in the tree is the largest gap, so Phase 5 comes first; Phase 4 waits for 3.
@@ -173,15 +183,16 @@ fn fail_under_gate() {
             out.stdout.len(),
         )
     };
-    // github_flow scores 95.7 on this fixture, trunk_based 78.2.
+    // github_flow passes every criterion on this fixture (100.0); trunk_based scores 86.3:
+    // (3 x 83.3 + 2 x 94.4 + 100 + 100 + 200 + 200 + 100 + 3 x 39.4 + 83.3 + 300) / 19.
     let (code, err, written) = run(&["--fail-under", "90"]);
     assert_eq!(code, Some(0), "{err}");
-    assert!(err.contains("github_flow score 95.7 >= 90"), "{err}");
+    assert!(err.contains("github_flow score 100.0 >= 90"), "{err}");
     assert!(written > 0, "the report is written either way");
     let (code, err, written) = run(&["--fail-under", "90", "--model", "trunk-based"]);
     assert_eq!(code, Some(1));
     assert!(
-        err.contains("trunk_based score 78.2 < 90: gate failed"),
+        err.contains("trunk_based score 86.3 < 90: gate failed"),
         "{err}"
     );
     assert!(written > 0);

@@ -9,6 +9,8 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+#[cfg(test)]
+pub(crate) mod fuzzing;
 pub mod git;
 pub mod history;
 pub mod model;

@@ -11,7 +11,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod diff;
+mod remerge;
 use diff::{Counting, DiffWorker};
+pub use remerge::{RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
 
 fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
     let mut out = [0u8; 20];
@@ -329,6 +331,14 @@ impl Repo {
         }
     }
 
+    /// The URL of the `origin` remote, as configured (None without one).
+    pub fn origin_url(&self) -> Option<String> {
+        self.repo
+            .config_snapshot()
+            .string("remote.origin.url")
+            .map(|u| u.to_str_lossy().into_owned())
+    }
+
     /// Resolve a revision (branch, tag, remote branch, commit id, `HEAD~2`, ...) to a commit.
     pub fn resolve(&self, spec: &str) -> Result<Oid> {
         let id = self.repo.rev_parse_single(spec).map_err(|e| {
@@ -514,6 +524,30 @@ impl Repo {
             .find_object(entry.oid())
             .with_context(|| format!("reading {path} at {commit}"))?;
         Ok(Some(blob.data.clone()))
+    }
+
+    /// The blob ids of `paths` in the tree of `commit` (None where a path is missing or is
+    /// not a blob): cheap enough to follow a few manifests along a long history.
+    pub fn blob_ids_at(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>> {
+        let c = self
+            .repo
+            .find_commit(to_gix(&commit))
+            .with_context(|| format!("reading commit {commit}"))?;
+        let tree = c
+            .tree()
+            .with_context(|| format!("reading the tree of {commit}"))?;
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let entry = tree
+                .lookup_entry_by_path(path)
+                .with_context(|| format!("looking up {path} in {commit}"))?;
+            out.push(
+                entry
+                    .filter(|e| e.mode().is_blob())
+                    .map(|e| to_oid(e.oid())),
+            );
+        }
+        Ok(out)
     }
 
     /// Read a blob by id.

@@ -29,6 +29,9 @@ pub fn markdown(a: &Analysis) -> String {
     distributions(&mut out, a);
     notable_changes(&mut out, a);
     live_branches(&mut out, a);
+    if let Some(m) = &a.monorepo {
+        out.push_str(&super::monorepo::markdown(m));
+    }
     out
 }
 

@@ -5,6 +5,7 @@ use crate::model::Change;
 use crate::pipeline::Analysis;
 
 mod markdown;
+pub mod monorepo;
 mod table;
 
 pub use markdown::markdown;

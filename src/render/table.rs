@@ -79,6 +79,9 @@ fn render(a: &Analysis) -> String {
     distributions(&mut out, a);
     notable_changes(&mut out, a);
     live_branches(&mut out, a);
+    if let Some(m) = &a.monorepo {
+        out.push_str(&super::monorepo::table(m));
+    }
     out
 }
 

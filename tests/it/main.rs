@@ -3,10 +3,13 @@
 
 mod common;
 
+mod audit;
 mod bad_inputs;
 mod fixtures;
 mod hostile;
 mod mailmap;
 mod monorepo_cli;
+mod remerge;
+mod report;
 mod schema;
 mod scoring;

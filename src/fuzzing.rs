@@ -105,7 +105,8 @@ mod tests {
                 to: 100,
             },
         ];
-        assert_eq!(apply(b"abc", &e), b"aybcybc".to_vec());
+        // "abc" + x at 3, x deleted, y over a, then "bc" repeated at the front.
+        assert_eq!(apply(b"abc", &e), b"bcybc".to_vec());
         assert_eq!(apply(b"", &e[1..]), Vec::<u8>::new());
     }
 }

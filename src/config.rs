@@ -150,7 +150,30 @@ impl Config {
     pub fn load(explicit: Option<&Path>, root: Option<&Path>) -> Result<Config> {
         let path = match (explicit, root) {
             (Some(p), _) => p.to_path_buf(),
-            (None, Some(r)) if r.join("repohealth.toml").is_file() => r.join("repohealth.toml"),
+            (None, Some(r)) => {
+                let p = r.join("repohealth.toml");
+                // The repository's own file may be a symbolic link: never follow one out of
+                // the work tree (to /etc/passwd, or /dev/zero).
+                if p.is_symlink() {
+                    let inside = match (std::fs::canonicalize(&p), std::fs::canonicalize(r)) {
+                        (Ok(target), Ok(root)) => target.starts_with(root),
+                        _ => false,
+                    };
+                    if !inside {
+                        return Err(user(
+                            exit::BAD_CONFIG,
+                            format!(
+                                "{} is a symbolic link that leaves the work tree (or leads nowhere): not read",
+                                p.display()
+                            ),
+                        ));
+                    }
+                }
+                if !p.is_file() {
+                    return Ok(Config::default());
+                }
+                p
+            }
             _ => return Ok(Config::default()),
         };
         let text = std::fs::read_to_string(&path).map_err(|reason| ConfigError::Read {
@@ -172,7 +195,9 @@ pub fn parse_when(s: &str, now: Timestamp) -> Result<Option<Timestamp>, WhenErro
     if let Some(secs) = s.strip_prefix('@') {
         return secs.parse().map(Some).map_err(|_| bad());
     }
-    let (digits, unit) = s.split_at(s.len().saturating_sub(1));
+    // The last character is the unit (split on a char boundary: `5ü` is no panic).
+    let cut = s.char_indices().last().map(|(i, _)| i).unwrap_or(0);
+    let (digits, unit) = s.split_at(cut);
     if !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit())
         && unit.bytes().all(|b| b.is_ascii_alphabetic())
@@ -213,6 +238,59 @@ pub fn parse_when_checked(s: &str, now: Timestamp) -> Result<Option<Timestamp>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    const SEED: &str = r#"trunk = "main"
+since = "6m"
+bots = ["dependabot[bot]"]
+
+[size]
+exclude = ["docs/**", "**/*.snap"]
+max_blob_bytes = 536870912
+
+[score]
+min_evidence = 5
+criteria."github_flow.lifetime_median" = { target = 2.0, failing = 10.0 }
+
+[monorepo]
+global = ["tools/build/**"]
+ignore = ["docs/**"]
+"#;
+
+    proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+
+        /// Any --since/--until text: a value or a usage error, never a panic.
+        #[test]
+        fn fuzz_when(s in prop_oneof![".{0,16}", crate::fuzzing::mutated_text("2024-06-30T12:00:00+02:00")], now in any::<i64>()) {
+            if let Err(e) = parse_when_checked(&s, now) {
+                prop_assert_eq!(crate::error::exit_code(&e), exit::USAGE);
+            }
+        }
+
+        /// Any configuration text: a configuration or an error naming the file, never a panic.
+        #[test]
+        fn fuzz_config(text in crate::fuzzing::mutated_text(SEED)) {
+            if let Err(e) = Config::parse(&text, Path::new("dir/repohealth.toml")) {
+                prop_assert_eq!(crate::error::exit_code(&e), exit::BAD_CONFIG);
+                prop_assert!(e.to_string().contains("dir/repohealth.toml"), "{}", e);
+            }
+        }
+    }
+
+    #[test]
+    fn seed_config_parses() {
+        assert!(Config::parse(SEED, Path::new("repohealth.toml")).is_ok());
+    }
+
+    /// Found by fuzz_when: a unit that is not one byte long used to split inside a character.
+    #[test]
+    fn multibyte_unit_is_a_usage_error() {
+        for s in ["5ü", "ü", "1日", "@ü"] {
+            let e = parse_when(s, 0).expect_err(s);
+            assert_eq!(crate::error::exit_code(&e), exit::USAGE);
+        }
+    }
 
     #[test]
     fn when_forms() {

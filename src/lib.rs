@@ -11,6 +11,8 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod format;
+#[cfg(test)]
+pub(crate) mod fuzzing;
 pub mod git;
 pub mod history;
 pub mod model;

@@ -766,6 +766,99 @@ mod tests {
         classify(&h, &graph).expect("classify")
     }
 
+    /// Messages the fuzzer draws from: every platform's shape, and some that are none.
+    const FUZZ_MESSAGES: &[&str] = &[
+        "Merge pull request #{n} from someone/topic\n\nTitle",
+        "Title of a squash (#{n})",
+        "Title (#{n})\n\n* one\n\n* two",
+        "Revert \"Something\"\n\nThis reverts commit 0123456789abcdef.",
+        "Merge branch 'main' into topic",
+        "Merge branch 'topic' into 'main'\n\nSee merge request group/p!{n}",
+        "Auto merge of #{n} - a:b, r=c",
+        "Merge #{n} #{n}",
+        "Merged PR {n}: thing",
+        "Merged in topic (pull request #{n})",
+        "Merge \"thing\" into main\n\nChange-Id: I0123abc",
+        "fix\n\n(cherry picked from commit 0123456789abcdef)",
+        "Merge tag 'v1.{n}'",
+        "Differential Revision: https://example.org/D{n}",
+        "修正 🚀 (#{n})",
+        "",
+        "plain commit",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+
+        /// Arbitrary small histories: classification succeeds, every trunk commit is in exactly
+        /// one change (in chain order), no commit is in two, a change ends at its last commit,
+        /// and no lifetime is negative.
+        #[test]
+        fn fuzz_classify(
+            spec in proptest::collection::vec(
+                (
+                    proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..4),
+                    0..FUZZ_MESSAGES.len(),
+                    0u64..30,
+                    0usize..4,
+                    -50_000i64..50_000,
+                    -50_000i64..50_000,
+                ),
+                1..40,
+            ),
+            heads in proptest::collection::vec((0u64..30, proptest::prelude::any::<proptest::sample::Index>()), 0..4),
+        ) {
+            let who = ["alice", "bob", "GitHub", "bors"];
+            let mut commits = Vec::new();
+            for (i, (parents, msg, n, by, at, gap)) in spec.iter().enumerate() {
+                let id = (i + 1) as u8;
+                let parents: Vec<u8> = if i == 0 {
+                    Vec::new()
+                } else {
+                    parents.iter().map(|p| (p.index(i) + 1) as u8).collect()
+                };
+                let ct = 1_000_000 + i as i64 * 1000 + gap;
+                let message = FUZZ_MESSAGES[*msg].replace("{n}", &n.to_string());
+                commits.push(commit(id, &parents, (who[(by + 1) % 4], ct + at), (who[*by], ct), &message));
+            }
+            let graph = Graph(commits.iter().map(|c| (c.id, c.clone())).collect());
+            let mut chain = Vec::new();
+            let mut next = commits.last().map(|c| c.id);
+            while let Some(id) = next {
+                let c = graph.0[&id].clone();
+                next = c.parents.first().copied();
+                chain.push(c);
+            }
+            let heads: HashMap<u64, Oid> = heads
+                .iter()
+                .map(|(pr, i)| (*pr, oid((i.index(commits.len()) + 1) as u8)))
+                .collect();
+            let h = BranchHistory {
+                name: "main",
+                role: BranchRole::Trunk,
+                sync_sources: &[],
+                chain: &chain,
+                pr_heads: &heads,
+            };
+            let out = classify(&h, &graph);
+            proptest::prop_assert!(out.is_ok(), "{:?}", out.err());
+            let out = out.unwrap_or_default();
+            // Newest change first; each lists its commits oldest first. A foxtrot merge adds
+            // the landings of its second parent's chain: commits off the first-parent chain.
+            let covered: Vec<Oid> = out.iter().rev().flat_map(|c| c.commits.iter().copied()).collect();
+            let on_chain: HashSet<Oid> = chain.iter().map(|c| c.id).collect();
+            let expected: Vec<Oid> = chain.iter().rev().map(|c| c.id).collect();
+            let trunk: Vec<Oid> = covered.iter().copied().filter(|id| on_chain.contains(id)).collect();
+            proptest::prop_assert_eq!(trunk, expected);
+            let distinct: HashSet<Oid> = covered.iter().copied().collect();
+            proptest::prop_assert_eq!(distinct.len(), covered.len(), "a commit in two changes");
+            for c in &out {
+                proptest::prop_assert_eq!(c.commits.last(), Some(&c.commit));
+                proptest::prop_assert!(c.lifetime_seconds.is_none_or(|l| l >= 0));
+            }
+        }
+    }
+
     #[test]
     fn github_merge_side_lifetime() {
         let cs = vec![

@@ -24,6 +24,8 @@ mod types;
 mod workspace;
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod testutil;
 
 pub use affected::{

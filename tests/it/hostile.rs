@@ -531,3 +531,195 @@ fn unwritable_output_path_exits_7_naming_it() {
         ..Case::default()
     });
 }
+
+// --- big content (generated at test time) ---------------------------------------------------
+
+fn change<'a>(v: &'a Value, subject: &str) -> &'a Value {
+    v["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .find(|c| c["subject"] == subject)
+        .unwrap_or_else(|| panic!("no change {subject:?}"))
+}
+
+/// The 100 MB file, the million-line file and the 50,000-file commit, counted like git, in
+/// one run (the slowest case of this file: a generous bound for debug builds on a busy CI).
+#[test]
+fn hundred_megabyte_file_million_lines_and_fifty_thousand_files() {
+    let repo = family("big");
+    let o = run(Case {
+        repo: &repo,
+        names: "Touch 50,000 files",
+        seconds: 300,
+        ..Case::default()
+    });
+    let v = o.json();
+    let big = change(&v, "Add a 100 MB file");
+    assert_eq!(big["lines_added"], 1_638_400);
+    let million = change(&v, "Add a million-line file");
+    assert_eq!(million["lines_added"], 1_000_000);
+    let many = change(&v, "Touch 50,000 files");
+    assert_eq!(many["files_changed"], 50_000);
+    assert_eq!(many["lines_added"], 50_000);
+    assert_eq!(assert_numstat_matches_git(&repo, &v), 4);
+}
+
+// --- dates and time zones -------------------------------------------------------------------
+
+#[test]
+fn extreme_time_zone_offsets_land_at_their_utc_instant() {
+    let o = analyze(&family("dates"), 0, "East of everything");
+    let v = o.json();
+    // T0 + 1 h, T0 + 2 h and T0 + 3 h, whatever the offset says.
+    assert_eq!(
+        change(&v, "East of everything")["landed_at"],
+        "2023-11-14T23:13:20Z"
+    );
+    assert_eq!(
+        change(&v, "West of everything")["landed_at"],
+        "2023-11-15T00:13:20Z"
+    );
+    assert_eq!(
+        change(&v, "Half-hour zone")["landed_at"],
+        "2023-11-15T01:13:20Z"
+    );
+}
+
+#[test]
+fn dates_beyond_64_bits_and_missing_dates_do_not_stop_the_analysis() {
+    let o = analyze(&family("dates"), 0, "Date beyond i64");
+    let v = o.json();
+    assert_eq!(subjects(&v).len(), 7);
+    assert!(subjects(&v).contains(&"No date at all".to_owned()));
+}
+
+// --- manifests, includes and configuration ---------------------------------------------------
+
+fn manifests(case: &str) -> PathBuf {
+    family("manifests").join(case)
+}
+
+fn affected(repo: &Path, code: i32, names: &str) -> Outcome {
+    run(Case {
+        repo,
+        args: &["affected", "{}", "--base", "HEAD~1"],
+        code,
+        names,
+        ..Case::default()
+    })
+}
+
+#[test]
+fn deeply_nested_json_manifest_is_reported_by_file() {
+    let o = affected(
+        &manifests("nested_json"),
+        0,
+        "packages/b/package.json:1: invalid JSON: recursion limit exceeded",
+    );
+    assert_eq!(o.stdout, "a\n");
+}
+
+#[test]
+fn giant_toml_manifest_is_read_within_the_bound() {
+    let o = affected(&manifests("giant_toml"), 0, "a");
+    assert_eq!(o.stdout, "a\n");
+    let g = run(Case {
+        repo: &manifests("giant_toml"),
+        args: &["graph", "{}", "--format", "json"],
+        names: "crates/b",
+        ..Case::default()
+    });
+    assert!(g.stdout.contains("\"crates/a\""), "{}", g.stdout);
+}
+
+#[test]
+fn deeply_nested_toml_manifest_is_reported_by_file() {
+    let o = affected(
+        &manifests("nested_toml"),
+        0,
+        "crates/b/Cargo.toml:6: invalid TOML",
+    );
+    assert_eq!(o.stdout, "a\n");
+}
+
+#[test]
+fn symlinked_manifests_are_not_followed() {
+    let o = affected(
+        &manifests("symlinks"),
+        0,
+        "packages/b/package.json: symlinked manifest not followed",
+    );
+    assert!(o
+        .stderr
+        .contains("packages/c/package.json: symlinked manifest not followed"));
+    assert!(
+        !o.stderr.contains("root:x:0"),
+        "read /etc/passwd: {}",
+        o.stderr
+    );
+    assert_eq!(o.stdout, "a\n");
+}
+
+#[test]
+fn maven_module_loop_is_skipped_by_file() {
+    let o = affected(
+        &manifests("maven_loop"),
+        0,
+        "a/pom.xml: module \"..\" points back to pom.xml: loop skipped",
+    );
+    assert_eq!(o.stdout, "g:a\n");
+}
+
+#[test]
+fn pip_include_loops_are_skipped_by_file() {
+    let o = affected(
+        &manifests("pip_loop"),
+        0,
+        "requirements.txt: -r requirements.txt forms an include loop",
+    );
+    assert!(
+        o.stderr.contains("y.txt: -r x.txt forms an include loop"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stdout.lines().any(|l| l == "a"), "{}", o.stdout);
+}
+
+#[test]
+fn go_work_through_a_directory_symlink_loop() {
+    let o = affected(
+        &manifests("gowork_loop"),
+        0,
+        "go.work: use \"./loop/a\": no go.mod in \"loop/a\"",
+    );
+    assert_eq!(o.stdout, "example.com/a\n");
+}
+
+#[test]
+fn broken_repohealth_toml_in_the_work_tree_exits_6_with_its_line() {
+    for command in ["analyze", "affected", "graph"] {
+        let args: &[&str] = match command {
+            "analyze" => &["analyze", "{}", "--since", "all", "-q"],
+            "affected" => &["affected", "{}", "--base", "HEAD~1"],
+            _ => &["graph", "{}"],
+        };
+        run(Case {
+            repo: &manifests("bad_config"),
+            args,
+            code: 6,
+            names: "repohealth.toml:2: invalid configuration",
+            ..Case::default()
+        });
+    }
+}
+
+#[test]
+fn repohealth_toml_linking_out_of_the_work_tree_is_not_read() {
+    let o = analyze(
+        &manifests("config_escape"),
+        6,
+        "is a symbolic link that leaves the work tree",
+    );
+    assert!(!o.stderr.contains("root:"), "{}", o.stderr);
+}

@@ -193,6 +193,7 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         until_explicit: req.until_explicit,
         config: config.clone(),
         quiet: true,
+        remerge: None,
     };
     let h = read_history(&opts, package_audit)?;
     let tip = h.tip;

@@ -116,6 +116,72 @@ fn config_for(req: &Request, path: &Path) -> Result<Config> {
     Config::load(req.config.as_deref(), root.as_deref())
 }
 
+/// What the audit reads of one repository's history.
+struct HistoryRead {
+    path: String,
+    trunk: String,
+    tip: Oid,
+    /// Landed changes (the classification of `analyze`).
+    changes: Vec<crate::model::Change>,
+    /// The whole message of each landing commit.
+    messages: std::collections::HashMap<Oid, String>,
+    tags: Vec<crate::score::Tag>,
+    ci_files: Vec<String>,
+    warnings: Vec<String>,
+    monorepo: Option<crate::packages::MonorepoSection>,
+}
+
+/// The stages of `analyze` the audit needs. One repository runs the whole pipeline (its
+/// package audit answers the reverse questions). Across repositories only the stages whose
+/// results the audit uses run: opening the history, classifying the landings, the inventory
+/// (tags, CI files); sizes and scores are not part of the audit.
+fn read_history(opts: &Options, package_audit: bool) -> Result<HistoryRead> {
+    if package_audit {
+        let a = pipeline::run(opts)?;
+        let repo = Repo::open(&opts.path)?;
+        let tip = repo.resolve(&a.repository.trunk)?;
+        let ids: Vec<Oid> = a.changes.iter().map(|c| c.commit).collect();
+        let messages = repo
+            .commits(&ids)?
+            .into_iter()
+            .map(|c| (c.id, c.message))
+            .collect();
+        return Ok(HistoryRead {
+            path: a.repository.path,
+            trunk: a.repository.trunk,
+            tip,
+            changes: a.changes,
+            messages,
+            tags: a.tags,
+            ci_files: a.ci_files,
+            warnings: a.warnings,
+            monorepo: a.monorepo,
+        });
+    }
+    let progress = pipeline::Progress::new(true);
+    let open = pipeline::open_history(opts, &progress)?;
+    let landings = pipeline::classify_landings(&open, opts, &progress)?;
+    let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
+    let messages = landings
+        .changes
+        .iter()
+        .filter_map(|c| Some((c.commit, landings.commits.get(&c.commit)?.message.clone())))
+        .collect();
+    let mut warnings = open.ctx.warnings.clone();
+    warnings.extend(landings.warnings);
+    Ok(HistoryRead {
+        path: open.ctx.facts.path.display().to_string(),
+        trunk: open.ctx.trunk.name.clone(),
+        tip: open.ctx.trunk.tip,
+        changes: landings.changes,
+        messages,
+        tags: inventory.tags,
+        ci_files: inventory.ci_files,
+        warnings,
+        monorepo: None,
+    })
+}
+
 fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Result<Analysed> {
     let config = config_for(req, path)?;
     let mono_cfg = pipeline::monorepo_config(&config)?;
@@ -129,22 +195,8 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         quiet: true,
         remerge: None,
     };
-    // The stages of `analyze`, in its order. Across repositories the per-change package
-    // audit is left out: the audit reads each repository's packages at the tip and follows
-    // only the manifests that matter across repositories.
-    let progress = pipeline::Progress::new(true);
-    let open = pipeline::open_history(&opts, &progress)?;
-    let tip = open.ctx.trunk.tip;
-    let landings = pipeline::classify_landings(&open, &opts, &progress)?;
-    let mut measured = pipeline::measure_landings(&open, landings, &opts.config, &progress)?;
-    let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
-    let monorepo = if package_audit {
-        pipeline::audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?
-    } else {
-        None
-    };
-    let scoring = pipeline::score_models(&open, &measured, &inventory, &opts, &progress)?;
-    let a = pipeline::assemble(open, &opts, measured, inventory, scoring, monorepo);
+    let h = read_history(&opts, package_audit)?;
+    let tip = h.tip;
     let repo = Repo::open(path)?;
     let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
     let mut packages = Vec::new();
@@ -179,21 +231,18 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
             ))
         })
         .collect();
-    let mut changes: Vec<&crate::model::Change> = a.changes.iter().collect();
+    let mut changes: Vec<&crate::model::Change> = h.changes.iter().collect();
     changes.sort_by_key(|c| (c.landed_at, c.commit));
-    let ids: Vec<Oid> = changes.iter().map(|c| c.commit).collect();
-    let commits = repo.commits(&ids)?;
     let landings = changes
         .iter()
-        .zip(commits)
-        .map(|(c, full)| Landing {
+        .map(|c| Landing {
             commit: c.commit,
             commits: c.commits.clone(),
             landed_at: c.landed_at,
             author: c.author.clone(),
             bot: crate::score::is_bot(&c.author, &config.bots),
             subject: c.subject.clone(),
-            message: full.message,
+            message: h.messages.get(&c.commit).cloned().unwrap_or_default(),
             source_branch: c.source_branch.clone(),
             pr: c.pr,
         })
@@ -203,21 +252,21 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         .iter()
         .map(|f| String::from_utf8_lossy(&f.path).into_owned())
         .collect();
-    let ci_path_aware = crate::packages::ci_path_aware(&repo, tip, &a.ci_files)?;
+    let ci_path_aware = crate::packages::ci_path_aware(&repo, tip, &h.ci_files)?;
     // A monorepo's package audit already knows the packages every landing changed.
-    let touched = a
+    let touched = h
         .changes
         .iter()
         .filter_map(|c| Some((c.commit, c.packages.as_ref()?.changed.clone())))
         .collect();
     let input = RepoInput {
         name: name.to_string(),
-        path: a.repository.path.clone(),
-        trunk: a.repository.trunk.clone(),
+        path: h.path.clone(),
+        trunk: h.trunk.clone(),
         landings,
         packages,
         internal_edges,
-        tags: a
+        tags: h
             .tags
             .iter()
             .map(|t| TagInput {
@@ -228,11 +277,11 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
             .collect(),
         manifest_releases: Vec::new(),
         requirement_changes: Vec::new(),
-        ci_files: a.ci_files.clone(),
+        ci_files: h.ci_files.clone(),
         ci_path_aware,
         build_systems: super::teams::build_systems(&files),
-        warnings: a.warnings.clone(),
-        monorepo: a.monorepo.clone(),
+        warnings: h.warnings.clone(),
+        monorepo: h.monorepo.clone(),
         touched,
     };
     Ok(Analysed {

@@ -451,3 +451,31 @@ fn analyze_views_show_the_monorepo_section() {
     let t = String::from_utf8_lossy(&t.stdout);
     assert!(t.contains("Packages by ecosystem"), "{t}");
 }
+
+/// Every audit output validates against docs/audit.schema.json (closed objects: a field added,
+/// removed or made nullable without the schema saying so fails here).
+#[test]
+fn audit_output_matches_its_schema() {
+    let text = std::fs::read_to_string(root().join("docs/audit.schema.json")).expect("schema");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    let v = jsonschema::draft202012::new(&schema).expect("schema compiles");
+    let (_g, top) = family();
+    let (_m, mono) = build_fixture("monorepo_cargo");
+    for (what, out) in [
+        ("family", audit_json(&paths(&top))),
+        (
+            "one monorepo",
+            audit_json(&[mono.to_string_lossy().into_owned()]),
+        ),
+    ] {
+        let errs: Vec<String> = v
+            .iter_errors(&out)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errs.is_empty(), "{what}:\n{}", errs.join("\n"));
+    }
+    // The schema is closed: an unknown field fails.
+    let mut bad = audit_json(&paths(&top));
+    bad["coupling"]["extra"] = json!(1);
+    assert!(!v.is_valid(&bad));
+}

@@ -127,6 +127,7 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         until_explicit: req.until_explicit,
         config: config.clone(),
         quiet: true,
+        remerge: None,
     };
     // The stages of `analyze`, in its order. Across repositories the per-change package
     // audit is left out: the audit reads each repository's packages at the tip and follows

@@ -136,6 +136,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         until_explicit: true,
         config: config.clone(),
         quiet: args.quiet,
+        remerge: None,
     };
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
         .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
@@ -227,6 +228,7 @@ fn period_cards(
         changes,
         bases: Vec::new(),
         diffs: Vec::new(),
+        remerge: None,
         warnings: Vec::new(),
     };
     let inv = pipeline::Inventory {

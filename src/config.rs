@@ -1,11 +1,41 @@
 //! `repohealth.toml`: optional settings read from the work-tree root (or `--config FILE`).
 //! Every key is optional; command-line options win over the file.
 
-use crate::error::{exit, user};
 use crate::model::Timestamp;
 use anyhow::Result;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A configuration file that cannot be read or is invalid; the message names the file (and
+/// the line, when known).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration {}: {reason}", path.display())]
+    Read {
+        path: PathBuf,
+        reason: std::io::Error,
+    },
+    #[error("{}{at}: invalid configuration: {reason}", file.display())]
+    Syntax {
+        file: PathBuf,
+        /// `:LINE`, or empty when the position is unknown.
+        at: String,
+        reason: String,
+    },
+    /// A value the file's own types reject (a glob, a window, `[score]`, `[monorepo]`),
+    /// already prefixed with `file:line`.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A `--since`/`--until` (or `since =`) value that is not a time.
+#[derive(Debug, thiserror::Error)]
+pub enum WhenError {
+    #[error("cannot read the date '{0}': use 90d, 12w, 6m, 1y, all, 2024-01-31, an RFC 3339 time or @<unix seconds>")]
+    Unreadable(String),
+    #[error("'{0}' is outside the years 1 to 9999")]
+    OutOfRange(String),
+}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -50,14 +80,11 @@ impl Config {
                     + 1
             });
             let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-            user(
-                exit::BAD_CONFIG,
-                format!(
-                    "{}{at}: invalid configuration: {}",
-                    file.display(),
-                    e.message()
-                ),
-            )
+            ConfigError::Syntax {
+                file: file.to_path_buf(),
+                at,
+                reason: e.message().to_owned(),
+            }
         })?;
         cfg.source = Some(file.to_path_buf());
         cfg.validate(text)?;
@@ -78,7 +105,7 @@ impl Config {
                 .map(|i| format!(":{}", i + 1))
                 .unwrap_or_default()
         };
-        let bad = |msg: String| Err(user(exit::BAD_CONFIG, msg));
+        let bad = |msg: String| Err(ConfigError::Invalid(msg).into());
         for g in &self.size.exclude {
             if let Err(e) = globset::Glob::new(g) {
                 return bad(format!(
@@ -126,11 +153,9 @@ impl Config {
             (None, Some(r)) if r.join("repohealth.toml").is_file() => r.join("repohealth.toml"),
             _ => return Ok(Config::default()),
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            user(
-                exit::BAD_CONFIG,
-                format!("cannot read configuration {}: {e}", path.display()),
-            )
+        let text = std::fs::read_to_string(&path).map_err(|reason| ConfigError::Read {
+            path: path.clone(),
+            reason,
         })?;
         Config::parse(&text, &path)
     }
@@ -138,17 +163,12 @@ impl Config {
 
 /// Parse a `--since`/`--until` value relative to `now`: `all` (None), `90d`, `12w`, `6m`
 /// (30-day months), `1y`, `YYYY-MM-DD` (midnight UTC), RFC 3339, or `@<unix seconds>`.
-pub fn parse_when(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
+pub fn parse_when(s: &str, now: Timestamp) -> Result<Option<Timestamp>, WhenError> {
     let s = s.trim();
     if s.eq_ignore_ascii_case("all") {
         return Ok(None);
     }
-    let bad = || {
-        user(
-            exit::USAGE,
-            format!("cannot read the date '{s}': use 90d, 12w, 6m, 1y, all, 2024-01-31, an RFC 3339 time or @<unix seconds>"),
-        )
-    };
+    let bad = || WhenError::Unreadable(s.to_owned());
     if let Some(secs) = s.strip_prefix('@') {
         return secs.parse().map(Some).map_err(|_| bad());
     }
@@ -183,12 +203,9 @@ pub const EARLIEST: Timestamp = -62_135_596_800;
 pub const LATEST: Timestamp = 253_402_300_799;
 
 /// [`parse_when`], rejecting times outside years 1 to 9999.
-pub fn parse_when_checked(s: &str, now: Timestamp) -> Result<Option<Timestamp>> {
+pub fn parse_when_checked(s: &str, now: Timestamp) -> Result<Option<Timestamp>, WhenError> {
     match parse_when(s, now)? {
-        Some(t) if !(EARLIEST..=LATEST).contains(&t) => Err(user(
-            exit::USAGE,
-            format!("'{s}' is outside the years 1 to 9999"),
-        )),
+        Some(t) if !(EARLIEST..=LATEST).contains(&t) => Err(WhenError::OutOfRange(s.to_owned())),
         t => Ok(t),
     }
 }
@@ -229,7 +246,7 @@ mod tests {
             msg.starts_with("repohealth.toml:3: invalid configuration"),
             "{msg}"
         );
-        assert_eq!(crate::error::exit_code(&err), exit::BAD_CONFIG);
+        assert_eq!(crate::cli::exit_code(&err), crate::error::exit::BAD_CONFIG);
         let err = Config::parse("colour = 1\n", Path::new("r.toml")).expect_err("unknown key");
         assert!(err.to_string().contains("unknown field"), "{err}");
     }

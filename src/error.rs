@@ -1,5 +1,8 @@
-//! Errors a user can cause, each with its documented exit code (see docs/exit-codes in
-//! README.md). Everything else is an internal error (exit 70), reported with its context chain.
+//! The documented exit codes (README.md, "Exit codes"). Each stage has its own error type
+//! (`git::GitError`, `config::ConfigError`, `pipeline::OpenError`, `cli::CliError`);
+//! `cli::exit_code` maps them to these codes, in one place. [`UserError`] carries a code for
+//! modules without an error type of their own yet. Everything else is an internal error
+//! (exit 70), reported with its context chain.
 
 use std::fmt;
 
@@ -52,14 +55,4 @@ impl std::error::Error for UserError {}
 /// Shorthand to build an `anyhow::Error` carrying an exit code.
 pub fn user(code: i32, message: impl Into<String>) -> anyhow::Error {
     anyhow::Error::new(UserError::new(code, message))
-}
-
-/// The exit code for an error chain: the first [`UserError`] in it, else [`exit::INTERNAL`].
-pub fn exit_code(err: &anyhow::Error) -> i32 {
-    for cause in err.chain() {
-        if let Some(u) = cause.downcast_ref::<UserError>() {
-            return u.code;
-        }
-    }
-    exit::INTERNAL
 }

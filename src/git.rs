@@ -2,7 +2,6 @@
 //! history, line-counting diffs and reading trees. Everything it returns is plain data from
 //! [`crate::model`]. It never writes to the repository.
 
-use crate::error::{exit, user};
 use crate::model::{Commit, Oid, RefInfo, RefKind, Signature, Timestamp};
 use anyhow::{Context, Result};
 use gix::bstr::{BStr, ByteSlice};
@@ -14,6 +13,40 @@ mod diff;
 mod remerge;
 use diff::{Counting, DiffWorker};
 pub use remerge::{RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
+
+/// What reading the repository can fail on; each names the path, revision or object.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    #[error("{}: no such file or directory", path.display())]
+    NoSuchPath { path: PathBuf },
+    #[error("{} is not inside a git repository ({reason}). Run repohealth inside a clone, or pass its path.", path.display())]
+    NotARepo { path: PathBuf, reason: String },
+    #[error("cannot resolve revision '{spec}': {reason}")]
+    UnknownRevision { spec: String, reason: String },
+    #[error("revision '{spec}' does not name a commit: {reason}")]
+    NotACommit { spec: String, reason: String },
+    #[error("reading history: {reason}")]
+    HistoryWalk { reason: String },
+    #[error("cannot read HEAD of {}: {reason}", git_dir.display())]
+    Head { git_dir: PathBuf, reason: String },
+    #[error("the history has a cycle through commit {id}: replace refs (refs/replace/) or grafts make it its own ancestor (git stops there too, with 'replace depth too high')")]
+    Cycle { id: Oid },
+    #[error("blob {id} is missing or unreadable: {reason}")]
+    MissingBlob { id: Oid, reason: String },
+    #[error("reading the tree of {commit}: {reason}")]
+    Tree { commit: Oid, reason: String },
+    #[error("commit {id} is missing or unreadable: {reason}")]
+    MissingCommit { id: Oid, reason: String },
+    #[error("commit {id} is corrupt: {reason}")]
+    CorruptCommit { id: Oid, reason: String },
+    /// `line` is `author` or `committer`.
+    #[error("commit {id} has a corrupt {line} line: {reason}")]
+    CorruptSignature {
+        id: Oid,
+        line: &'static str,
+        reason: String,
+    },
+}
 
 fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
     let mut out = [0u8; 20];
@@ -124,10 +157,10 @@ impl Repo {
     /// repository or a linked worktree).
     pub fn open(path: &Path) -> Result<Repo> {
         if !path.exists() {
-            return Err(user(
-                exit::NOT_A_REPO,
-                format!("{}: no such file or directory", path.display()),
-            ));
+            return Err(GitError::NoSuchPath {
+                path: path.to_path_buf(),
+            }
+            .into());
         }
         // A memory-capped delta-base cache makes numstat 15-20% faster (measured on
         // real histories); 96 MiB per thread keeps most of the gain at a third of the memory of 256.
@@ -160,13 +193,10 @@ impl Repo {
                     )
                 })
                 .unwrap_or_default();
-            user(
-                exit::NOT_A_REPO,
-                format!(
-                    "{} is not inside a git repository ({e}{pointer}). Run repohealth inside a clone, or pass its path.",
-                    path.display()
-                ),
-            )
+            GitError::NotARepo {
+                path: path.to_path_buf(),
+                reason: format!("{e}{pointer}"),
+            }
         })?;
         let mailmap = repo.open_mailmap();
         let shallow = repo
@@ -216,15 +246,9 @@ impl Repo {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.git_dir().to_path_buf());
         let shallow = repo.is_shallow().unwrap_or(false);
-        let head = repo.head().map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!(
-                    "cannot read HEAD of {}: {}",
-                    repo.git_dir().display(),
-                    error_chain(&e)
-                ),
-            )
+        let head = repo.head().map_err(|e| GitError::Head {
+            git_dir: repo.git_dir().to_path_buf(),
+            reason: error_chain(&e),
         })?;
         let head = match head.kind {
             gix::head::Kind::Symbolic(r) => {
@@ -341,20 +365,19 @@ impl Repo {
 
     /// Resolve a revision (branch, tag, remote branch, commit id, `HEAD~2`, ...) to a commit.
     pub fn resolve(&self, spec: &str) -> Result<Oid> {
-        let id = self.repo.rev_parse_single(spec).map_err(|e| {
-            user(
-                exit::NO_HISTORY,
-                format!("cannot resolve revision '{spec}': {e}"),
-            )
-        })?;
+        let id = self
+            .repo
+            .rev_parse_single(spec)
+            .map_err(|e| GitError::UnknownRevision {
+                spec: spec.to_owned(),
+                reason: e.to_string(),
+            })?;
         let obj = id
             .object()
             .with_context(|| format!("reading object {id} named by '{spec}'"))?;
-        let commit = obj.peel_to_commit().map_err(|e| {
-            user(
-                exit::NO_HISTORY,
-                format!("revision '{spec}' does not name a commit: {e}"),
-            )
+        let commit = obj.peel_to_commit().map_err(|e| GitError::NotACommit {
+            spec: spec.to_owned(),
+            reason: e.to_string(),
         })?;
         Ok(to_oid(commit.id))
     }
@@ -483,14 +506,14 @@ impl Repo {
             match parents {
                 Ok(parents) => queue.extend(parents.into_iter().filter(|p| seen.insert(*p))),
                 Err(e) => {
-                    return user(
-                        exit::CORRUPT,
-                        format!("reading history: commit {id} is missing or corrupt: {e}"),
-                    )
+                    return GitError::HistoryWalk {
+                        reason: format!("commit {id} is missing or corrupt: {e}"),
+                    }
+                    .into()
                 }
             }
         }
-        user(exit::CORRUPT, format!("reading history: {message}"))
+        GitError::HistoryWalk { reason: message }.into()
     }
 
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>> {
@@ -552,12 +575,13 @@ impl Repo {
 
     /// Read a blob by id.
     pub fn blob(&self, id: Oid) -> Result<Vec<u8>> {
-        let obj = self.repo.find_object(to_gix(&id)).map_err(|e| {
-            user(
-                exit::CORRUPT,
-                format!("blob {id} is missing or unreadable: {e}"),
-            )
-        })?;
+        let obj = self
+            .repo
+            .find_object(to_gix(&id))
+            .map_err(|e| GitError::MissingBlob {
+                id,
+                reason: e.to_string(),
+            })?;
         Ok(obj.data.clone())
     }
 
@@ -573,7 +597,10 @@ impl Repo {
         let mut rec = gix::traverse::tree::Recorder::default();
         tree.traverse()
             .breadthfirst(&mut rec)
-            .map_err(|e| user(exit::CORRUPT, format!("reading the tree of {commit}: {e}")))?;
+            .map_err(|e| GitError::Tree {
+                commit,
+                reason: e.to_string(),
+            })?;
         let mut out: Vec<TreeFile> = rec
             .records
             .into_iter()
@@ -705,13 +732,7 @@ pub fn classify_ref_name(full: &str) -> Option<(RefKind, String, Option<u64>)> {
 
 /// A commit that is its own ancestor: git's objects cannot form one, replacements can.
 fn cycle_error(id: Oid) -> anyhow::Error {
-    user(
-        exit::CORRUPT,
-        format!(
-            "the history has a cycle through commit {id}: replace refs (refs/replace/) or grafts \
-             make it its own ancestor (git stops there too, with 'replace depth too high')"
-        ),
-    )
+    GitError::Cycle { id }.into()
 }
 
 fn lossy(b: &BStr) -> String {
@@ -752,15 +773,16 @@ fn read_commit(
     mailmap: &gix::mailmap::Snapshot,
     id: Oid,
 ) -> Result<Commit> {
-    let commit = repo.find_commit(to_gix(&id)).map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {id} is missing or unreadable: {e}"),
-        )
+    let commit = repo
+        .find_commit(to_gix(&id))
+        .map_err(|e| GitError::MissingCommit {
+            id,
+            reason: e.to_string(),
+        })?;
+    let c = commit.decode().map_err(|e| GitError::CorruptCommit {
+        id,
+        reason: e.to_string(),
     })?;
-    let c = commit
-        .decode()
-        .map_err(|e| user(exit::CORRUPT, format!("commit {id} is corrupt: {e}")))?;
     let text = |b: &BStr| decode_text(b, c.encoding);
     let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
         let time = s.time().map(|t| t.seconds).unwrap_or(0);
@@ -770,22 +792,20 @@ fn read_commit(
             time,
         }
     };
-    let author_ref = c.author().map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {id} has a corrupt author line: {e}"),
-        )
+    let author_ref = c.author().map_err(|e| GitError::CorruptSignature {
+        id,
+        line: "author",
+        reason: e.to_string(),
     })?;
     let mut author = sig(author_ref);
     if let Some(mapped) = mailmap.try_resolve(author_ref) {
         author.name = lossy(mapped.name.as_ref());
         author.email = lossy(mapped.email.as_ref());
     }
-    let committer = sig(c.committer().map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {id} has a corrupt committer line: {e}"),
-        )
+    let committer = sig(c.committer().map_err(|e| GitError::CorruptSignature {
+        id,
+        line: "committer",
+        reason: e.to_string(),
     })?);
     let message = text(c.message);
     let subject = text(c.message().summary().as_ref());

@@ -1,5 +1,5 @@
 use clap::Parser;
-use repohealth::{cli, error};
+use repohealth::cli;
 
 /// Whether standard output is open, asked before the Rust runtime starts: the runtime opens
 /// /dev/null on a closed descriptor 1, after which a closed stdout (`>&-`) cannot be told from
@@ -37,7 +37,7 @@ fn main() {
     let code = match cli::run(parsed) {
         Ok(code) => code,
         Err(e) => {
-            let code = error::exit_code(&e);
+            let code = cli::exit_code(&e);
             eprintln!("error: {e:#}");
             code
         }

@@ -21,12 +21,11 @@ mod remerge;
 mod sides;
 
 pub use inventory::is_ci_file;
-pub use open::{find_branch, BranchTip, RepoContext};
+pub use open::{find_branch, BranchTip, OpenError, RepoContext};
 pub use remerge::{remerge_landings, DEFAULT_REMERGE_BUDGET_SECS};
 pub use sides::{ChainReader, History};
 
-use crate::config::Config;
-use crate::error::{exit, user};
+use crate::config::{Config, ConfigError};
 use crate::git::DiffStat;
 use crate::history::classify::{self, BranchHistory, BranchRole};
 use crate::history::graph::CommitGraph;
@@ -462,7 +461,7 @@ pub fn score_models(
     let ctx = &open.ctx;
     let history = open.history();
     let score_cfg = score::ScoreConfig::from_table(opts.config.score.clone())
-        .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
+        .map_err(|e| ConfigError::Invalid(format!("{e:#}")))?;
     let version_re = score_cfg.version_regex();
     let changes = &measured.changes;
     let first_release = releases::first_release(&history, changes, &inventory.tags, &version_re);
@@ -541,10 +540,5 @@ pub fn assemble(
 pub fn monorepo_config(cfg: &Config) -> Result<mono::Config> {
     toml::Value::Table(cfg.monorepo.clone())
         .try_into::<mono::Config>()
-        .map_err(|e| {
-            user(
-                exit::BAD_CONFIG,
-                format!("invalid [monorepo] configuration: {e}"),
-            )
-        })
+        .map_err(|e| ConfigError::Invalid(format!("invalid [monorepo] configuration: {e}")).into())
 }

@@ -1,7 +1,9 @@
 //! `repohealth analyze`: the full report.
 
-use super::{emit, load_config, pick_format, setup_threads, table_columns, window, Format, Shared};
-use crate::error::{exit, user};
+use super::{
+    emit, load_config, pick_format, setup_threads, table_columns, window, CliError, Format, Shared,
+};
+use crate::error::exit;
 use crate::pipeline::{self, Options};
 use crate::render;
 use anyhow::Result;
@@ -66,10 +68,7 @@ impl ModelArg {
 pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
     if let Some(t) = args.fail_under {
         if !(0.0..=100.0).contains(&t) {
-            return Err(user(
-                exit::USAGE,
-                format!("--fail-under takes a score from 0 to 100, not {t}"),
-            ));
+            return Err(CliError::FailUnder(t).into());
         }
     }
     setup_threads(args.shared.threads)?;

@@ -14,8 +14,10 @@ pub use analyze::{AnalyzeArgs, ModelArg};
 pub use audit::AuditArgs;
 pub use graph::{GraphArgs, GraphFormatArg};
 
-use crate::config::{parse_when_checked as parse_when, Config};
-use crate::error::{exit, user};
+use crate::config::{parse_when_checked as parse_when, Config, ConfigError, WhenError};
+use crate::error::{exit, UserError};
+use crate::git::GitError;
+use crate::pipeline::OpenError;
 use analyze::EXAMPLES;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -105,6 +107,53 @@ pub struct Shared {
     pub quiet: bool,
 }
 
+/// Errors of the command line itself: a value out of range or out of order.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("--threads takes 1 to 256, not {0}")]
+    Threads(usize),
+    #[error("--fail-under takes a score from 0 to 100, not {0}")]
+    FailUnder(f64),
+    #[error("--until takes a time; `all` is only for --since")]
+    UntilAll,
+    #[error("--since ({0}) is after --until")]
+    SinceAfterUntil(String),
+}
+
+/// The exit code of an error (README, "Exit codes"), decided here and only here: the first
+/// error of a known type in the chain decides; anything else is an internal error.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    for cause in err.chain() {
+        if let Some(code) = code_of(cause) {
+            return code;
+        }
+    }
+    exit::INTERNAL
+}
+
+fn code_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
+    if e.is::<CliError>() || e.is::<WhenError>() {
+        return Some(exit::USAGE);
+    }
+    if let Some(e) = e.downcast_ref::<GitError>() {
+        return Some(match e {
+            GitError::NoSuchPath { .. } | GitError::NotARepo { .. } => exit::NOT_A_REPO,
+            GitError::UnknownRevision { .. } | GitError::NotACommit { .. } => exit::NO_HISTORY,
+            _ => exit::CORRUPT,
+        });
+    }
+    if let Some(e) = e.downcast_ref::<OpenError>() {
+        return Some(match e {
+            OpenError::BrokenHeadBranch { .. } => exit::CORRUPT,
+            _ => exit::NO_HISTORY,
+        });
+    }
+    if e.is::<ConfigError>() {
+        return Some(exit::BAD_CONFIG);
+    }
+    e.downcast_ref::<UserError>().map(|u| u.code)
+}
+
 /// Run the parsed command; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
@@ -121,10 +170,7 @@ pub fn run(cli: Cli) -> Result<i32> {
 fn setup_threads(n: Option<usize>) -> Result<()> {
     if let Some(n) = n {
         if !(1..=256).contains(&n) {
-            return Err(user(
-                exit::USAGE,
-                format!("--threads takes 1 to 256, not {n}"),
-            ));
+            return Err(CliError::Threads(n).into());
         }
         rayon::ThreadPoolBuilder::new()
             .num_threads(n)
@@ -152,12 +198,7 @@ pub fn load_config(shared: &Shared, path: &std::path::Path) -> Result<Config> {
 pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     let now = now();
     let until = match &shared.until {
-        Some(u) if u.trim().eq_ignore_ascii_case("all") => {
-            return Err(user(
-                exit::USAGE,
-                "--until takes a time; `all` is only for --since",
-            ))
-        }
+        Some(u) if u.trim().eq_ignore_ascii_case("all") => return Err(CliError::UntilAll.into()),
         // A date alone means the whole day: `--until 2024-06-30` includes June 30.
         Some(u) if chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").is_ok() => {
             parse_when(u, now)?.unwrap_or(now) + 86_399
@@ -173,10 +214,7 @@ pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     let since = parse_when(&since_text, until)?;
     if let Some(s) = since {
         if s > until {
-            return Err(user(
-                exit::USAGE,
-                format!("--since ({since_text}) is after --until"),
-            ));
+            return Err(CliError::SinceAfterUntil(since_text).into());
         }
     }
     Ok((since, until))
@@ -240,4 +278,69 @@ fn monorepo_config_for(
 ) -> Result<crate::monorepo::Config> {
     let root = repo.facts().ok().filter(|f| !f.bare).map(|f| f.path);
     crate::pipeline::monorepo_config(&Config::load(config.as_deref(), root.as_deref())?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each stage's error type maps to its documented code, through any added context.
+    #[test]
+    fn exit_codes_come_from_the_error_types() {
+        let code = |e: anyhow::Error| exit_code(&e.context("while testing"));
+        assert_eq!(code(CliError::Threads(0).into()), exit::USAGE);
+        assert_eq!(
+            code(WhenError::Unreadable("soon".into()).into()),
+            exit::USAGE
+        );
+        let path = PathBuf::from("/nowhere");
+        assert_eq!(
+            code(GitError::NoSuchPath { path: path.clone() }.into()),
+            exit::NOT_A_REPO
+        );
+        assert_eq!(
+            code(
+                GitError::UnknownRevision {
+                    spec: "v9".into(),
+                    reason: "not found".into()
+                }
+                .into()
+            ),
+            exit::NO_HISTORY
+        );
+        assert_eq!(
+            code(
+                GitError::MissingCommit {
+                    id: crate::model::Oid([7; 20]),
+                    reason: "gone".into()
+                }
+                .into()
+            ),
+            exit::CORRUPT
+        );
+        assert_eq!(
+            code(
+                OpenError::NoTrunk {
+                    branches: "none".into()
+                }
+                .into()
+            ),
+            exit::NO_HISTORY
+        );
+        assert_eq!(
+            code(
+                OpenError::BrokenHeadBranch {
+                    broken: "refs/heads/main (missing)".into()
+                }
+                .into()
+            ),
+            exit::CORRUPT
+        );
+        assert_eq!(
+            code(ConfigError::Invalid("r.toml:1: bad".into()).into()),
+            exit::BAD_CONFIG
+        );
+        assert_eq!(code(crate::error::user(9, "other")), 9);
+        assert_eq!(code(anyhow::anyhow!("a bug")), exit::INTERNAL);
+    }
 }

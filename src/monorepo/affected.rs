@@ -91,6 +91,21 @@ fn find(ws: &Workspace, eco: Ecosystem, dir: &str) -> Option<usize> {
         .position(|p| p.ecosystem == eco && p.dir == dir)
 }
 
+/// What the changed paths charge before the walk over dependents, by head package index.
+#[derive(Default)]
+struct Charges {
+    /// Packages with a change of their own (or their section of a root manifest).
+    direct: BTreeMap<usize, String>,
+    /// Packages charged through a lockfile, a shared table, a removed dependency or a global
+    /// file.
+    seeds: BTreeMap<usize, String>,
+    /// Global files: every package (`None`) or every package of one ecosystem.
+    alls: Vec<(Option<Ecosystem>, String)>,
+}
+
+/// A charged package: its reason, and whether the walk goes on from it (rule 11).
+type Reached = BTreeMap<usize, (String, bool)>;
+
 /// Affected packages of a change from `base` to `head`. `changed` is the tree diff of the
 /// merge base against head (rule 1); deleted paths are charged with the base graph, added
 /// and modified ones with head's (rule 6).
@@ -102,75 +117,90 @@ pub fn affected(
     head_snap: &dyn Snapshot,
     opts: &AffectedOptions,
 ) -> Affected {
+    let sides = Sides {
+        base,
+        head,
+        base_snap,
+        head_snap,
+    };
     let mut out = Affected::default();
-    let mut direct: BTreeMap<usize, String> = BTreeMap::new();
-    let mut seeds: BTreeMap<usize, String> = BTreeMap::new();
-    let mut alls: Vec<(Option<Ecosystem>, String)> = Vec::new();
-
+    let mut charges = Charges::default();
     let mut sorted: Vec<&ChangedPath> = changed.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     for cp in sorted {
-        let shown = String::from_utf8_lossy(&cp.path).into_owned();
-        if let Ok(p) = std::str::from_utf8(&cp.path) {
-            let sides = Sides {
-                base,
-                head,
-                base_snap,
-                head_snap,
-            };
-            let effects = ecosystems::ECOSYSTEMS
-                .iter()
-                .filter_map(|d| d.semantic)
-                .find_map(|semantic| semantic(p, &sides));
-            if let Some(effects) = effects {
-                for e in effects {
-                    apply(
-                        head,
-                        e,
-                        &mut direct,
-                        &mut seeds,
-                        &mut alls,
-                        &mut out.warnings,
-                    );
-                }
-                continue;
+        charge_path(&sides, cp, opts, &mut charges, &mut out);
+    }
+    charge_package_changes(base, head, &mut charges, &mut out);
+    charge_globals(head, &mut charges, &mut out);
+    let reached = walk_dependents(head, &charges, opts);
+    finish(head, &charges, &reached, &mut out);
+    out
+}
+
+/// Charges one changed path: by meaning when an ecosystem diffs that file, else to its owner
+/// (rules 3-5, 9).
+fn charge_path(
+    sides: &Sides,
+    cp: &ChangedPath,
+    opts: &AffectedOptions,
+    charges: &mut Charges,
+    out: &mut Affected,
+) {
+    let shown = String::from_utf8_lossy(&cp.path).into_owned();
+    if let Ok(p) = std::str::from_utf8(&cp.path) {
+        let effects = ecosystems::ECOSYSTEMS
+            .iter()
+            .filter_map(|d| d.semantic)
+            .find_map(|semantic| semantic(p, sides));
+        if let Some(effects) = effects {
+            for e in effects {
+                charges.apply(sides.head, e, &mut out.warnings);
             }
-        }
-        let ws = if cp.status == ChangeStatus::Deleted {
-            base
-        } else {
-            head
-        };
-        match ws.owner(&cp.path) {
-            Owner::Package(id) => {
-                let Some(p) = ws.package(id) else { continue };
-                // A directory can hold packages of several ecosystems: charge them all.
-                for q in ws.packages.iter().filter(|q| q.dir == p.dir) {
-                    if let Some(h) = find(head, q.ecosystem, &q.dir) {
-                        direct
-                            .entry(h)
-                            .or_insert_with(|| format!("changed: {shown}"));
-                    }
-                    // Otherwise the package is gone at head: reported as removed below.
-                }
-            }
-            Owner::Ignored => out.ignored.push(shown),
-            Owner::Global(scope) => {
-                alls.push((scope, format!("global file: {shown}")));
-                out.global.push(shown);
-            }
-            Owner::Unowned => match opts.unowned {
-                UnownedMode::Report => out.unowned.push(shown),
-                UnownedMode::All => {
-                    alls.push((None, format!("unowned file: {shown}")));
-                    out.unowned.push(shown);
-                }
-                UnownedMode::Ignore => out.ignored.push(shown),
-            },
+            return;
         }
     }
+    let ws = if cp.status == ChangeStatus::Deleted {
+        sides.base
+    } else {
+        sides.head
+    };
+    match ws.owner(&cp.path) {
+        Owner::Package(id) => {
+            let Some(p) = ws.package(id) else { return };
+            // A directory can hold packages of several ecosystems: charge them all.
+            for q in ws.packages.iter().filter(|q| q.dir == p.dir) {
+                if let Some(h) = find(sides.head, q.ecosystem, &q.dir) {
+                    charges
+                        .direct
+                        .entry(h)
+                        .or_insert_with(|| format!("changed: {shown}"));
+                }
+                // Otherwise the package is gone at head: reported as removed.
+            }
+        }
+        Owner::Ignored => out.ignored.push(shown),
+        Owner::Global(scope) => {
+            charges.alls.push((scope, format!("global file: {shown}")));
+            out.global.push(shown);
+        }
+        Owner::Unowned => match opts.unowned {
+            UnownedMode::Report => out.unowned.push(shown),
+            UnownedMode::All => {
+                charges.alls.push((None, format!("unowned file: {shown}")));
+                out.unowned.push(shown);
+            }
+            UnownedMode::Ignore => out.ignored.push(shown),
+        },
+    }
+}
 
-    // Rule 8: removed, moved and added packages.
+/// Rule 8: removed packages (their base dependents are charged), moved and added ones.
+fn charge_package_changes(
+    base: &Workspace,
+    head: &Workspace,
+    charges: &mut Charges,
+    out: &mut Affected,
+) {
     for (bi, bp) in base.packages.iter().enumerate() {
         if find(head, bp.ecosystem, &bp.dir).is_some() {
             continue;
@@ -181,7 +211,9 @@ pub fn affected(
                 && find(base, hp.ecosystem, &hp.dir).is_none()
         });
         if let Some(h) = moved {
-            direct.insert(h, format!("moved from {}", display_dir(&bp.dir)));
+            charges
+                .direct
+                .insert(h, format!("moved from {}", shown_dir(&bp.dir)));
             continue;
         }
         out.removed.push(entry(bp, "removed".into()));
@@ -193,7 +225,7 @@ pub fn affected(
                 continue;
             };
             if let Some(h) = find(head, d.ecosystem, &d.dir) {
-                seeds.entry(h).or_insert_with(|| {
+                charges.seeds.entry(h).or_insert_with(|| {
                     format!("{} dependency of removed {}", e.weight().as_str(), bp.name)
                 });
             }
@@ -201,73 +233,86 @@ pub fn affected(
     }
     for (hi, hp) in head.packages.iter().enumerate() {
         if find(base, hp.ecosystem, &hp.dir).is_none() {
-            direct.entry(hi).or_insert_with(|| "added".into());
+            charges.direct.entry(hi).or_insert_with(|| "added".into());
         }
     }
+}
 
-    // Global files: everything, or everything of one ecosystem.
-    for (scope, reason) in &alls {
+/// Global files: everything, or everything of one ecosystem; `all` when a global file has
+/// no ecosystem scope or the scoped ones cover every package.
+fn charge_globals(head: &Workspace, charges: &mut Charges, out: &mut Affected) {
+    for (scope, reason) in &charges.alls {
         if scope.is_none() && !out.all {
             out.all = true;
             out.all_reason = Some(reason.clone());
         }
         for (i, p) in head.packages.iter().enumerate() {
             if scope.map(|s| s == p.ecosystem).unwrap_or(true) {
-                seeds.entry(i).or_insert_with(|| reason.clone());
+                charges.seeds.entry(i).or_insert_with(|| reason.clone());
             }
         }
     }
-    if !out.all && !alls.is_empty() && !head.packages.is_empty() {
+    if !out.all && !charges.alls.is_empty() && !head.packages.is_empty() {
         let covered = head
             .packages
             .iter()
-            .all(|p| alls.iter().any(|(s, _)| *s == Some(p.ecosystem)));
+            .all(|p| charges.alls.iter().any(|(s, _)| *s == Some(p.ecosystem)));
         if covered {
             out.all = true;
-            out.all_reason = alls.first().map(|(_, r)| r.clone());
+            out.all_reason = charges.alls.first().map(|(_, r)| r.clone());
         }
     }
+}
 
-    let mut reached: BTreeMap<usize, (String, bool)> = BTreeMap::new();
+/// The charged packages and, unless `direct_only`, their dependents in head's graph (rule 11).
+fn walk_dependents(head: &Workspace, charges: &Charges, opts: &AffectedOptions) -> Reached {
+    let mut reached = Reached::new();
     let mut queue = VecDeque::new();
-    for (i, r) in direct.iter().chain(seeds.iter()) {
+    for (i, r) in charges.direct.iter().chain(charges.seeds.iter()) {
         if !reached.contains_key(i) {
             reached.insert(*i, (r.clone(), true));
             queue.push_back(*i);
         }
     }
-    if !opts.direct_only {
-        while let Some(n) = queue.pop_front() {
-            let Some(np) = head.package(PackageId(n)) else {
-                continue;
-            };
-            for e in head
-                .graph
-                .edges_directed(NodeIndex::new(n), Direction::Incoming)
-            {
-                let d = head.graph[petgraph::visit::EdgeRef::source(&e)].0;
-                let kind = *e.weight();
-                let propagate = !(opts.mode == ClosureMode::DevOneHop && kind == EdgeKind::Dev);
-                let reason = format!("{} dependency of {}", kind.as_str(), np.name);
-                match reached.get_mut(&d) {
-                    None => {
-                        reached.insert(d, (reason, propagate));
-                        if propagate {
-                            queue.push_back(d);
-                        }
-                    }
-                    Some(slot) if propagate && !slot.1 => {
-                        *slot = (reason, true);
+    if opts.direct_only {
+        return reached;
+    }
+    while let Some(n) = queue.pop_front() {
+        let Some(np) = head.package(PackageId(n)) else {
+            continue;
+        };
+        for e in head
+            .graph
+            .edges_directed(NodeIndex::new(n), Direction::Incoming)
+        {
+            let d = head.graph[petgraph::visit::EdgeRef::source(&e)].0;
+            let kind = *e.weight();
+            let propagate = !(opts.mode == ClosureMode::DevOneHop && kind == EdgeKind::Dev);
+            let reason = format!("{} dependency of {}", kind.as_str(), np.name);
+            match reached.get_mut(&d) {
+                None => {
+                    reached.insert(d, (reason, propagate));
+                    if propagate {
                         queue.push_back(d);
                     }
-                    Some(_) => {}
                 }
+                Some(slot) if propagate && !slot.1 => {
+                    *slot = (reason, true);
+                    queue.push_back(d);
+                }
+                Some(_) => {}
             }
         }
     }
+    reached
+}
 
+/// The result lists, sorted by path, and the warnings about in-repo modules built against
+/// their published version (rule 37).
+fn finish(head: &Workspace, charges: &Charges, reached: &Reached, out: &mut Affected) {
     let pkgs = &head.packages;
-    out.changed = direct
+    out.changed = charges
+        .direct
         .iter()
         .filter_map(|(i, r)| pkgs.get(*i).map(|p| entry(p, r.clone())))
         .collect();
@@ -283,79 +328,66 @@ pub fn affected(
         if out.affected.iter().any(|a| a.path == e.to) {
             out.warnings.push(format!(
                 "{} requires in-repo module {} at {} without replace or use: it builds against the published version",
-                display_dir(&e.from),
-                display_dir(&e.to),
+                shown_dir(&e.from),
+                shown_dir(&e.to),
                 e.version
             ));
         }
     }
-    out
 }
 
-fn display_dir(d: &str) -> &str {
-    if d.is_empty() {
-        "."
-    } else {
-        d
-    }
-}
-
-fn apply(
-    head: &Workspace,
-    e: Effect,
-    direct: &mut BTreeMap<usize, String>,
-    seeds: &mut BTreeMap<usize, String>,
-    alls: &mut Vec<(Option<Ecosystem>, String)>,
-    warnings: &mut Vec<String>,
-) {
-    let pkgs = head.packages.iter().enumerate();
-    match e {
-        Effect::All { scope, reason } => alls.push((scope, reason)),
-        Effect::Dir { eco, dir, reason } => {
-            if let Some(i) = find(head, eco, &dir) {
-                direct.entry(i).or_insert(reason);
-            }
-        }
-        Effect::At { eco, dir, reason } => {
-            if let Some(i) = find(head, eco, &dir) {
-                seeds.entry(i).or_insert(reason);
-            }
-        }
-        Effect::Named {
-            eco,
-            root,
-            name,
-            reason,
-        } => {
-            for (i, p) in pkgs {
-                if p.ecosystem == eco && p.name == name && (root.is_none() || p.root == root) {
-                    seeds.entry(i).or_insert_with(|| reason.clone());
+impl Charges {
+    /// Records one meaning-level effect.
+    fn apply(&mut self, head: &Workspace, e: Effect, warnings: &mut Vec<String>) {
+        let pkgs = head.packages.iter().enumerate();
+        match e {
+            Effect::All { scope, reason } => self.alls.push((scope, reason)),
+            Effect::Dir { eco, dir, reason } => {
+                if let Some(i) = find(head, eco, &dir) {
+                    self.direct.entry(i).or_insert(reason);
                 }
             }
-        }
-        Effect::Inherits {
-            eco,
-            root,
-            key,
-            reason,
-        } => {
-            for (i, p) in pkgs {
-                if p.ecosystem == eco
-                    && p.root.as_deref() == Some(root.as_str())
-                    && p.inherits.contains(&key)
-                {
-                    seeds.entry(i).or_insert_with(|| reason.clone());
+            Effect::At { eco, dir, reason } => {
+                if let Some(i) = find(head, eco, &dir) {
+                    self.seeds.entry(i).or_insert(reason);
                 }
             }
-        }
-        Effect::Uses { eco, name, reason } => {
-            for (i, p) in pkgs {
-                if p.ecosystem == eco && p.dep_names.contains(&name) {
-                    seeds.entry(i).or_insert_with(|| reason.clone());
+            Effect::Named {
+                eco,
+                root,
+                name,
+                reason,
+            } => {
+                for (i, p) in pkgs {
+                    if p.ecosystem == eco && p.name == name && (root.is_none() || p.root == root) {
+                        self.seeds.entry(i).or_insert_with(|| reason.clone());
+                    }
                 }
             }
+            Effect::Inherits {
+                eco,
+                root,
+                key,
+                reason,
+            } => {
+                for (i, p) in pkgs {
+                    if p.ecosystem == eco
+                        && p.root.as_deref() == Some(root.as_str())
+                        && p.inherits.contains(&key)
+                    {
+                        self.seeds.entry(i).or_insert_with(|| reason.clone());
+                    }
+                }
+            }
+            Effect::Uses { eco, name, reason } => {
+                for (i, p) in pkgs {
+                    if p.ecosystem == eco && p.dep_names.contains(&name) {
+                        self.seeds.entry(i).or_insert_with(|| reason.clone());
+                    }
+                }
+            }
+            Effect::Warning(w) => warnings.push(w),
         }
-        Effect::Warning(w) => warnings.push(w),
     }
 }
 

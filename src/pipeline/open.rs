@@ -1,10 +1,29 @@
 //! Open the repository: its facts, its refs, and the branches the analysis walks (the trunk
 //! and, with GitFlow, the production branch).
 
-use crate::error::{exit, user};
 use crate::git::{HeadState, Repo, RepoFacts};
 use crate::model::{Oid, RefInfo, RefKind};
 use anyhow::Result;
+use std::path::PathBuf;
+
+/// Nothing to analyse (no commits, no trunk), or HEAD's branch is broken. Each names the path
+/// or the branch, and lists the branches there are.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{} has no commits yet (HEAD points to the unborn branch '{branch}'): nothing to analyse", path.display())]
+    NoCommits { path: PathBuf, branch: String },
+    #[error("'{given}' is a tag; --trunk takes a branch. Branches: {branches}")]
+    TrunkIsTag { given: String, branches: String },
+    #[error("trunk branch '{given}' does not exist. Branches: {branches}")]
+    NoSuchTrunk { given: String, branches: String },
+    #[error("HEAD branch '{branch}' cannot be read")]
+    HeadUnreadable { branch: String },
+    /// The ref of HEAD's branch exists but its objects are missing or damaged.
+    #[error("HEAD's branch cannot be read: {broken}")]
+    BrokenHeadBranch { broken: String },
+    #[error("no trunk found (tried origin/HEAD, main, master, trunk, develop). Pass --trunk BRANCH. Branches: {branches}")]
+    NoTrunk { branches: String },
+}
 
 /// A branch by its short name (`main`, `origin/main`) and the commit it points at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,10 +78,10 @@ impl RepoContext {
         if let HeadState::Branch(b) = &facts.head {
             let prefix = format!("refs/heads/{b} (");
             if let Some(broken) = skipped.iter().find(|s| s.starts_with(&prefix)) {
-                return Err(user(
-                    exit::CORRUPT,
-                    format!("HEAD's branch cannot be read: {broken}"),
-                ));
+                return Err(OpenError::BrokenHeadBranch {
+                    broken: broken.clone(),
+                }
+                .into());
             }
         }
         if let HeadState::Unborn(name) = &facts.head {
@@ -70,13 +89,11 @@ impl RepoContext {
                 .iter()
                 .all(|r| r.kind == RefKind::PullHead || r.kind == RefKind::Tag)
             {
-                return Err(user(
-                    exit::NO_HISTORY,
-                    format!(
-                        "{} has no commits yet (HEAD points to the unborn branch '{name}'): nothing to analyse",
-                        facts.path.display()
-                    ),
-                ));
+                return Err(OpenError::NoCommits {
+                    path: facts.path.clone(),
+                    branch: name.clone(),
+                }
+                .into());
             }
         }
         let choice = pick_trunk(&repo, &facts, &refs, trunk, &mut warnings)?;
@@ -196,7 +213,7 @@ fn pick_trunk(
 }
 
 /// `--trunk`: full ref names and HEAD as well as short branch names; a tag is an error.
-fn given_trunk(facts: &RepoFacts, refs: &[RefInfo], given: &str) -> Result<BranchTip> {
+fn given_trunk(facts: &RepoFacts, refs: &[RefInfo], given: &str) -> Result<BranchTip, OpenError> {
     let head_branch = match &facts.head {
         HeadState::Branch(b) => Some(b.clone()),
         _ => None,
@@ -212,15 +229,12 @@ fn given_trunk(facts: &RepoFacts, refs: &[RefInfo], given: &str) -> Result<Branc
         let is_tag = refs
             .iter()
             .any(|r| r.kind == RefKind::Tag && r.short_name == name);
-        let what = if is_tag {
-            format!("'{given}' is a tag; --trunk takes a branch.")
+        let (given, branches) = (given.to_owned(), branch_list(refs));
+        if is_tag {
+            OpenError::TrunkIsTag { given, branches }
         } else {
-            format!("trunk branch '{given}' does not exist.")
-        };
-        user(
-            exit::NO_HISTORY,
-            format!("{what} Branches: {}", branch_list(refs)),
-        )
+            OpenError::NoSuchTrunk { given, branches }
+        }
     })
 }
 
@@ -230,7 +244,7 @@ fn default_trunk(
     facts: &RepoFacts,
     refs: &[RefInfo],
     warnings: &mut Vec<String>,
-) -> Result<BranchTip> {
+) -> Result<BranchTip, OpenError> {
     let from_origin = repo.origin_head().and_then(|n| find_branch(refs, &n));
     if let Some(t) = from_origin.or_else(|| {
         ["main", "master", "trunk", "develop"]
@@ -250,15 +264,12 @@ fn default_trunk(
                 tip: *id,
             })
         }
-        HeadState::Branch(b) => find_branch(refs, b)
-            .ok_or_else(|| user(exit::NO_HISTORY, format!("HEAD branch '{b}' cannot be read"))),
-        HeadState::Unborn(_) => Err(user(
-            exit::NO_HISTORY,
-            format!(
-                "no trunk found (tried origin/HEAD, main, master, trunk, develop). Pass --trunk BRANCH. Branches: {}",
-                branch_list(refs)
-            ),
-        )),
+        HeadState::Branch(b) => {
+            find_branch(refs, b).ok_or_else(|| OpenError::HeadUnreadable { branch: b.clone() })
+        }
+        HeadState::Unborn(_) => Err(OpenError::NoTrunk {
+            branches: branch_list(refs),
+        }),
     }
 }
 

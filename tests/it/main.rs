@@ -5,6 +5,7 @@ mod common;
 
 mod audit;
 mod bad_inputs;
+mod docs;
 mod fixtures;
 mod hostile;
 mod mailmap;

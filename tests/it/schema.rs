@@ -156,15 +156,13 @@ fn analyze_outputs_match_the_schema() {
         "edge_cases",
         "content",
         "monorepo_cargo",
+        "monorepo_dotnet",
     ] {
         let (_dir, repo) = build_fixture(name);
         let out = analyze_json(&repo, None, &[]);
         assert_valid("analysis", &format!("analyze {name}"), &out);
-        if name == "monorepo_cargo" {
-            assert!(
-                out["monorepo"].is_object(),
-                "monorepo_cargo has a monorepo section"
-            );
+        if name.starts_with("monorepo_") {
+            assert!(out["monorepo"].is_object(), "{name} has a monorepo section");
             assert!(
                 out["changes"][0]["packages"].is_object(),
                 "monorepo changes carry packages"

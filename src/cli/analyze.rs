@@ -36,6 +36,9 @@ pub struct AnalyzeArgs {
     /// The model the gate checks [default: the detected model].
     #[arg(long, value_enum, requires = "fail_under")]
     pub model: Option<ModelArg>,
+    /// The repository's name in `--format ndjson` lines [default: origin's name, else the directory's].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
     /// Merge every merge commit's parents (and every squash's trunk parent and PR head) again,
     /// in memory, like git's default merge: conflict rate by branch lifetime and size, evil merges.
     #[arg(long)]
@@ -91,6 +94,18 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
         Format::Json => render::json(&a)?,
         Format::Table => render::table_fit(&a, table_columns(&args.shared)),
         Format::Markdown => render::markdown(&a),
+        Format::Html => render::html::analysis_page(&a),
+        Format::Ndjson => {
+            let origin = crate::git::Repo::open(&args.path)
+                .ok()
+                .and_then(|r| r.origin_url());
+            let name = render::ndjson::repository_name(
+                args.name.as_deref(),
+                origin.as_deref(),
+                &args.path,
+            );
+            render::ndjson::lines(&name, &a.repository.trunk, &a.changes, &|_| None)?
+        }
     };
     emit(&args.shared, &text)?;
     match args.fail_under {

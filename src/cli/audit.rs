@@ -32,6 +32,12 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
+    if let Some(f @ (Format::Html | Format::Ndjson)) = args.shared.format {
+        return Err(user(
+            exit::USAGE,
+            format!("audit writes table, json or markdown, not {f:?}").to_lowercase(),
+        ));
+    }
     super::setup_threads(args.shared.threads)?;
     if args.author_window == 0 || args.author_window > 24 * 31 {
         return Err(user(
@@ -70,6 +76,9 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Table => crate::audit::render::table(&report),
         Format::Markdown => crate::audit::render::markdown(&report),
+        Format::Html | Format::Ndjson => {
+            return Err(user(exit::USAGE, "audit writes table, json or markdown"))
+        }
     };
     super::emit(&args.shared, &text)?;
     Ok(exit::OK)

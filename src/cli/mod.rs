@@ -5,6 +5,7 @@
 mod affected;
 mod analyze;
 mod audit;
+mod completions;
 mod graph;
 mod report;
 
@@ -52,6 +53,12 @@ pub enum Command {
     /// The trend of the last complete weeks (or days, months), per team and package.
     #[command(after_help = report::EXAMPLES)]
     Report(report::ReportArgs),
+    /// Shell completions (bash, zsh, fish, elvish, powershell), generated from the options.
+    #[command(after_help = completions::COMPLETIONS_EXAMPLES)]
+    Completions(completions::CompletionsArgs),
+    /// The man page (roff), generated from the options.
+    #[command(after_help = completions::MAN_EXAMPLES)]
+    Man,
     /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
     #[command(after_help = audit::EXAMPLES)]
     Audit(AuditArgs),
@@ -65,6 +72,10 @@ pub enum Format {
     Json,
     /// Markdown, for a CI job summary or a wiki page.
     Markdown,
+    /// One self-contained HTML file: inline SVG charts, no script, no external reference.
+    Html,
+    /// One landed change per line, with the repository name and schema version (docs/at-scale.md).
+    Ndjson,
 }
 
 /// Options every command shares.
@@ -150,6 +161,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Report(args) => report::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man => completions::man(),
         Command::Audit(args) => audit::run(args),
     }
 }
@@ -237,6 +250,11 @@ pub fn pick_format(shared: &Shared) -> Format {
 /// Write to `--output` or stdout (see [`crate::output`]).
 pub fn emit(shared: &Shared, text: &str) -> Result<()> {
     crate::output::write(shared.output.as_deref(), text)
+}
+
+/// Write to standard output (a closed pipe is not an error).
+fn emit_text(text: &str) -> Result<()> {
+    write_out(&None, text)
 }
 
 fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {

@@ -63,6 +63,9 @@ pub struct ReportArgs {
     /// Percentiles and shares are compared only on at least N changes on both sides.
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub min_sample: usize,
+    /// The repository's name in `--format ndjson` lines [default: origin's name, else the directory's].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
     /// Add a breakdown by author.
     #[arg(long, value_enum)]
     pub by: Option<ByArg>,
@@ -155,6 +158,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         _ => None,
     };
     let (teams, mut warnings) = teams(&config, &open, &measured)?;
+    let origin = open.ctx.repo.origin_url();
     let a = pipeline::assemble(open, &opts, measured, inventory, scoring, monorepo);
     let plan = Plan {
         spec: report::PeriodSpec {
@@ -178,6 +182,27 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         Format::Json => serde_json::to_string_pretty(&r)? + "\n",
         Format::Table => report::render::table(&r),
         Format::Markdown => report::render::markdown(&r),
+        Format::Html => report::render::html(&r),
+        Format::Ndjson => {
+            let name = crate::render::ndjson::repository_name(
+                args.name.as_deref(),
+                origin.as_deref(),
+                &args.path,
+            );
+            let shown = &spans[spans.len() - args.last..];
+            let period_of = |c: &Change| {
+                shown
+                    .iter()
+                    .find(|s| c.landed_at >= s.start && c.landed_at < s.end)
+                    .map(|s| (s.label.clone(), s.start))
+            };
+            let in_shown: Vec<&Change> = a
+                .changes
+                .iter()
+                .filter(|c| period_of(c).is_some())
+                .collect();
+            crate::render::ndjson::lines(&name, &a.repository.trunk, in_shown, &period_of)?
+        }
     };
     emit(&shared, &text)?;
     Ok(exit::OK)

@@ -4,8 +4,10 @@
 use crate::model::Change;
 use crate::pipeline::Analysis;
 
+pub mod html;
 mod markdown;
 pub mod monorepo;
+pub mod ndjson;
 mod table;
 
 pub use markdown::markdown;

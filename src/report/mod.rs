@@ -117,6 +117,13 @@ pub struct Breakdowns {
     pub authors: Option<Vec<GroupRow>>,
 }
 
+/// Lifetime and size classes over the reported periods.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Histograms {
+    pub lifetime: crate::history::measure::LifetimeBuckets,
+    pub size: stats::SizeBuckets,
+}
+
 /// The canonical result of `report`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
@@ -129,6 +136,8 @@ pub struct Report {
     /// Reported periods, oldest first.
     pub periods: Vec<Period>,
     pub notable: NotableChanges,
+    /// Lifetime and size classes of the changes of all reported periods together.
+    pub histograms: Histograms,
     /// Scorecards at the first and last reported period, per model.
     pub drift: Vec<Drift>,
     pub breakdowns: Breakdowns,
@@ -287,6 +296,13 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
     }
 
     let drift = drift(&plan.cards);
+    let shown_owned: Vec<Change> = shown.iter().map(|c| (*c).clone()).collect();
+    let histograms = Histograms {
+        lifetime: crate::history::measure::metrics(&shown_owned)
+            .lifetime
+            .buckets,
+        size: stats::size_buckets(&shown_owned),
+    };
     Report {
         schema_version: SCHEMA_VERSION,
         tool: a.tool.clone(),
@@ -295,6 +311,7 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
         window: a.window.clone(),
         periods,
         notable,
+        histograms,
         drift,
         breakdowns,
         warnings: a.warnings.clone(),

@@ -111,6 +111,51 @@ pub fn complete_periods(kind: PeriodKind, tz: &Tz, until: Timestamp, count: usiz
         .collect()
 }
 
+/// The periods that overlap `[since, until]`, oldest first (the first and last may be
+/// partial): the weekly trend of an `analyze` window. At most `cap` periods, the newest kept.
+pub fn covering(
+    kind: PeriodKind,
+    tz: &Tz,
+    since: Timestamp,
+    until: Timestamp,
+    cap: usize,
+) -> Vec<Span> {
+    let mut firsts = vec![period_first_day(kind, local_date(tz, until))];
+    let start = period_first_day(kind, local_date(tz, since));
+    while firsts.len() < cap {
+        let Some(last) = firsts.last().copied() else {
+            break;
+        };
+        if last <= start {
+            break;
+        }
+        firsts.push(prev_first_day(kind, last));
+    }
+    firsts.reverse();
+    let mut out: Vec<Span> = firsts
+        .windows(2)
+        .map(|w| Span {
+            start: midnight(tz, w[0]),
+            end: midnight(tz, w[1]),
+            label: label(kind, w[0]),
+        })
+        .collect();
+    if let Some(l) = firsts.last() {
+        let begin = midnight(tz, *l);
+        let next = match kind {
+            PeriodKind::Day => *l + Duration::days(1),
+            PeriodKind::Week => *l + Duration::days(7),
+            PeriodKind::Month => l.checked_add_months(chrono::Months::new(1)).unwrap_or(*l),
+        };
+        out.push(Span {
+            start: begin,
+            end: midnight(tz, next),
+            label: label(kind, *l),
+        });
+    }
+    out
+}
+
 /// The start of the period holding `now`: the default end of the report.
 pub fn current_period_start(kind: PeriodKind, tz: &Tz, now: Timestamp) -> Timestamp {
     midnight(tz, period_first_day(kind, local_date(tz, now)))

@@ -8,12 +8,7 @@ use crate::render::{clip, duration, share};
 /// Rows shown of a long list before "and N more".
 pub const TOP_ROWS: usize = 10;
 
-/// A header and rows of cells: one table, whatever the view.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Grid {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
+pub use crate::render::html::Grid;
 
 /// A value in its unit: `3h 20m`, `42`, `17%`, `2.5`.
 pub fn value(unit: Unit, v: Option<f64>) -> String {
@@ -438,6 +433,243 @@ pub fn table(r: &Report) -> String {
     out
 }
 
+/// The per-period numbers of one measure: value, against the previous period, against the baseline.
+fn measure_grid(r: &Report, m: &MeasureDef) -> Grid {
+    Grid {
+        header: ["period", "value", "vs previous", "vs baseline"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: r
+            .periods
+            .iter()
+            .filter_map(|p| {
+                let t = p.trend.get(m.id)?;
+                Some(vec![
+                    p.label.clone(),
+                    value(m.unit, t.value),
+                    change(m.unit, &t.previous),
+                    change(m.unit, &t.baseline),
+                ])
+            })
+            .collect(),
+    }
+}
+
+fn describe(m: &MeasureDef) -> &'static str {
+    use super::trend::Better;
+    match m.better {
+        Better::Lower => "lower is better",
+        Better::Higher => "higher is better",
+        Better::Neither => "neither direction is better by itself",
+    }
+}
+
+/// The HTML view: one file, inline SVG, no script, no external reference.
+pub fn html(r: &Report) -> String {
+    use crate::render::html::{self as h, esc};
+    let mut body = String::new();
+    for w in &r.warnings {
+        body.push_str(&format!("<p class=\"warn\">{}</p>\n", esc(w)));
+    }
+    let labels: Vec<String> = r.periods.iter().map(|p| p.label.clone()).collect();
+    body.push_str("<h2>Trend</h2>\n<div class=\"grid\">\n");
+    for (i, m) in measures(r).into_iter().enumerate() {
+        let pts: Vec<(String, Option<f64>)> = r
+            .periods
+            .iter()
+            .map(|p| (p.label.clone(), p.trend.get(m.id).and_then(|t| t.value)))
+            .collect();
+        let unit = m.unit;
+        let title = format!("{} per {}", m.label, r.period.kind.as_str());
+        let desc = format!(
+            "{} in each of the {} {}s, {}; the table compares each with the {} before and the baseline.",
+            m.label,
+            r.periods.len(),
+            r.period.kind.as_str(),
+            describe(m),
+            r.period.kind.as_str()
+        );
+        let svg = h::line_chart(&format!("m{i}"), &title, &desc, &pts, &|v| {
+            value(unit, Some(v))
+        });
+        body.push_str(&h::figure(
+            &format!("measure-{}", m.id),
+            &title,
+            &desc,
+            &svg,
+            &measure_grid(r, m),
+            false,
+        ));
+    }
+    body.push_str("</div>\n");
+
+    let mix = mix_grid(r);
+    let names: Vec<String> = mix.header.iter().skip(1).cloned().collect();
+    let series: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            (
+                n.clone(),
+                mix.rows
+                    .iter()
+                    .map(|row| row[k + 1].parse::<f64>().unwrap_or(0.0))
+                    .collect(),
+            )
+        })
+        .collect();
+    body.push_str("<h2>How changes land</h2>\n<div class=\"grid\">\n");
+    let desc = "Landed changes per period, stacked by strategy (merge, squash, rebase, direct push, octopus).";
+    let svg = h::stacked_chart("mix", "Strategy mix", desc, &labels, &series);
+    body.push_str(&h::figure(
+        "strategy-mix",
+        "Strategy mix",
+        desc,
+        &(svg + &h::legend(&names)),
+        &mix,
+        false,
+    ));
+
+    let lb = &r.histograms.lifetime;
+    let life: Vec<(String, f64)> = [
+        ("< 1d", lb.under_1d),
+        ("1-3d", lb.d1_to_3d),
+        ("3-7d", lb.d3_to_7d),
+        ("1-3w", lb.w1_to_3w),
+        ("> 3w", lb.over_3w),
+    ]
+    .iter()
+    .map(|(l, n)| (l.to_string(), *n as f64))
+    .collect();
+    let sb = &r.histograms.size;
+    let size: Vec<(String, f64)> = [
+        ("< 50", sb.under_50),
+        ("50-199", sb.l50_to_199),
+        ("200-400", sb.l200_to_400),
+        ("401-999", sb.l401_to_999),
+        ("1000+", sb.l1000_or_more),
+    ]
+    .iter()
+    .map(|(l, n)| (l.to_string(), *n as f64))
+    .collect();
+    let grid_of = |what: &str, bars: &[(String, f64)]| Grid {
+        header: vec![what.to_owned(), "changes".to_owned()],
+        rows: bars
+            .iter()
+            .map(|(l, n)| vec![l.clone(), h::num(*n)])
+            .collect(),
+    };
+    let desc = "Branch lifetimes (first commit to landing) of the changes of all reported periods; unknown lifetimes are left out.";
+    let svg = h::bar_chart("life", "Lifetime histogram", desc, &life);
+    body.push_str(&h::figure(
+        "lifetime-histogram",
+        "Lifetime histogram",
+        desc,
+        &svg,
+        &grid_of("lifetime", &life),
+        false,
+    ));
+    let desc = "Change sizes in lines (lockfiles, vendored and generated files left out) of the changes of all reported periods; 400 lines is the review guidance.";
+    let svg = h::bar_chart("size", "Size histogram", desc, &size);
+    body.push_str(&h::figure(
+        "size-histogram",
+        "Size histogram",
+        desc,
+        &svg,
+        &grid_of("size", &size),
+        false,
+    ));
+
+    if !r.drift.is_empty() {
+        let d = drift_grid(r);
+        let (first, last) = (d.header[1].clone(), d.header[2].clone());
+        let models: Vec<String> = r.drift.iter().map(|x| x.model.replace('_', " ")).collect();
+        let series = vec![
+            (first.clone(), r.drift.iter().map(|x| x.first).collect()),
+            (last.clone(), r.drift.iter().map(|x| x.last).collect()),
+        ];
+        let desc = format!(
+            "Each model's score (0-100) on the changes of {first} and of {last} alone; a week holds less evidence than a quarter, so the evidence share is shown beside each score."
+        );
+        let svg = h::grouped_chart("drift", "Scorecard drift", &desc, &models, &series, 100.0);
+        body.push_str(&h::figure(
+            "scorecard-drift",
+            "Scorecard drift",
+            &desc,
+            &(svg + &h::legend(&[first, last])),
+            &d,
+            false,
+        ));
+    }
+    body.push_str("</div>\n");
+
+    if let Some(last) = r.periods.last() {
+        body.push_str(&format!(
+            "<h2>Notable changes in {}</h2>\n",
+            esc(&last.label)
+        ));
+        let n = &r.notable;
+        if n.longest_lived.is_empty() && n.largest.is_empty() && n.reverts.is_empty() {
+            body.push_str("<p>No landed changes.</p>\n");
+        }
+        for (title, items) in [
+            ("Longest-lived", &n.longest_lived),
+            ("Largest", &n.largest),
+            ("Reverts", &n.reverts),
+        ] {
+            if items.is_empty() {
+                continue;
+            }
+            body.push_str(&format!(
+                "<p><strong>{title}</strong></p>\n<ul class=\"plain\">\n"
+            ));
+            for it in items {
+                body.push_str(&format!(
+                    "<li><code>{}</code></li>\n",
+                    esc(&notable_line(it))
+                ));
+            }
+            body.push_str("</ul>\n");
+        }
+    }
+    let b = &r.breakdowns;
+    if let Some(source) = &b.teams_source {
+        body.push_str(&format!(
+            "<h2>Teams <small>(from {})</small></h2>\n",
+            esc(source)
+        ));
+        body.push_str(&h::folded_table(
+            &group_grid(r, "team", &b.teams),
+            15,
+            "teams",
+        ));
+        if let Some(n) = b.teams_unowned.filter(|n| *n > 0) {
+            body.push_str(&format!("<p>{n} landed changes touch no owned path.</p>\n"));
+        }
+    }
+    if !b.packages.is_empty() {
+        body.push_str("<h2>Packages</h2>\n");
+        body.push_str(&h::folded_table(
+            &group_grid(r, "package", &b.packages),
+            15,
+            "packages",
+        ));
+    }
+    if let Some(authors) = &b.authors {
+        body.push_str("<h2>Authors</h2>\n");
+        body.push_str(&h::folded_table(
+            &group_grid(r, "author", authors),
+            15,
+            "authors",
+        ));
+    }
+    h::page(
+        &format!("repohealth report: {}", r.repository.path),
+        &format!("trunk {}; {}", r.repository.trunk, summary(r)),
+        &body,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,6 +801,7 @@ mod size_tests {
                 largest: vec![],
                 reverts: vec![revert; 3000],
             },
+            histograms: Default::default(),
             drift: vec![],
             breakdowns: Breakdowns {
                 teams_source: Some("CODEOWNERS".into()),

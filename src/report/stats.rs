@@ -150,3 +150,30 @@ pub fn branches_at(at: Timestamp, changes: &[Change], branches: &[Branch]) -> Ve
     }
     out
 }
+
+/// Change sizes in classes around the 400-line guidance.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct SizeBuckets {
+    pub under_50: usize,
+    pub l50_to_199: usize,
+    pub l200_to_400: usize,
+    pub l401_to_999: usize,
+    pub l1000_or_more: usize,
+}
+
+/// The size classes of the changes of work (sync merges and the root left out, as in the
+/// size distribution) whose size is known.
+pub fn size_buckets<'c>(changes: impl IntoIterator<Item = &'c Change>) -> SizeBuckets {
+    let mut b = SizeBuckets::default();
+    for c in changes.into_iter().filter(|c| measure::is_work(c)) {
+        match c.size {
+            Some(s) if s < 50 => b.under_50 += 1,
+            Some(s) if s < 200 => b.l50_to_199 += 1,
+            Some(s) if s <= 400 => b.l200_to_400 += 1,
+            Some(s) if s < 1000 => b.l401_to_999 += 1,
+            Some(_) => b.l1000_or_more += 1,
+            None => {}
+        }
+    }
+    b
+}

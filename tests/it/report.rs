@@ -337,3 +337,234 @@ fn bad_report_options_are_usage_errors() {
     let out = repohealth(&["report", p, "--tz", "Mars/Olympus"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Mars/Olympus"));
 }
+
+/// Screenshot `html` in headless Chromium; None (with a message) when Chromium is absent.
+fn screenshot(html: &Path) -> Option<Vec<u8>> {
+    let Some(browser) = ["chromium", "chromium-browser"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        eprintln!("SKIPPED: chromium is not installed (apt-get install chromium); the HTML was checked but not rendered");
+        return None;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let png = dir.path().join("shot.png");
+    let out = std::process::Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--window-size=1280,2000")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        png.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(std::fs::read(png).expect("read screenshot"))
+}
+
+/// Share of pixels that differ from the top-left (background) pixel.
+fn ink(png_bytes: &[u8]) -> f64 {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    let bpp = info.line_size / info.width as usize;
+    let px: Vec<&[u8]> = buf[..info.buffer_size()].chunks(bpp).collect();
+    let bg = px[0];
+    px.iter().filter(|p| **p != bg).count() as f64 / px.len() as f64
+}
+
+fn check_self_contained(html: &str) {
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for banned in [
+        "<script", "src=", "href=", "http://", "https://", "@import", "url(",
+    ] {
+        assert!(!html.contains(banned), "the page holds {banned}");
+    }
+    assert!(html.contains("prefers-color-scheme: dark"));
+    assert!(html.contains("@media print"));
+    let svgs = html.matches("<svg ").count();
+    assert!(svgs > 0);
+    assert_eq!(
+        html.matches("<title id=").count(),
+        svgs,
+        "every chart has a title"
+    );
+    assert_eq!(
+        html.matches("<desc id=").count(),
+        svgs,
+        "every chart has a description"
+    );
+    assert_eq!(
+        html.matches("<figure").count(),
+        svgs,
+        "every chart sits in a figure with its table"
+    );
+    assert!(
+        html.matches("<table>").count() >= svgs,
+        "every chart has its numbers in a table"
+    );
+}
+
+#[test]
+fn html_report_and_analyze_render_in_a_browser() {
+    let (_g, repo) = build_fixture("weekly");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("report.html");
+    let p = page.to_str().expect("utf-8");
+    report(
+        &repo,
+        &[
+            "--last",
+            "5",
+            "--baseline",
+            "2",
+            "--format",
+            "html",
+            "-o",
+            p,
+        ],
+    );
+    let html = std::fs::read_to_string(&page).expect("report.html");
+    check_self_contained(&html);
+    assert!(html.contains("landed changes per week"));
+    assert!(html.contains("Scorecard drift"));
+    assert!(html.contains("@acme/web"));
+    let analyzed = dir.path().join("analyze.html");
+    let out = repohealth(&[
+        "analyze",
+        repo.to_str().expect("utf-8"),
+        "--since",
+        "all",
+        "--until",
+        "2024-02-04",
+        "--format",
+        "html",
+        "-o",
+        analyzed.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let a = std::fs::read_to_string(&analyzed).expect("analyze.html");
+    check_self_contained(&a);
+    assert!(a.contains("Lifetime histogram") && a.contains("Landed changes per week"));
+    for file in [&page, &analyzed] {
+        if let Some(shot) = screenshot(file) {
+            let share = ink(&shot);
+            assert!(
+                share > 0.02,
+                "{}: the page looks blank ({share:.4} of pixels drawn)",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn ndjson_has_one_line_per_change_with_repository_and_schema() {
+    let (_g, repo) = build_fixture("weekly");
+    let p = repo.to_str().expect("utf-8");
+    let out = repohealth(&[
+        "analyze",
+        p,
+        "--since",
+        "all",
+        "--until",
+        "2024-02-04",
+        "--format",
+        "ndjson",
+        "--name",
+        "shop",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    // 18 landings in W1-W5 and the initial commit.
+    assert_eq!(lines.len(), 19);
+    for l in &lines {
+        assert_eq!(l["schema_version"], 1);
+        assert_eq!(l["repository"], "shop");
+        assert_eq!(l["trunk"], "main");
+        assert!(l["commit"].as_str().is_some_and(|c| c.len() == 40));
+    }
+    let landed: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["landed_at"].as_str())
+        .collect();
+    assert!(landed.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+    let (r, _) = report(
+        &repo,
+        &["--last", "3", "--baseline", "2", "--format", "ndjson"],
+    );
+    let rl: Vec<Value> = String::from_utf8(r)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    let count = |w: &str| rl.iter().filter(|l| l["period"] == w).count();
+    assert_eq!(
+        (count("2024-W03"), count("2024-W04"), count("2024-W05")),
+        (5, 6, 2)
+    );
+    assert_eq!(rl.len(), 13);
+    assert_eq!(
+        rl[0]["repository"], "weekly",
+        "the directory's name without an origin"
+    );
+    assert_eq!(rl[0]["period_start"], "2024-01-15T00:00:00Z");
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_options() {
+    let out = repohealth(&["completions", "bash"]);
+    assert!(out.status.success());
+    let bash = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        bash.contains("_repohealth()") && bash.contains("--min-sample") && bash.contains("report")
+    );
+    let out = repohealth(&["completions", "zsh"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("#compdef repohealth"));
+    let out = repohealth(&["man"]);
+    assert!(out.status.success());
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH repohealth"),
+        "{}",
+        &man[..200.min(man.len())]
+    );
+    for sub in ["analyze", "report", "affected", "graph", "audit"] {
+        assert!(
+            man.contains(&format!(".TH repohealth-{sub}")),
+            "man page for {sub}"
+        );
+    }
+    assert!(man.contains("\\-\\-baseline"));
+    let out = repohealth(&["completions", "tcsh"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -24,6 +24,7 @@ pub fn markdown(a: &Analysis) -> String {
     out.push('\n');
     mixes(&mut out, a);
     distributions(&mut out, a);
+    remerges(&mut out, a);
     notable_changes(&mut out, a);
     live_branches(&mut out, a);
     if let Some(m) = &a.monorepo {
@@ -98,6 +99,20 @@ fn distributions(out: &mut String, a: &Analysis) {
             format!("{} ({})", s.over_400, share(s.over_400_share)),
         ]],
     );
+}
+
+/// Conflict rates of the re-merges (`--remerge` only).
+fn remerges(out: &mut String, a: &Analysis) {
+    let Some(m) = &a.metrics.remerge else {
+        return;
+    };
+    out.push_str("## Re-merges\n\n");
+    out.push_str("Each merge (and each squash whose PR head is in the clone) merged again, like git's default merge; buckets hold units of work.\n\n");
+    table(out, &super::REMERGE_HEADER, super::remerge_rows(m));
+    for note in super::remerge_notes(m) {
+        out.push_str(&format!("- {}\n", esc(&note)));
+    }
+    out.push('\n');
 }
 
 /// The longest-lived and the largest changes.

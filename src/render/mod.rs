@@ -102,6 +102,78 @@ pub fn lifetime_row(l: &crate::history::measure::LifetimeStats) -> Vec<String> {
     ]
 }
 
+/// Column names of the re-merge rows.
+pub const REMERGE_HEADER: [&str; 6] = [
+    "by",
+    "bucket",
+    "re-merged",
+    "conflicted",
+    "conflict rate",
+    "examples",
+];
+
+/// The conflict rates of `--remerge` as rows of [`REMERGE_HEADER`]: overall, per lifetime
+/// bucket, per size bucket; examples as short commit ids.
+pub fn remerge_rows(m: &crate::history::remerge::RemergeMetrics) -> Vec<Vec<String>> {
+    let examples = |ids: &[crate::model::Oid]| {
+        ids.iter()
+            .take(3)
+            .map(|id| id.short(10))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut rows = vec![vec![
+        "all".to_owned(),
+        String::new(),
+        m.remerged.to_string(),
+        m.conflicted.to_string(),
+        share(m.conflict_rate),
+        examples(&m.examples),
+    ]];
+    for (by, buckets) in [("lifetime", &m.by_lifetime), ("size", &m.by_size)] {
+        for b in buckets.iter() {
+            rows.push(vec![
+                by.to_owned(),
+                b.bucket.clone(),
+                b.remerged.to_string(),
+                b.conflicted.to_string(),
+                share(b.conflict_rate),
+                examples(&b.examples),
+            ]);
+        }
+    }
+    rows
+}
+
+/// The lines under the re-merge rows: evil merges, skips, squashes without PR heads.
+pub fn remerge_notes(m: &crate::history::remerge::RemergeMetrics) -> Vec<String> {
+    let evil = if m.evil_examples.is_empty() {
+        String::new()
+    } else {
+        let ids: Vec<String> = m.evil_examples.iter().map(|id| id.short(10)).collect();
+        format!(", e.g. {}", ids.join(" "))
+    };
+    let mut out = vec![format!(
+        "evil merges (the recorded merge differs from the re-merge outside the conflicts): {} of {} merge commits{evil}",
+        m.evil, m.evil_judged
+    )];
+    if m.skipped > 0 {
+        let reasons: Vec<String> = m
+            .skipped_reasons
+            .iter()
+            .map(|(r, n)| format!("{r}: {n}"))
+            .collect();
+        out.push(format!("skipped: {} ({})", m.skipped, reasons.join("; ")));
+    }
+    if m.squashes_without_pr_head > 0 {
+        out.push(format!(
+            "{} squash merges have no PR head in the clone and were not re-merged",
+            m.squashes_without_pr_head
+        ));
+    }
+    out
+}
+
 /// Truncate to `n` terminal columns with an ellipsis, on a char boundary. Width is display
 /// width (a CJK character or most emoji take two columns, a combining mark none), and control
 /// characters are shown as their visible symbols (U+2400 block), so a commit subject cannot move

@@ -77,6 +77,7 @@ fn render(a: &Analysis) -> String {
     scorecards(&mut out, a);
     mixes(&mut out, a);
     distributions(&mut out, a);
+    remerges(&mut out, a);
     notable_changes(&mut out, a);
     live_branches(&mut out, a);
     if let Some(m) = &a.monorepo {
@@ -182,6 +183,22 @@ fn distributions(out: &mut String, a: &Analysis) {
             share(s.over_400_share),
         ]],
     );
+}
+
+/// Conflict rates of the re-merges (`--remerge` only).
+fn remerges(out: &mut String, a: &Analysis) {
+    let Some(m) = &a.metrics.remerge else {
+        return;
+    };
+    section(
+        out,
+        "Re-merges (each merge done again like git's default merge; units of work per bucket)",
+        &super::REMERGE_HEADER,
+        super::remerge_rows(m),
+    );
+    for note in super::remerge_notes(m) {
+        out.push_str(&super::wrap("", "  ", &note, width()));
+    }
 }
 
 /// The longest-lived and the largest changes.

@@ -6,6 +6,7 @@
 //! `monorepo` maps changes to packages, `score` judges against the workflow models, and
 //! `render` prints one of the views. [`pipeline`] runs the stages in that order for `analyze`.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod error;

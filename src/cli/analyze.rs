@@ -72,6 +72,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
         until_explicit: args.shared.until.is_some(),
         config,
         quiet: args.shared.quiet,
+        cache: args.shared.cache_setting(),
     };
     let a = pipeline::run(&opts)?;
     let text = match pick_format(&args.shared) {

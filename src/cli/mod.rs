@@ -4,6 +4,7 @@
 
 mod affected;
 mod analyze;
+mod cache;
 mod graph;
 
 pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
@@ -44,6 +45,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = graph::EXAMPLES)]
     Graph(GraphArgs),
+    /// The on-disk cache of diff stats: where it is, what it holds, clearing it.
+    #[command(after_help = cache::EXAMPLES)]
+    Cache(cache::CacheArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,6 +87,24 @@ pub struct Shared {
     /// No progress messages on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Do not read or write the cache of diff stats (docs/benchmarks.md, "Cache").
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+    /// The cache directory [default: $XDG_CACHE_HOME/repohealth, else ~/.cache/repohealth].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Shared {
+    /// `--no-cache` / `--cache-dir` as a setting.
+    pub fn cache_setting(&self) -> crate::cache::CacheSetting {
+        use crate::cache::CacheSetting;
+        match (&self.cache_dir, self.no_cache) {
+            (_, true) => CacheSetting::Off,
+            (Some(d), false) => CacheSetting::Dir(d.clone()),
+            (None, false) => CacheSetting::Default,
+        }
+    }
 }
 
 /// Run the parsed command; returns the process exit code.
@@ -91,6 +113,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze::run(args),
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Cache(args) => cache::run(args),
     }
 }
 
@@ -197,6 +220,8 @@ fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {
         config: None,
         threads: None,
         quiet: true,
+        no_cache: true,
+        cache_dir: None,
     };
     emit(&shared, text)
 }

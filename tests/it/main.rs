@@ -4,6 +4,7 @@
 mod common;
 
 mod bad_inputs;
+mod cache;
 mod fixtures;
 mod mailmap;
 mod monorepo_cli;

@@ -138,11 +138,30 @@ impl Repo {
         } else {
             path
         };
-        let repo = gix::discover_opts(start, Default::default(), open).map_err(|e| {
+        // GIT_CEILING_DIRECTORIES and GIT_DISCOVERY_ACROSS_FILESYSTEM fence discovery, as in git.
+        let fence = gix::discover::upwards::Options {
+            match_ceiling_dir_or_error: false,
+            ..Default::default()
+        }
+        .apply_environment();
+        let repo = gix::discover_opts(start, fence, open).map_err(|e| {
+            // A `.git` file (linked worktree, submodule) whose target is gone says so.
+            let dotgit = start.join(".git");
+            let pointer = std::fs::read_to_string(&dotgit)
+                .ok()
+                .filter(|_| dotgit.is_file())
+                .map(|t| {
+                    format!(
+                        "; {} says \"{}\", which is not a git directory",
+                        dotgit.display(),
+                        t.trim()
+                    )
+                })
+                .unwrap_or_default();
             user(
                 exit::NOT_A_REPO,
                 format!(
-                    "{} is not inside a git repository ({e}). Run repohealth inside a clone, or pass its path.",
+                    "{} is not inside a git repository ({e}{pointer}). Run repohealth inside a clone, or pass its path.",
                     path.display()
                 ),
             )
@@ -163,6 +182,21 @@ impl Repo {
         })
     }
 
+    /// Directories `objects/info/alternates` names that do not exist (git warns about each;
+    /// their objects are missing).
+    pub fn missing_alternates(&self) -> Vec<PathBuf> {
+        let objects = self.repo.objects.store_ref().path().to_path_buf();
+        let Ok(text) = std::fs::read_to_string(objects.join("info").join("alternates")) else {
+            return Vec::new();
+        };
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| objects.join(l))
+            .filter(|p| !p.is_dir())
+            .collect()
+    }
+
     /// A handle that can cross threads; [`SharedRepo::local`] makes a [`Repo`] on each.
     pub fn shared(&self) -> SharedRepo {
         SharedRepo {
@@ -180,9 +214,16 @@ impl Repo {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| repo.git_dir().to_path_buf());
         let shallow = repo.is_shallow().unwrap_or(false);
-        let head = repo
-            .head()
-            .with_context(|| format!("reading HEAD of {}", repo.git_dir().display()))?;
+        let head = repo.head().map_err(|e| {
+            user(
+                exit::CORRUPT,
+                format!(
+                    "cannot read HEAD of {}: {}",
+                    repo.git_dir().display(),
+                    error_chain(&e)
+                ),
+            )
+        })?;
         let head = match head.kind {
             gix::head::Kind::Symbolic(r) => {
                 HeadState::Branch(r.name.shorten().to_str_lossy().into_owned())
@@ -201,24 +242,33 @@ impl Repo {
         })
     }
 
-    /// Every ref, peeled to a commit. Refs that point at trees or blobs, and broken refs, are
-    /// skipped (counted in the second value).
-    pub fn refs(&self) -> Result<(Vec<RefInfo>, usize)> {
+    /// Every ref, peeled to a commit. Refs that point at trees or blobs, broken refs and
+    /// symbolic refs that loop or dangle are skipped: the second value names each with why.
+    pub fn refs(&self) -> Result<(Vec<RefInfo>, Vec<String>)> {
         let repo = &self.repo;
         let platform = repo.references().context("reading references")?;
         let mut out = Vec::new();
-        let mut skipped = 0;
+        let mut skipped = Vec::new();
         for r in platform.all().context("listing references")? {
-            let Ok(mut r) = r else {
-                skipped += 1;
-                continue;
+            let mut r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    skipped.push(format!("unreadable ({})", error_chain(&e)));
+                    continue;
+                }
             };
             let full = r.name().as_bstr().to_str_lossy().into_owned();
             let Some((kind, short, pr)) = classify_ref_name(&full) else {
                 continue;
             };
-            // Symbolic refs such as refs/remotes/origin/HEAD are not branches.
+            // Symbolic refs such as refs/remotes/origin/HEAD are not branches; one that loops
+            // or points nowhere (other than a */HEAD) is worth a word.
             if matches!(r.target(), gix::refs::TargetRef::Symbolic(_)) {
+                if !full.ends_with("/HEAD") {
+                    if let Err(e) = r.clone().peel_to_id() {
+                        skipped.push(format!("{full} ({})", error_chain(&e)));
+                    }
+                }
                 continue;
             }
             let direct = match r.target() {
@@ -235,15 +285,21 @@ impl Repo {
                     }
                 }
             }
-            let Ok(peeled) = r.peel_to_id() else {
-                skipped += 1;
-                continue;
+            let peeled = match r.peel_to_id() {
+                Ok(id) => id.detach(),
+                Err(e) => {
+                    skipped.push(format!("{full} ({})", error_chain(&e)));
+                    continue;
+                }
             };
-            let peeled = peeled.detach();
             match repo.find_header(peeled) {
                 Ok(h) if h.kind() == gix::object::Kind::Commit => {}
-                _ => {
-                    skipped += 1;
+                Ok(h) => {
+                    skipped.push(format!("{full} (points at a {}, not a commit)", h.kind()));
+                    continue;
+                }
+                Err(e) => {
+                    skipped.push(format!("{full} ({})", error_chain(&e)));
                     continue;
                 }
             }
@@ -257,6 +313,7 @@ impl Repo {
             });
         }
         out.sort_by(|a, b| a.full_name.cmp(&b.full_name));
+        skipped.sort();
         Ok((out, skipped))
     }
 
@@ -270,6 +327,14 @@ impl Repo {
             }
             gix::refs::TargetRef::Object(_) => None,
         }
+    }
+
+    /// The URL of the `origin` remote, as configured (None without one).
+    pub fn origin_url(&self) -> Option<String> {
+        self.repo
+            .config_snapshot()
+            .string("remote.origin.url")
+            .map(|u| u.to_str_lossy().into_owned())
     }
 
     /// Resolve a revision (branch, tag, remote branch, commit id, `HEAD~2`, ...) to a commit.
@@ -319,9 +384,13 @@ impl Repo {
         let mut out = Vec::new();
         let mut next = Some(tip);
         let mut old_run = 0;
+        let mut seen = HashSet::new();
         while let Some(id) = next {
             if self.shallow.contains(&id) {
                 break;
+            }
+            if !seen.insert(id) {
+                return Err(cycle_error(id));
             }
             let c = self.commit(id)?;
             next = c.parents.first().copied();
@@ -343,22 +412,83 @@ impl Repo {
     /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
     /// commit-graph file when present (no object reads at all).
     pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::history::graph::CommitGraph> {
+        let edges = match self.graph_edges(tips, true) {
+            Ok(edges) => edges,
+            // A damaged commit-graph file: git falls back to the objects, and so do we.
+            Err(e) if self.repo.commit_graph_if_enabled().ok().flatten().is_some() => {
+                match self.graph_edges(tips, false) {
+                    Ok(edges) => {
+                        eprintln!(
+                            "repohealth: warning: the commit-graph file in {} is damaged ({e}); read the commits instead",
+                            self.repo.objects.store_ref().path().join("info").display()
+                        );
+                        edges
+                    }
+                    Err(_) => return Err(self.walk_failure(tips, e)),
+                }
+            }
+            Err(e) => return Err(self.walk_failure(tips, e)),
+        };
+        let graph = crate::history::graph::CommitGraph::from_edges(edges);
+        match graph.cycle() {
+            Some(id) => Err(cycle_error(id)),
+            None => Ok(graph),
+        }
+    }
+
+    /// `(commit, parents)` for every commit reachable from `tips`.
+    fn graph_edges(
+        &self,
+        tips: &[Oid],
+        commit_graph: bool,
+    ) -> Result<Vec<(Oid, Vec<Oid>)>, String> {
         let mut edges = Vec::new();
-        if !tips.is_empty() {
-            let walk = self
+        if tips.is_empty() {
+            return Ok(edges);
+        }
+        let walk = self
+            .repo
+            .rev_walk(tips.iter().map(to_gix))
+            .use_commit_graph(commit_graph)
+            .all()
+            .map_err(|e| error_chain(&e))?;
+        for info in walk {
+            let info = info.map_err(|e| error_chain(&e))?;
+            let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
+            edges.push((to_oid(info.id), parents));
+        }
+        Ok(edges)
+    }
+
+    /// The history walk failed with `message`: name the first commit that cannot be read or
+    /// decoded (a slow walk, only on this error path).
+    fn walk_failure(&self, tips: &[Oid], message: String) -> anyhow::Error {
+        let mut seen: HashSet<Oid> = tips.iter().copied().collect();
+        let mut queue: std::collections::VecDeque<Oid> = tips.iter().copied().collect();
+        while let Some(id) = queue.pop_front() {
+            if self.shallow.contains(&id) {
+                continue;
+            }
+            let parents = self
                 .repo
-                .rev_walk(tips.iter().map(to_gix))
-                .use_commit_graph(true)
-                .all()
-                .context("starting the history walk")?;
-            for info in walk {
-                let info =
-                    info.map_err(|e| user(exit::CORRUPT, format!("reading history: {e}")))?;
-                let parents = info.parent_ids().map(|p| to_oid(p.detach())).collect();
-                edges.push((to_oid(info.id), parents));
+                .find_commit(to_gix(&id))
+                .map_err(|e| error_chain(&e))
+                .and_then(|c| {
+                    c.decode()
+                        .map(|d| d.parents().map(to_oid).collect::<Vec<_>>())
+                        .map_err(|e| error_chain(&e))
+                });
+            match parents {
+                Ok(parents) => queue.extend(parents.into_iter().filter(|p| seen.insert(*p))),
+                Err(e) => {
+                    return user(
+                        exit::CORRUPT,
+                        format!("reading history: commit {id} is missing or corrupt: {e}"),
+                    )
+                }
             }
         }
-        Ok(crate::history::graph::CommitGraph::from_edges(edges))
+        user(exit::CORRUPT, format!("reading history: {message}"))
     }
 
     pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>> {
@@ -392,6 +522,30 @@ impl Repo {
             .find_object(entry.oid())
             .with_context(|| format!("reading {path} at {commit}"))?;
         Ok(Some(blob.data.clone()))
+    }
+
+    /// The blob ids of `paths` in the tree of `commit` (None where a path is missing or is
+    /// not a blob): cheap enough to follow a few manifests along a long history.
+    pub fn blob_ids_at(&self, commit: Oid, paths: &[String]) -> Result<Vec<Option<Oid>>> {
+        let c = self
+            .repo
+            .find_commit(to_gix(&commit))
+            .with_context(|| format!("reading commit {commit}"))?;
+        let tree = c
+            .tree()
+            .with_context(|| format!("reading the tree of {commit}"))?;
+        let mut out = Vec::with_capacity(paths.len());
+        for path in paths {
+            let entry = tree
+                .lookup_entry_by_path(path)
+                .with_context(|| format!("looking up {path} in {commit}"))?;
+            out.push(
+                entry
+                    .filter(|e| e.mode().is_blob())
+                    .map(|e| to_oid(e.oid())),
+            );
+        }
+        Ok(out)
     }
 
     /// Read a blob by id.
@@ -603,8 +757,48 @@ pub fn classify_ref_name(full: &str) -> Option<(RefKind, String, Option<u64>)> {
     None
 }
 
+/// A commit that is its own ancestor: git's objects cannot form one, replacements can.
+fn cycle_error(id: Oid) -> anyhow::Error {
+    user(
+        exit::CORRUPT,
+        format!(
+            "the history has a cycle through commit {id}: replace refs (refs/replace/) or grafts \
+             make it its own ancestor (git stops there too, with 'replace depth too high')"
+        ),
+    )
+}
+
 fn lossy(b: &BStr) -> String {
     b.to_str_lossy().into_owned()
+}
+
+/// Text of a commit in the encoding its `encoding` header names, as `git log` shows it: git
+/// re-encodes the whole commit (names and message) from that encoding to UTF-8. No header, a
+/// UTF-8 header or an encoding nobody knows: the bytes are read as UTF-8 (invalid sequences
+/// become U+FFFD, where git would print the raw bytes).
+fn decode_text(b: &BStr, encoding: Option<&BStr>) -> String {
+    let Some(label) = encoding.map(|e| e.trim()) else {
+        return lossy(b);
+    };
+    // ISO-8859-1 maps each byte to the code point of the same number (what iconv does, and
+    // what git therefore shows); the WHATWG label table would read it as windows-1252.
+    const LATIN1: [&[u8]; 8] = [
+        b"iso-8859-1",
+        b"iso8859-1",
+        b"iso_8859-1",
+        b"latin1",
+        b"latin-1",
+        b"l1",
+        b"cp819",
+        b"ibm819",
+    ];
+    if LATIN1.iter().any(|l| label.eq_ignore_ascii_case(l)) {
+        return b.iter().map(|&byte| char::from(byte)).collect();
+    }
+    match encoding_rs::Encoding::for_label_no_replacement(label) {
+        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode_without_bom_handling(b).0.into_owned(),
+        _ => lossy(b),
+    }
 }
 
 fn read_commit(
@@ -621,11 +815,12 @@ fn read_commit(
     let c = commit
         .decode()
         .map_err(|e| user(exit::CORRUPT, format!("commit {id} is corrupt: {e}")))?;
+    let text = |b: &BStr| decode_text(b, c.encoding);
     let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
         let time = s.time().map(|t| t.seconds).unwrap_or(0);
         Signature {
-            name: lossy(s.name),
-            email: lossy(s.email),
+            name: text(s.name),
+            email: text(s.email),
             time,
         }
     };
@@ -646,8 +841,8 @@ fn read_commit(
             format!("commit {id} has a corrupt committer line: {e}"),
         )
     })?);
-    let message = lossy(c.message);
-    let subject = lossy(c.message().summary().as_ref());
+    let message = text(c.message);
+    let subject = text(c.message().summary().as_ref());
     Ok(Commit {
         id,
         parents: c.parents().map(to_oid).collect(),
@@ -656,4 +851,57 @@ fn read_commit(
         subject,
         message,
     })
+}
+
+/// An error and its sources, "outer: inner: innermost" (gix puts the detail in the sources).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        next = cause.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_text;
+    use gix::bstr::ByteSlice;
+
+    #[test]
+    fn messages_are_read_in_their_declared_encoding() {
+        let latin1 = b"Caf\xe9 cr\xe8me \x80";
+        for label in ["ISO-8859-1", "latin1", "iso8859-1 "] {
+            // Byte for byte, as iconv does: 0x80 is U+0080, not the euro sign of windows-1252.
+            assert_eq!(
+                decode_text(latin1.as_bstr(), Some(label.as_bytes().as_bstr())),
+                "Café crème \u{80}"
+            );
+        }
+        assert_eq!(
+            decode_text(b"\x80 1".as_bstr(), Some(b"windows-1252".as_bstr())),
+            "€ 1"
+        );
+        // "修正" in Shift_JIS and EUC-JP.
+        assert_eq!(
+            decode_text(b"\x8fC\x90\xb3".as_bstr(), Some(b"Shift_JIS".as_bstr())),
+            "修正"
+        );
+        assert_eq!(
+            decode_text(b"\xbd\xa4\xc0\xb5".as_bstr(), Some(b"EUC-JP".as_bstr())),
+            "修正"
+        );
+        // No header, UTF-8, or a name nobody knows: UTF-8, invalid bytes replaced.
+        for enc in [None, Some(b"UTF-8".as_bstr()), Some(b"klingon".as_bstr())] {
+            assert_eq!(
+                decode_text(b"caf\xc3\xa9 \xff".as_bstr(), enc),
+                "café \u{fffd}"
+            );
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! `monorepo` maps changes to packages, `score` judges against the workflow models, and
 //! `render` prints one of the views. [`pipeline`] runs the stages in that order for `analyze`.
 
+pub mod audit;
 pub mod cache;
 pub mod cli;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod git;
 pub mod history;
 pub mod model;
 pub mod monorepo;
+pub mod output;
 pub mod packages;
 pub mod pipeline;
 pub mod render;

@@ -1,6 +1,37 @@
 use clap::Parser;
 use repohealth::{cli, error};
 
+/// Whether standard output is open, asked before the Rust runtime starts: the runtime opens
+/// /dev/null on a closed descriptor 1, after which a closed stdout (`>&-`) cannot be told from
+/// `>/dev/null`. A function in the initializer section runs before `main` and before that
+/// runtime set-up (see `repohealth::output`).
+#[cfg(unix)]
+mod stdout_check {
+    extern "C" fn check() {
+        // SAFETY: F_GETFD only asks the descriptor table about descriptor 1; nothing changes.
+        if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
+            repohealth::output::set_stdout_closed_at_start();
+        }
+    }
+
+    #[used]
+    #[cfg_attr(
+        any(
+            target_os = "linux",
+            target_os = "android",
+            target_os = "freebsd",
+            target_os = "netbsd",
+            target_os = "openbsd",
+            target_os = "dragonfly",
+            target_os = "illumos",
+            target_os = "solaris"
+        ),
+        link_section = ".init_array"
+    )]
+    #[cfg_attr(target_vendor = "apple", link_section = "__DATA,__mod_init_func")]
+    static CHECK: extern "C" fn() = check;
+}
+
 fn main() {
     let parsed = cli::Cli::parse();
     let code = match cli::run(parsed) {

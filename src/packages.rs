@@ -340,7 +340,7 @@ fn audit_segment(
 }
 
 /// CI files whose text selects work by changed paths or affected targets.
-fn ci_path_aware(repo: &Repo, commit: Oid, ci_files: &[String]) -> Result<Vec<String>> {
+pub fn ci_path_aware(repo: &Repo, commit: Oid, ci_files: &[String]) -> Result<Vec<String>> {
     const MARKERS: &[&str] = &[
         "paths:",
         "paths-ignore:",

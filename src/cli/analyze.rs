@@ -1,6 +1,6 @@
 //! `repohealth analyze`: the full report.
 
-use super::{emit, load_config, pick_format, setup_threads, window, Format, Shared};
+use super::{emit, load_config, pick_format, setup_threads, table_columns, window, Format, Shared};
 use crate::error::{exit, user};
 use crate::pipeline::{self, Options};
 use crate::render;
@@ -77,7 +77,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
     let a = pipeline::run(&opts)?;
     let text = match pick_format(&args.shared) {
         Format::Json => render::json(&a)?,
-        Format::Table => render::table(&a),
+        Format::Table => render::table_fit(&a, table_columns(&args.shared)),
         Format::Markdown => render::markdown(&a),
     };
     emit(&args.shared, &text)?;

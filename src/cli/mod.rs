@@ -4,11 +4,13 @@
 
 mod affected;
 mod analyze;
+mod audit;
 mod cache;
 mod graph;
 
 pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
 pub use analyze::{AnalyzeArgs, ModelArg};
+pub use audit::AuditArgs;
 pub use graph::{GraphArgs, GraphFormatArg};
 
 use crate::config::{parse_when_checked as parse_when, Config};
@@ -16,7 +18,7 @@ use crate::error::{exit, user};
 use analyze::EXAMPLES;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -45,6 +47,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = graph::EXAMPLES)]
     Graph(GraphArgs),
+    /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
+    #[command(after_help = audit::EXAMPLES)]
+    Audit(AuditArgs),
     /// The on-disk cache of diff stats: where it is, what it holds, clearing it.
     #[command(after_help = cache::EXAMPLES)]
     Cache(cache::CacheArgs),
@@ -113,6 +118,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze::run(args),
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Cache(args) => cache::run(args),
     }
 }
@@ -181,6 +187,23 @@ pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
     Ok((since, until))
 }
 
+/// Columns the table view fits: `COLUMNS` when set, else the terminal's width when writing
+/// to one, else 100; never more than 100.
+pub fn table_columns(shared: &Shared) -> usize {
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let terminal = match terminal_size::terminal_size() {
+        Some((terminal_size::Width(w), _)) if shared.output.is_none() => Some(usize::from(w)),
+        _ => None,
+    };
+    columns
+        .or(terminal)
+        .unwrap_or(crate::render::DEFAULT_WIDTH)
+        .min(crate::render::DEFAULT_WIDTH)
+}
+
 pub fn pick_format(shared: &Shared) -> Format {
     shared.format.unwrap_or(
         if shared.output.is_none() && std::io::stdout().is_terminal() {
@@ -191,23 +214,9 @@ pub fn pick_format(shared: &Shared) -> Format {
     )
 }
 
-/// Write to `--output` or stdout. A closed pipe (`| head`) is not an error.
+/// Write to `--output` or stdout (see [`crate::output`]).
 pub fn emit(shared: &Shared, text: &str) -> Result<()> {
-    match &shared.output {
-        Some(p) => std::fs::write(p, text)
-            .map_err(|e| user(exit::OUTPUT, format!("cannot write {}: {e}", p.display()))),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => Err(user(
-                    exit::OUTPUT,
-                    format!("cannot write to standard output: {e}"),
-                )),
-            }
-        }
-    }
+    crate::output::write(shared.output.as_deref(), text)
 }
 
 fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {

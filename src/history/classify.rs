@@ -456,6 +456,60 @@ fn group_len(commits: &[&Commit], singles: &[Single], i: usize) -> usize {
     1
 }
 
+/// What the branch side tells about a change's lifetime.
+struct Evidence {
+    first_commit_at: Option<Timestamp>,
+    branch_commits: Option<u32>,
+    source: LifetimeSource,
+    empty_side: bool,
+}
+
+/// The lifetime evidence of a group: the run itself, the merge's side, the PR head of a
+/// squash, or the commit's own author time.
+fn evidence(
+    group: &[&Commit],
+    single: &Single,
+    is_run: bool,
+    h: &BranchHistory<'_>,
+    reader: &dyn SideReader,
+) -> Result<Evidence> {
+    let last = group[group.len() - 1];
+    let mut e = Evidence {
+        first_commit_at: None,
+        branch_commits: None,
+        source: LifetimeSource::Unknown,
+        empty_side: false,
+    };
+    if single.marge.is_some() || is_run {
+        e.first_commit_at = group.iter().map(|c| c.author.time).min();
+        e.branch_commits = Some(group.len() as u32);
+        e.source = LifetimeSource::RebaseRun;
+    } else if last.parents.len() >= 2 {
+        let side = reader.merge_side(last)?;
+        e.branch_commits = Some(side.len() as u32);
+        if side.is_empty() {
+            e.empty_side = true;
+        } else {
+            e.first_commit_at = earliest_author_time(&side);
+            e.source = LifetimeSource::MergeSide;
+        }
+    } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
+        if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
+            let side = squash_side(*head, single.pr, last, h, reader)?;
+            if !side.is_empty() {
+                e.branch_commits = Some(side.len() as u32);
+                e.first_commit_at = earliest_author_time(&side);
+                e.source = LifetimeSource::PrHead;
+            }
+        }
+    } else if single.own_lifetime && !single.no_lifetime {
+        e.first_commit_at = Some(last.author.time);
+        e.branch_commits = Some(1);
+        e.source = LifetimeSource::AuthorToCommit;
+    }
+    Ok(e)
+}
+
 /// Build the change for a group of commits (one commit, a rebase run or a Marge group).
 fn finish(
     group: &[&Commit],
@@ -467,58 +521,22 @@ fn finish(
     let landed_at = last.committer.time;
     let mut strategy = single.strategy;
     let mut confidence = single.confidence;
-    let mut source = LifetimeSource::Unknown;
-    let mut first_commit_at: Option<Timestamp> = None;
-    let mut branch_commits: Option<u32> = None;
-    let mut empty_side = false;
-
+    let mut pr = single.pr;
     let is_run =
         single.run_candidate && single.marge.is_none() && (group.len() > 1 || !same_person(last));
-    let mut pr = single.pr;
-    if single.marge.is_some() || is_run {
-        if is_run {
-            // A replayed run carries no PR of its own; a `(#N)` here may be an issue number.
-            strategy = Strategy::Rebase;
-            confidence = Confidence::Medium;
-            pr = None;
-        }
-        first_commit_at = group.iter().map(|c| c.author.time).min();
-        branch_commits = Some(group.len() as u32);
-        source = LifetimeSource::RebaseRun;
-    } else if last.parents.len() >= 2 {
-        let side = reader.merge_side(last)?;
-        branch_commits = Some(side.len() as u32);
-        if side.is_empty() {
-            empty_side = true;
-        } else {
-            first_commit_at = earliest_author_time(&side);
-            source = LifetimeSource::MergeSide;
-        }
-    } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
-        if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
-            let side = squash_side(*head, single.pr, last, h, reader)?;
-            if !side.is_empty() {
-                branch_commits = Some(side.len() as u32);
-                first_commit_at = earliest_author_time(&side);
-                source = LifetimeSource::PrHead;
-            }
-        }
-    } else if single.own_lifetime && !single.no_lifetime {
-        first_commit_at = Some(last.author.time);
-        branch_commits = Some(1);
-        source = LifetimeSource::AuthorToCommit;
+    if is_run {
+        // A replayed run carries no PR of its own; a `(#N)` here may be an issue number.
+        strategy = Strategy::Rebase;
+        confidence = Confidence::Medium;
+        pr = None;
     }
-    let (lifetime_seconds, clock_skew) = match first_commit_at {
-        Some(start) => {
-            let d = landed_at.saturating_sub(start);
-            if d < 0 {
-                (Some(0), true)
-            } else {
-                (Some(d), false)
-            }
-        }
-        None => (None, false),
-    };
+    let e = evidence(group, single, is_run, h, reader)?;
+    // A start after the landing is a clock out of step: lifetime zero, flagged.
+    let span = e
+        .first_commit_at
+        .map(|start| landed_at.saturating_sub(start));
+    let lifetime_seconds = span.map(|d| d.max(0));
+    let clock_skew = span.is_some_and(|d| d < 0);
     Ok(Change {
         commit: last.id,
         commits: group.iter().map(|c| c.id).collect(),
@@ -529,10 +547,10 @@ fn finish(
         pr,
         platform: single.platform,
         source_branch: single.source_branch.clone(),
-        branch_commits,
-        first_commit_at,
+        branch_commits: e.branch_commits,
+        first_commit_at: e.first_commit_at,
         lifetime_seconds,
-        lifetime_source: source,
+        lifetime_source: e.source,
         files_changed: None,
         lines_added: None,
         lines_deleted: None,
@@ -540,7 +558,7 @@ fn finish(
         confidence,
         author: last.author.name.clone(),
         subject: last.subject.clone(),
-        empty_side,
+        empty_side: e.empty_side,
         clock_skew,
         packages: None,
     })

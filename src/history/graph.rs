@@ -14,7 +14,12 @@ pub struct CommitGraph {
     parents: Vec<Vec<u32>>,
     /// 1 for a root (or a commit whose parents are not in the graph), else 1 + max of parents.
     generation: Vec<u32>,
+    /// A commit that is its own ancestor, if any (only replace refs or grafts make one).
+    cycle: Option<Oid>,
 }
+
+/// Generation mark of a commit whose parents are still being numbered.
+const IN_PROGRESS: u32 = u32::MAX;
 
 const INCLUDE: u8 = 1;
 const EXCLUDE: u8 = 2;
@@ -39,7 +44,9 @@ impl CommitGraph {
                 .collect();
         }
         g.generation = vec![0; g.ids.len()];
-        // Iterative post-order DFS: a parent's generation is known before its child's.
+        // Iterative post-order DFS: a parent's generation is known before its child's. The
+        // commits marked IN_PROGRESS are the current path, so an edge to one closes a cycle:
+        // it is recorded and left out, and the numbering still ends.
         for start in 0..g.ids.len() as u32 {
             if g.generation[start as usize] != 0 {
                 continue;
@@ -47,27 +54,38 @@ impl CommitGraph {
             let mut stack = vec![(start, false)];
             while let Some((n, expanded)) = stack.pop() {
                 let nu = n as usize;
-                if g.generation[nu] != 0 {
-                    continue;
-                }
                 if expanded {
                     let max = g.parents[nu]
                         .iter()
                         .map(|p| g.generation[*p as usize])
+                        .filter(|&gen| gen != IN_PROGRESS)
                         .max()
                         .unwrap_or(0);
                     g.generation[nu] = max + 1;
-                } else {
-                    stack.push((n, true));
-                    for p in &g.parents[nu] {
-                        if g.generation[*p as usize] == 0 {
-                            stack.push((*p, false));
+                    continue;
+                }
+                if g.generation[nu] != 0 {
+                    continue;
+                }
+                g.generation[nu] = IN_PROGRESS;
+                stack.push((n, true));
+                for p in &g.parents[nu] {
+                    match g.generation[*p as usize] {
+                        0 => stack.push((*p, false)),
+                        IN_PROGRESS => {
+                            g.cycle.get_or_insert(g.ids[*p as usize]);
                         }
+                        _ => {}
                     }
                 }
             }
         }
         g
+    }
+
+    /// A commit that is its own ancestor, if the history has a cycle.
+    pub fn cycle(&self) -> Option<Oid> {
+        self.cycle
     }
 
     pub fn len(&self) -> usize {
@@ -244,6 +262,22 @@ mod tests {
     fn sorted(mut v: Vec<Oid>) -> Vec<Oid> {
         v.sort();
         v
+    }
+
+    #[test]
+    fn a_cycle_is_found_and_numbering_ends() {
+        assert_eq!(graph().cycle(), None);
+        // A self-loop and a longer loop (what replace refs can make).
+        let g = CommitGraph::from_edges(vec![(o(1), vec![o(1)])]);
+        assert_eq!(g.cycle(), Some(o(1)));
+        let g = CommitGraph::from_edges(vec![
+            (o(3), vec![o(2)]),
+            (o(2), vec![o(1)]),
+            (o(1), vec![o(3)]),
+            (o(4), vec![o(3)]),
+        ]);
+        assert!(g.cycle().is_some());
+        assert_eq!(g.len(), 4);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod discover;
 mod ecosystems;
 mod graph;
 mod render;
+mod requires;
 mod support;
 mod types;
 mod workspace;
@@ -35,6 +36,10 @@ pub use audit::{
 pub use discover::{cache_key, discover, is_discovery_input, is_presence_input};
 pub use ecosystems::registry_name;
 pub use render::{render_graph, GraphFormat};
+pub use requires::{
+    compare_versions, manifest_ecosystem, manifest_facts, requirement_accepts, ManifestFacts,
+    Requirement,
+};
 pub use types::{
     shown_dir, ChangeStatus, ChangedPath, Config, Diagnostic, Ecosystem, EdgeKind, EntryMode,
     ExternalEdge, GlobalPattern, Owner, Package, PackageId, Root, Snapshot, TreeEntry,

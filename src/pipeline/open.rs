@@ -37,10 +37,33 @@ impl RepoContext {
         let facts = repo.facts()?;
         let (refs, skipped) = repo.refs()?;
         let mut warnings = Vec::new();
-        if skipped > 0 {
+        if !skipped.is_empty() {
+            const SHOWN: usize = 5;
+            let more = match skipped.len().saturating_sub(SHOWN) {
+                0 => String::new(),
+                n => format!("; and {n} more"),
+            };
             warnings.push(format!(
-                "{skipped} references could not be read or do not point at commits; they were skipped"
+                "{} references could not be read or do not point at commits; they were skipped: {}{more}",
+                skipped.len(),
+                skipped[..skipped.len().min(SHOWN)].join("; ")
             ));
+        }
+        for dir in repo.missing_alternates() {
+            warnings.push(format!(
+                "objects/info/alternates names {}, which does not exist: objects stored there are missing",
+                dir.display()
+            ));
+        }
+        // The branch HEAD is on is there but unreadable: its objects are missing or damaged.
+        if let HeadState::Branch(b) = &facts.head {
+            let prefix = format!("refs/heads/{b} (");
+            if let Some(broken) = skipped.iter().find(|s| s.starts_with(&prefix)) {
+                return Err(user(
+                    exit::CORRUPT,
+                    format!("HEAD's branch cannot be read: {broken}"),
+                ));
+            }
         }
         if let HeadState::Unborn(name) = &facts.head {
             if refs

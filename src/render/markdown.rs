@@ -21,8 +21,23 @@ fn table(out: &mut String, header: &[&str], rows: Vec<Vec<String>>) {
 }
 
 pub fn markdown(a: &Analysis) -> String {
-    let m = &a.metrics.measured;
     let mut out = String::new();
+    header(&mut out, a);
+    out.push_str(&crate::score::render::markdown(&a.scoring));
+    out.push('\n');
+    mixes(&mut out, a);
+    distributions(&mut out, a);
+    notable_changes(&mut out, a);
+    live_branches(&mut out, a);
+    if let Some(m) = &a.monorepo {
+        out.push_str(&super::monorepo::markdown(m));
+    }
+    out
+}
+
+/// The repository, the trunk, the window and the warnings.
+fn header(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     out.push_str(&format!("# repohealth: {}\n\n", esc(&a.repository.path)));
     match &a.repository.production {
         Some(p) => out.push_str(&format!(
@@ -47,8 +62,11 @@ pub fn markdown(a: &Analysis) -> String {
     if !a.warnings.is_empty() {
         out.push('\n');
     }
-    out.push_str(&crate::score::render::markdown(&a.scoring));
-    out.push('\n');
+}
+
+/// How changes land and what they are.
+fn mixes(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     out.push_str("## How changes land\n\n");
     let rows = |mix| {
         mix_rows(mix, m.changes)
@@ -57,18 +75,23 @@ pub fn markdown(a: &Analysis) -> String {
             .collect()
     };
     table(
-        &mut out,
+        out,
         &["strategy", "changes", "share"],
         rows(&m.strategy_mix),
     );
-    table(&mut out, &["kind", "changes", "share"], rows(&m.kind_mix));
+    table(out, &["kind", "changes", "share"], rows(&m.kind_mix));
+}
+
+/// Branch lifetime and change size.
+fn distributions(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let l = &m.lifetime;
     out.push_str("## Branch lifetime\n\n");
-    table(&mut out, &LIFETIME_HEADER, vec![lifetime_row(l)]);
+    table(out, &LIFETIME_HEADER, vec![lifetime_row(l)]);
     let s = &m.size;
     out.push_str("## Change size\n\n");
     table(
-        &mut out,
+        out,
         &["known", "p50", "p90", "max", "over 400 lines"],
         vec![vec![
             s.known.to_string(),
@@ -78,6 +101,10 @@ pub fn markdown(a: &Analysis) -> String {
             format!("{} ({})", s.over_400, share(s.over_400_share)),
         ]],
     );
+}
+
+/// The longest-lived and the largest changes.
+fn notable_changes(out: &mut String, a: &Analysis) {
     let row = |c: &crate::model::Change, v: String| {
         vec![
             format!("`{}`", c.commit.short(10)),
@@ -90,7 +117,7 @@ pub fn markdown(a: &Analysis) -> String {
     };
     out.push_str("## Longest-lived changes\n\n");
     table(
-        &mut out,
+        out,
         &["commit", "strategy", "pr", "lifetime", "subject"],
         longest_lived(&a.changes, 5)
             .into_iter()
@@ -99,16 +126,20 @@ pub fn markdown(a: &Analysis) -> String {
     );
     out.push_str("## Largest changes\n\n");
     table(
-        &mut out,
+        out,
         &["commit", "strategy", "pr", "size", "subject"],
         largest(&a.changes, 5)
             .into_iter()
             .map(|c| row(c, opt_num(c.size)))
             .collect(),
     );
+}
+
+/// Live branches, the first 20 shown.
+fn live_branches(out: &mut String, a: &Analysis) {
     out.push_str("## Live branches\n\n");
     table(
-        &mut out,
+        out,
         &[
             "branch",
             "ahead",
@@ -134,5 +165,4 @@ pub fn markdown(a: &Analysis) -> String {
             })
             .collect(),
     );
-    out
 }

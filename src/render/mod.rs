@@ -5,10 +5,11 @@ use crate::model::Change;
 use crate::pipeline::Analysis;
 
 mod markdown;
+pub mod monorepo;
 mod table;
 
 pub use markdown::markdown;
-pub use table::table;
+pub use table::{table, table_fit, DEFAULT_WIDTH};
 
 /// The canonical form.
 pub fn json(a: &Analysis) -> anyhow::Result<String> {
@@ -53,8 +54,13 @@ pub fn wrap(first: &str, indent: &str, text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = first.to_owned();
     let mut empty = true;
-    for word in text.split_whitespace() {
-        if !empty && line.chars().count() + 1 + word.chars().count() > width {
+    // A word wider than a whole line (a long path or URL) is cut into pieces that fit.
+    let room = width.saturating_sub(text_width(indent)).max(1);
+    let words = text
+        .split_whitespace()
+        .flat_map(|w| pieces(&visible(w), room));
+    for word in words {
+        if !empty && text_width(&line) + 1 + text_width(&word) > width {
             out.push_str(&line);
             out.push('\n');
             line = indent.to_owned();
@@ -63,11 +69,28 @@ pub fn wrap(first: &str, indent: &str, text: &str, width: usize) -> String {
         if !empty {
             line.push(' ');
         }
-        line.push_str(word);
+        line.push_str(&word);
         empty = false;
     }
     out.push_str(&line);
     out.push('\n');
+    out
+}
+
+/// `word` cut into pieces of at most `room` columns.
+fn pieces(word: &str, room: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for c in word.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > room && used > 0 {
+            out.push(String::new());
+            used = 0;
+        }
+        used += w;
+        out.last_mut().expect("one piece at least").push(c);
+    }
     out
 }
 
@@ -93,15 +116,45 @@ pub fn lifetime_row(l: &crate::history::measure::LifetimeStats) -> Vec<String> {
     ]
 }
 
-/// Truncate to `n` characters with an ellipsis, on a char boundary.
+/// Truncate to `n` terminal columns with an ellipsis, on a char boundary. Width is display
+/// width (a CJK character or most emoji take two columns, a combining mark none), and control
+/// characters are shown as their visible symbols (U+2400 block), so a commit subject cannot move
+/// the cursor or recolour the terminal.
 pub fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
-        out.push('…');
-        out
+    use unicode_width::UnicodeWidthChar;
+    let s = visible(s);
+    if text_width(&s) <= n {
+        return s;
     }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > n.saturating_sub(1) {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Columns `s` takes on a terminal.
+pub fn text_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` with every control character replaced by its visible symbol (␛ for ESC, ␉ for a tab).
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            c => c,
+        })
+        .collect()
 }
 
 /// The `n` changes with the longest known lifetimes, longest first.
@@ -163,6 +216,39 @@ mod tests {
         assert_eq!(
             wrap("- ", "  ", "aaa bbb ccc ddd", 9),
             "- aaa bbb\n  ccc ddd\n"
+        );
+    }
+
+    #[test]
+    fn clip_and_wrap_count_display_columns() {
+        // Each CJK character and this emoji take two columns.
+        assert_eq!(text_width("修正バグ"), 8);
+        assert_eq!(clip("修正バグ", 8), "修正バグ");
+        assert_eq!(clip("修正バグ", 7), "修正バ…");
+        assert_eq!(clip("修正バグ", 6), "修正…");
+        assert_eq!(text_width(&clip("🚀🚀🚀🚀", 5)), 5);
+        assert_eq!(clip("🚀🚀🚀🚀", 5), "🚀🚀…");
+        // A combining accent takes no column.
+        assert_eq!(
+            clip("e\u{301}e\u{301}e\u{301}", 3),
+            "e\u{301}e\u{301}e\u{301}"
+        );
+        assert_eq!(
+            wrap("- ", "  ", "修正 バグ 追加", 7),
+            "- 修正\n  バグ\n  追加\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(clip("red \u{1b}[31mtext", 40), "red \u{241b}[31mtext");
+        assert_eq!(
+            visible("a\tb\rc\u{7f}\u{9b}"),
+            "a\u{2409}b\u{240d}c\u{2421}\u{fffd}"
+        );
+        assert_eq!(
+            wrap("", "", "x\u{1b}]0;title\u{7}", 40),
+            "x\u{241b}]0;title\u{2407}\n"
         );
     }
 }

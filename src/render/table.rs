@@ -5,11 +5,35 @@ use super::{
     LIFETIME_HEADER,
 };
 use crate::pipeline::Analysis;
+use std::cell::Cell;
 use tabled::builder::Builder;
-use tabled::settings::Style;
+use tabled::settings::{peaker::PriorityMax, Style, Width};
+
+thread_local! {
+    /// The width the view being rendered on this thread must fit (see [`table_fit`]).
+    static WIDTH: Cell<usize> = const { Cell::new(DEFAULT_WIDTH) };
+}
+
+/// Columns the view fits when the terminal's width is unknown (a CI log, a file).
+pub const DEFAULT_WIDTH: usize = 100;
+
+/// The columns the current view fits.
+fn width() -> usize {
+    WIDTH.with(Cell::get)
+}
+
+/// One line of text: as is when it fits, else wrapped at words (continuation lines indented).
+fn line(text: &str) -> String {
+    if super::text_width(text) <= width() {
+        format!("{}\n", super::visible(text))
+    } else {
+        super::wrap("", "  ", text, width())
+    }
+}
 
 fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>>) {
-    out.push_str(&format!("\n{title}\n"));
+    out.push('\n');
+    out.push_str(&line(title));
     if rows.is_empty() {
         out.push_str("  (none)\n");
         return;
@@ -21,15 +45,54 @@ fn section(out: &mut String, title: &str, header: &[&str], rows: Vec<Vec<String>
     }
     let mut t = b.build();
     t.with(Style::sharp());
+    if t.total_width() > width() {
+        // Narrow terminal: the widest columns give way first, wrapped at word boundaries.
+        t.with(
+            Width::wrap(width())
+                .keep_words(true)
+                .priority(PriorityMax::right()),
+        );
+    }
     out.push_str(&t.to_string());
     out.push('\n');
 }
 
+/// The terminal view at [`DEFAULT_WIDTH`] columns.
 pub fn table(a: &Analysis) -> String {
+    table_fit(a, DEFAULT_WIDTH)
+}
+
+/// The terminal view fitting `columns` (at least 40): tables give way column by column, text
+/// wraps at words. Width is display width (CJK and emoji take two columns).
+pub fn table_fit(a: &Analysis, columns: usize) -> String {
+    let previous = WIDTH.with(|w| w.replace(columns.max(40)));
+    let out = render(a);
+    WIDTH.with(|w| w.set(previous));
+    out
+}
+
+fn render(a: &Analysis) -> String {
     let mut out = String::new();
+    header(&mut out, a);
+    scorecards(&mut out, a);
+    mixes(&mut out, a);
+    distributions(&mut out, a);
+    notable_changes(&mut out, a);
+    live_branches(&mut out, a);
+    if let Some(m) = &a.monorepo {
+        out.push_str(&super::monorepo::table(m));
+    }
+    out
+}
+
+/// The repository, the trunk, the window and the warnings.
+fn header(out: &mut String, a: &Analysis) {
     let m = &a.metrics.measured;
     let repo = &a.repository;
-    out.push_str(&format!("repohealth {} — {}\n", a.tool.version, repo.path));
+    out.push_str(&line(&format!(
+        "repohealth {} — {}",
+        a.tool.version, repo.path
+    )));
     let trunk = match &repo.production {
         Some(p) => format!(
             "{} (integration) + {} (production): GitFlow layout",
@@ -37,23 +100,27 @@ pub fn table(a: &Analysis) -> String {
         ),
         None => repo.trunk.clone(),
     };
-    out.push_str(&format!("trunk: {trunk}\n"));
+    out.push_str(&line(&format!("trunk: {trunk}")));
     let since = a
         .window
         .since
         .map(crate::model::rfc3339)
         .unwrap_or_else(|| "the first commit".to_owned());
-    out.push_str(&format!(
-        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}\n",
+    out.push_str(&line(&format!(
+        "window: {} .. {}   landed changes: {}   with a PR/MR number: {}",
         since,
         crate::model::rfc3339(a.window.until),
         m.changes,
         m.with_pr
-    ));
+    )));
     for w in &a.warnings {
-        out.push_str(&super::wrap("warning: ", "         ", w, 100));
+        out.push_str(&super::wrap("warning: ", "         ", w, width()));
     }
-    scorecards(&mut out, a);
+}
+
+/// How changes land, what they are, and the platforms seen.
+fn mixes(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let rows = |mix| {
         mix_rows(mix, m.changes)
             .into_iter()
@@ -61,35 +128,40 @@ pub fn table(a: &Analysis) -> String {
             .collect()
     };
     section(
-        &mut out,
+        out,
         "How changes land",
         &["strategy", "changes", "share"],
         rows(&m.strategy_mix),
     );
     section(
-        &mut out,
+        out,
         "What they are",
         &["kind", "changes", "share"],
         rows(&m.kind_mix),
     );
     if !m.platforms.is_empty() {
         section(
-            &mut out,
+            out,
             "Platforms seen",
             &["platform", "changes", "share"],
             rows(&m.platforms),
         );
     }
+}
+
+/// Branch lifetime and change size distributions.
+fn distributions(out: &mut String, a: &Analysis) {
+    let m = &a.metrics.measured;
     let l = &m.lifetime;
     section(
-        &mut out,
+        out,
         "Branch lifetime (features, fixes, releases; sync merges left out)",
         &LIFETIME_HEADER,
         vec![lifetime_row(l)],
     );
     let s = &m.size;
     section(
-        &mut out,
+        out,
         "Change size (lines added + deleted; lockfiles, vendored and generated files left out)",
         &[
             "known",
@@ -110,6 +182,10 @@ pub fn table(a: &Analysis) -> String {
             share(s.over_400_share),
         ]],
     );
+}
+
+/// The longest-lived and the largest changes.
+fn notable_changes(out: &mut String, a: &Analysis) {
     let change_row = |c: &crate::model::Change, value: String| {
         vec![
             c.commit.short(10),
@@ -120,7 +196,7 @@ pub fn table(a: &Analysis) -> String {
         ]
     };
     section(
-        &mut out,
+        out,
         "Longest-lived changes",
         &["commit", "strategy", "pr", "lifetime", "subject"],
         longest_lived(&a.changes, 5)
@@ -129,7 +205,7 @@ pub fn table(a: &Analysis) -> String {
             .collect(),
     );
     section(
-        &mut out,
+        out,
         "Largest changes",
         &["commit", "strategy", "pr", "size", "subject"],
         largest(&a.changes, 5)
@@ -137,6 +213,10 @@ pub fn table(a: &Analysis) -> String {
             .map(|c| change_row(c, opt_num(c.size)))
             .collect(),
     );
+}
+
+/// Live branches, the first 15 shown.
+fn live_branches(out: &mut String, a: &Analysis) {
     let shown = 15;
     let mut rows: Vec<Vec<String>> = a
         .branches
@@ -171,12 +251,11 @@ pub fn table(a: &Analysis) -> String {
         ]);
     }
     section(
-        &mut out,
+        out,
         "Live branches (not merged into the trunk)",
         &["branch", "ahead", "behind", "age", "idle", "flags"],
         rows,
     );
-    out
 }
 
 /// Detected model, one line per model, the criteria, the recommendation and the findings.
@@ -184,7 +263,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
     let s = &a.scoring;
     out.push_str(&format!("\nDetected model: {}\n", s.detected_model));
     for e in &s.detection_evidence {
-        out.push_str(&super::wrap("  - ", "    ", e, 100));
+        out.push_str(&super::wrap("  - ", "    ", e, width()));
     }
     let cards = s
         .scores
@@ -240,10 +319,10 @@ fn scorecards(out: &mut String, a: &Analysis) {
         "Recommendation: ",
         "  ",
         &s.recommendation.summary,
-        100,
+        width(),
     ));
     for (i, p) in s.recommendation.phases.iter().enumerate() {
-        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, 100));
+        out.push_str(&super::wrap(&format!("  {}. ", i + 1), "     ", p, width()));
     }
     if !s.findings.is_empty() {
         out.push_str("\nFindings\n");
@@ -252,7 +331,7 @@ fn scorecards(out: &mut String, a: &Analysis) {
                 &format!("  - [{:?}] ", f.severity),
                 "    ",
                 &f.message,
-                100,
+                width(),
             ));
         }
     }

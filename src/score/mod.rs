@@ -22,6 +22,7 @@ pub use card::{criterion_score, CriterionResult, Scorecard, Status};
 pub use config::{CriterionOverride, ScoreConfig};
 pub use criteria::{CriterionDef, Metric, Model, Unit};
 pub use findings::{Finding, Severity};
+pub(crate) use measure::is_bot;
 pub use recommend::Recommendation;
 
 use crate::model::{Branch, Change, Oid, Timestamp};

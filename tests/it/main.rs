@@ -3,9 +3,11 @@
 
 mod common;
 
+mod audit;
 mod bad_inputs;
 mod cache;
 mod fixtures;
+mod hostile;
 mod mailmap;
 mod monorepo_cli;
 mod schema;

@@ -21,7 +21,7 @@ const DEP_TABLES: &[(&str, EdgeKind)] = &[
 ];
 
 /// Every dependency table of a manifest, `[target.'cfg(..)'.*]` included (rule 16).
-fn dep_tables(t: &Table) -> Vec<(&Table, EdgeKind)> {
+pub(crate) fn dep_tables(t: &Table) -> Vec<(&Table, EdgeKind)> {
     fn push<'a>(t: &'a Table, out: &mut Vec<(&'a Table, EdgeKind)>) {
         for (key, kind) in DEP_TABLES {
             if let Some(d) = t.get(*key).and_then(Value::as_table) {

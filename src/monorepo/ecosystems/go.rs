@@ -8,10 +8,10 @@ use crate::monorepo::types::{Ecosystem, EdgeKind, ExternalEdge, Package, Root};
 
 /// The directives of a `go.mod` or `go.work` we need.
 #[derive(Debug, Default)]
-struct GoFile {
-    module: Option<String>,
+pub(crate) struct GoFile {
+    pub(crate) module: Option<String>,
     /// `(module path, version)`.
-    requires: Vec<(String, String)>,
+    pub(crate) requires: Vec<(String, String)>,
     /// `module path -> local directory` for replacements whose target is a path (rule 34).
     replaces: Vec<(String, String)>,
     uses: Vec<String>,
@@ -53,7 +53,7 @@ fn unquote(s: &str) -> String {
     s.trim().trim_matches('"').trim_matches('`').to_string()
 }
 
-fn parse(text: &str) -> GoFile {
+pub(crate) fn parse(text: &str) -> GoFile {
     let mut f = GoFile::default();
     for (verb, rest, _) in directives(text) {
         match verb.as_str() {

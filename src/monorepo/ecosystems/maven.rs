@@ -12,21 +12,21 @@ use crate::monorepo::types::{Ecosystem, EdgeKind, Package};
 /// A minimal element tree: enough to walk a POM.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct El {
-    name: String,
-    text: String,
-    children: Vec<El>,
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) children: Vec<El>,
 }
 
 impl El {
-    fn child(&self, name: &str) -> Option<&El> {
+    pub(crate) fn child(&self, name: &str) -> Option<&El> {
         self.children.iter().find(|c| c.name == name)
     }
 
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a El> + 'a {
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a El> + 'a {
         self.children.iter().filter(move |c| c.name == name)
     }
 
-    fn text_of(&self, name: &str) -> Option<String> {
+    pub(crate) fn text_of(&self, name: &str) -> Option<String> {
         self.child(name)
             .map(|c| c.text.trim().to_string())
             .filter(|s| !s.is_empty())
@@ -119,7 +119,7 @@ fn coords(el: &El) -> (Option<String>, Option<String>) {
 }
 
 /// `${x}` replaced from `props`, a bounded number of times (properties may refer to others).
-fn interpolate(s: &str, props: &BTreeMap<String, String>) -> String {
+pub(crate) fn interpolate(s: &str, props: &BTreeMap<String, String>) -> String {
     let mut out = s.to_string();
     for _ in 0..8 {
         let Some(start) = out.find("${") else { break };

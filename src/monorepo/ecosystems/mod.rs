@@ -8,7 +8,7 @@
 //! table.
 
 pub(super) mod cargo;
-mod go;
+pub(super) mod go;
 mod gradle;
 pub(super) mod maven;
 pub(super) mod npm;

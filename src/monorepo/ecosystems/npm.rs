@@ -11,7 +11,7 @@ use crate::monorepo::support::{read_at, semver, Ctx, Effect, Sides};
 use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root, Snapshot};
 use crate::monorepo::workspace::Workspace;
 
-const DEP_FIELDS: &[(&str, EdgeKind)] = &[
+pub(crate) const DEP_FIELDS: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
     ("devDependencies", EdgeKind::Dev),
     ("optionalDependencies", EdgeKind::Optional),

@@ -1,0 +1,474 @@
+//! From repositories to [`RepoInput`]s: each repository runs through the `analyze` pipeline
+//! (in parallel), then its tip's packages and their requirements are read, and the manifests
+//! that matter across repositories are followed along the window's landings.
+
+use super::{Landing, Release, ReleaseSource, RepoInput, RepoPackage, RequirementChange, TagInput};
+use crate::config::Config;
+use crate::error::{exit, user};
+use crate::git::Repo;
+use crate::model::{Oid, Timestamp};
+use crate::monorepo::{self, Owner, Workspace};
+use crate::pipeline::{self, Options};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// One repository on the command line: `NAME=PATH` or `PATH`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub name: Option<String>,
+    pub path: PathBuf,
+}
+
+impl Target {
+    /// `NAME=PATH` when the part before the first `=` is a plain name (no `/`).
+    pub fn parse(arg: &str) -> Target {
+        match arg.split_once('=') {
+            Some((n, p)) if !n.is_empty() && !n.contains(['/', '\\']) && !p.is_empty() => Target {
+                name: Some(n.to_string()),
+                path: PathBuf::from(p),
+            },
+            _ => Target {
+                name: None,
+                path: PathBuf::from(arg),
+            },
+        }
+    }
+}
+
+/// The last path segment of a remote URL, without `.git`: `git@github.com:org/app.git` ->
+/// `app`.
+pub fn name_from_url(url: &str) -> Option<String> {
+    let tail = url
+        .trim_end_matches('/')
+        .rsplit(['/', ':'])
+        .next()?
+        .trim_end_matches(".git");
+    (!tail.is_empty()).then(|| tail.to_string())
+}
+
+/// The directory's name, without `.git`; a `.git` directory stands for its parent.
+pub fn name_from_dir(path: &Path) -> Option<String> {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut last = abs.file_name()?.to_string_lossy().into_owned();
+    if last == ".git" {
+        last = abs.parent()?.file_name()?.to_string_lossy().into_owned();
+    }
+    let last = last.trim_end_matches(".git").to_string();
+    (!last.is_empty()).then_some(last)
+}
+
+/// Names for the targets (given, else origin's repository name, else the directory name);
+/// two equal names are a usage error.
+pub fn names(targets: &[Target]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for t in targets {
+        let name = match &t.name {
+            Some(n) => n.clone(),
+            None => {
+                let repo =
+                    Repo::open(&t.path).with_context(|| format!("opening {}", t.path.display()))?;
+                repo.origin_url()
+                    .and_then(|u| name_from_url(&u))
+                    .or_else(|| name_from_dir(&t.path))
+                    .unwrap_or_else(|| t.path.display().to_string())
+            }
+        };
+        if let Some(i) = out.iter().position(|n| n.eq_ignore_ascii_case(&name)) {
+            return Err(user(
+                exit::USAGE,
+                format!(
+                    "two repositories are named '{name}' ({} and {}): name them with NAME=PATH",
+                    targets[i].path.display(),
+                    t.path.display()
+                ),
+            ));
+        }
+        out.push(name);
+    }
+    Ok(out)
+}
+
+/// What the command line asks for, per repository.
+pub struct Request {
+    pub since: Option<Timestamp>,
+    pub until: Timestamp,
+    pub until_explicit: bool,
+    pub config: Option<PathBuf>,
+    /// `--trunk`, for every repository (else each one's configuration or default).
+    pub trunk: Option<String>,
+    pub quiet: bool,
+}
+
+/// Phase one, per repository: the pipeline, then the tip's packages.
+struct Analysed {
+    workspace: Workspace,
+    input: RepoInput,
+}
+
+fn config_for(req: &Request, path: &Path) -> Result<Config> {
+    let root = Repo::open(path)
+        .ok()
+        .and_then(|r| r.facts().ok())
+        .filter(|f| !f.bare)
+        .map(|f| f.path);
+    Config::load(req.config.as_deref(), root.as_deref())
+}
+
+fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Result<Analysed> {
+    let config = config_for(req, path)?;
+    let mono_cfg = pipeline::monorepo_config(&config)?;
+    let opts = Options {
+        path: path.to_path_buf(),
+        trunk: req.trunk.clone().or_else(|| config.trunk.clone()),
+        since: req.since,
+        until: req.until,
+        until_explicit: req.until_explicit,
+        config: config.clone(),
+        quiet: true,
+        cache: Default::default(),
+    };
+    // The stages of `analyze`, in its order. Across repositories the per-change package
+    // audit is left out: the audit reads each repository's packages at the tip and follows
+    // only the manifests that matter across repositories.
+    let progress = pipeline::Progress::new(true);
+    let open = pipeline::open_history(&opts, &progress)?;
+    let tip = open.ctx.trunk.tip;
+    let landings = pipeline::classify_landings(&open, &opts, &progress)?;
+    let mut measured = pipeline::measure_landings(&open, landings, &opts.config, &progress)?;
+    let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
+    let monorepo = if package_audit {
+        pipeline::audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?
+    } else {
+        None
+    };
+    let scoring = pipeline::score_models(&open, &measured, &inventory, &opts, &progress)?;
+    let a = pipeline::assemble(open, &opts, measured, inventory, scoring, monorepo);
+    let repo = Repo::open(path)?;
+    let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
+    let mut packages = Vec::new();
+    for p in &ws.packages {
+        let facts = match monorepo::manifest_ecosystem(&p.manifest) {
+            Some(eco) if eco == p.ecosystem => repo
+                .blob_at(tip, &p.manifest)?
+                .and_then(|b| monorepo::manifest_facts(eco, &String::from_utf8_lossy(&b))),
+            _ => None,
+        };
+        let mut facts = facts.unwrap_or_default();
+        // Names as the registry compares them, on both sides of an edge.
+        for q in &mut facts.requires {
+            q.name = monorepo::registry_name(p.ecosystem, &q.name);
+        }
+        packages.push(RepoPackage {
+            name: monorepo::registry_name(p.ecosystem, &p.name),
+            dir: monorepo::shown_dir(&p.dir).to_string(),
+            ecosystem: p.ecosystem,
+            version: p.version.clone().or(facts.version),
+            requires: facts.requires,
+        });
+    }
+    let internal_edges = ws
+        .edges()
+        .into_iter()
+        .filter_map(|(a, b, k)| {
+            Some((
+                monorepo::shown_dir(&ws.package(a)?.dir).to_string(),
+                monorepo::shown_dir(&ws.package(b)?.dir).to_string(),
+                k,
+            ))
+        })
+        .collect();
+    let mut changes: Vec<&crate::model::Change> = a.changes.iter().collect();
+    changes.sort_by_key(|c| (c.landed_at, c.commit));
+    let ids: Vec<Oid> = changes.iter().map(|c| c.commit).collect();
+    let commits = repo.commits(&ids)?;
+    let landings = changes
+        .iter()
+        .zip(commits)
+        .map(|(c, full)| Landing {
+            commit: c.commit,
+            commits: c.commits.clone(),
+            landed_at: c.landed_at,
+            author: c.author.clone(),
+            bot: crate::score::is_bot(&c.author, &config.bots),
+            subject: c.subject.clone(),
+            message: full.message,
+            source_branch: c.source_branch.clone(),
+            pr: c.pr,
+        })
+        .collect();
+    let files: Vec<String> = repo
+        .tree_files(tip)?
+        .iter()
+        .map(|f| String::from_utf8_lossy(&f.path).into_owned())
+        .collect();
+    let ci_path_aware = crate::packages::ci_path_aware(&repo, tip, &a.ci_files)?;
+    // A monorepo's package audit already knows the packages every landing changed.
+    let touched = a
+        .changes
+        .iter()
+        .filter_map(|c| Some((c.commit, c.packages.as_ref()?.changed.clone())))
+        .collect();
+    let input = RepoInput {
+        name: name.to_string(),
+        path: a.repository.path.clone(),
+        trunk: a.repository.trunk.clone(),
+        landings,
+        packages,
+        internal_edges,
+        tags: a
+            .tags
+            .iter()
+            .map(|t| TagInput {
+                name: t.name.clone(),
+                target: t.target,
+                time: t.time,
+            })
+            .collect(),
+        manifest_releases: Vec::new(),
+        requirement_changes: Vec::new(),
+        ci_files: a.ci_files.clone(),
+        ci_path_aware,
+        build_systems: super::teams::build_systems(&files),
+        warnings: a.warnings.clone(),
+        monorepo: a.monorepo.clone(),
+        touched,
+    };
+    Ok(Analysed {
+        workspace: ws,
+        input,
+    })
+}
+
+/// Phase two: follow the manifests that matter across repositories along the landings:
+/// version changes of packages others require (releases), and requirement changes on
+/// packages other repositories define (bumps).
+fn follow_manifests(
+    path: &Path,
+    input: &mut RepoInput,
+    ws: &Workspace,
+    required: &BTreeSet<String>,
+    defined_elsewhere: &BTreeSet<String>,
+) -> Result<()> {
+    let mut tracked: Vec<(String, usize)> = Vec::new();
+    for (i, p) in ws.packages.iter().enumerate() {
+        let rp = &input.packages[i];
+        let consumes = rp
+            .requires
+            .iter()
+            .any(|q| defined_elsewhere.contains(&q.name));
+        if (required.contains(&rp.name) || consumes)
+            && monorepo::manifest_ecosystem(&p.manifest) == Some(p.ecosystem)
+        {
+            tracked.push((p.manifest.clone(), i));
+        }
+    }
+    if tracked.is_empty() || input.landings.is_empty() {
+        return Ok(());
+    }
+    let repo = Repo::open(path)?;
+    let paths: Vec<String> = tracked.iter().map(|t| t.0.clone()).collect();
+    let facts_of = |blob: Option<Oid>, eco| -> Result<Option<monorepo::ManifestFacts>> {
+        Ok(match blob {
+            Some(b) => monorepo::manifest_facts(eco, &String::from_utf8_lossy(&repo.blob(b)?)),
+            None => None,
+        })
+    };
+    // The state before the window's first landing.
+    let first = &input.landings[0];
+    let first_commit = first.commits.first().copied().unwrap_or(first.commit);
+    let base = repo.commit(first_commit)?.parents.first().copied();
+    let mut blobs: Vec<Option<Oid>> = match base {
+        Some(b) => repo.blob_ids_at(b, &paths)?,
+        None => vec![None; paths.len()],
+    };
+    let mut facts: Vec<Option<monorepo::ManifestFacts>> = Vec::with_capacity(paths.len());
+    for (k, (_, i)) in tracked.iter().enumerate() {
+        facts.push(facts_of(blobs[k], ws.packages[*i].ecosystem)?);
+    }
+    let mut releases = Vec::new();
+    let mut changes = Vec::new();
+    for l in &input.landings {
+        let now = repo.blob_ids_at(l.commit, &paths)?;
+        for (k, (_, i)) in tracked.iter().enumerate() {
+            if now[k] == blobs[k] {
+                continue;
+            }
+            let pkg = &input.packages[*i];
+            let new = facts_of(now[k], pkg.ecosystem)?;
+            let old_version = facts[k].as_ref().and_then(|f| f.version.clone());
+            let new_version = new.as_ref().and_then(|f| f.version.clone());
+            if required.contains(&pkg.name) && new_version.is_some() && new_version != old_version {
+                releases.push(Release {
+                    package: pkg.name.clone(),
+                    version: new_version.clone().unwrap_or_default(),
+                    at: l.landed_at,
+                    commit: l.commit,
+                    tag: None,
+                    source: ReleaseSource::Manifest,
+                });
+            }
+            let reqs = |f: &Option<monorepo::ManifestFacts>| -> BTreeMap<String, Option<String>> {
+                f.iter()
+                    .flat_map(|f| f.requires.iter())
+                    .map(|q| {
+                        let name = monorepo::registry_name(pkg.ecosystem, &q.name);
+                        (name, q.requirement.clone())
+                    })
+                    .filter(|(n, _)| defined_elsewhere.contains(n))
+                    .collect()
+            };
+            let (before, after) = (reqs(&facts[k]), reqs(&new));
+            let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+            for n in names {
+                let (b, a) = (
+                    before.get(n).cloned().flatten(),
+                    after.get(n).cloned().flatten(),
+                );
+                if b != a {
+                    changes.push(RequirementChange {
+                        package: pkg.name.clone(),
+                        dir: pkg.dir.clone(),
+                        dependency: n.clone(),
+                        before: b,
+                        after: a,
+                        at: l.landed_at,
+                        commit: l.commit,
+                    });
+                }
+            }
+            facts[k] = new;
+            blobs[k] = now[k];
+        }
+    }
+    input.manifest_releases = releases;
+    input.requirement_changes = changes;
+    Ok(())
+}
+
+/// Package directories a landing's diff touches, at the tip's package layout.
+fn touched_packages(repo: &Repo, ws: &Workspace, l: &Landing) -> Result<Vec<String>> {
+    let first = l.commits.first().copied().unwrap_or(l.commit);
+    let parent = repo.commit(first)?.parents.first().copied();
+    let diff = repo.changed_files(parent, l.commit)?;
+    let mut out = BTreeSet::new();
+    for f in &diff.files {
+        match ws.owner(&f.path) {
+            Owner::Package(id) => {
+                if let Some(p) = ws.package(id) {
+                    out.insert(monorepo::shown_dir(&p.dir).to_string());
+                }
+            }
+            Owner::Global(eco) => {
+                for p in ws
+                    .packages
+                    .iter()
+                    .filter(|p| eco.is_none_or(|e| e == p.ecosystem))
+                {
+                    out.insert(monorepo::shown_dir(&p.dir).to_string());
+                }
+            }
+            Owner::Ignored | Owner::Unowned => {}
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// The whole collection: inputs, change sets (with the packages their landings touched),
+/// author-window sets.
+pub struct Collected {
+    pub inputs: Vec<RepoInput>,
+    pub change_sets: Vec<super::sets::ChangeSet>,
+    pub author_window_sets: Vec<super::sets::ChangeSet>,
+}
+
+pub fn collect(
+    targets: &[Target],
+    names: &[String],
+    req: &Request,
+    opts: &super::AuditOptions,
+) -> Result<Collected> {
+    let single = targets.len() == 1;
+    let mut analysed: Vec<Analysed> = targets
+        .par_iter()
+        .zip(names.par_iter())
+        .map(|(t, n)| {
+            if !req.quiet {
+                eprintln!("repohealth: auditing {n} ({})", t.path.display());
+            }
+            analyse(n, &t.path, req, single)
+                .with_context(|| format!("auditing {n} ({})", t.path.display()))
+        })
+        .collect::<Result<_>>()?;
+    let required: BTreeSet<String> = analysed
+        .iter()
+        .flat_map(|a| {
+            a.input
+                .packages
+                .iter()
+                .flat_map(|p| p.requires.iter().map(|q| q.name.clone()))
+        })
+        .collect();
+    let defined: Vec<BTreeSet<String>> = analysed
+        .iter()
+        .map(|a| a.input.packages.iter().map(|p| p.name.clone()).collect())
+        .collect();
+    analysed
+        .par_iter_mut()
+        .enumerate()
+        .map(|(i, a)| {
+            let own = &defined[i];
+            let required_here: BTreeSet<String> = required
+                .iter()
+                .filter(|n| own.contains(*n))
+                .cloned()
+                .collect();
+            let elsewhere: BTreeSet<String> = defined
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .flat_map(|(_, d)| d.iter().cloned())
+                .filter(|n| !own.contains(n))
+                .collect();
+            let path = PathBuf::from(&a.input.path);
+            follow_manifests(
+                &path,
+                &mut a.input,
+                &a.workspace,
+                &required_here,
+                &elsewhere,
+            )
+            .with_context(|| format!("reading the manifest history of {}", a.input.name))
+        })
+        .collect::<Result<Vec<()>>>()?;
+    let mut inputs: Vec<RepoInput> = analysed.iter().map(|a| a.input.clone()).collect();
+    let releases = super::deps::releases(&inputs);
+    let bumps = super::deps::bumps(&inputs, &releases);
+    let (change_sets, author_window_sets) = super::sets::find_sets(&inputs, &bumps, opts);
+    // The packages each landing of a set touched, for the CI replay.
+    for (ri, a) in analysed.iter().enumerate() {
+        let wanted: Vec<Oid> = change_sets
+            .iter()
+            .flat_map(|s| s.landings.iter())
+            .filter(|l| l.repository == a.input.name)
+            .map(|l| l.commit)
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let repo = Repo::open(Path::new(&a.input.path))?;
+        for id in wanted {
+            if let Some(l) = a.input.landings.iter().find(|l| l.commit == id) {
+                let t = touched_packages(&repo, &a.workspace, l)
+                    .with_context(|| format!("diffing {id} in {}", a.input.name))?;
+                inputs[ri].touched.insert(id, t);
+            }
+        }
+    }
+    Ok(Collected {
+        inputs,
+        change_sets,
+        author_window_sets,
+    })
+}

@@ -1,0 +1,1 @@
+//! Unit tests of the pure audit stages on hand-built inputs.

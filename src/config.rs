@@ -22,6 +22,8 @@ pub struct Config {
     pub score: toml::Table,
     /// Monorepo settings (docs/monorepo.md).
     pub monorepo: toml::Table,
+    /// Team -> path patterns (CODEOWNERS syntax), for `report` (docs/report.md).
+    pub teams: std::collections::BTreeMap<String, Vec<String>>,
     /// The file this came from, for messages.
     #[serde(skip)]
     pub source: Option<std::path::PathBuf>,
@@ -84,6 +86,9 @@ impl Config {
                     line_of(g)
                 ));
             }
+        }
+        if let Err(e) = crate::report::owners::Owners::from_teams(&self.teams) {
+            return bad(format!("{file}{}: {e}", line_of("[teams")));
         }
         if let Some(since) = &self.since {
             if let Err(e) = parse_when(since, 0) {

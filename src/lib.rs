@@ -19,4 +19,5 @@ pub mod output;
 pub mod packages;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod score;

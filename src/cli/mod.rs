@@ -7,6 +7,7 @@ mod analyze;
 mod audit;
 mod cache;
 mod graph;
+mod report;
 
 pub use affected::{AffectedArgs, AffectedFormat, ModeArg, UnownedArg};
 pub use analyze::{AnalyzeArgs, ModelArg};
@@ -47,6 +48,9 @@ pub enum Command {
     /// The package dependency graph at a revision (dot, mermaid or json).
     #[command(after_help = graph::EXAMPLES)]
     Graph(GraphArgs),
+    /// The trend of the last complete weeks (or days, months), per team and package.
+    #[command(after_help = report::EXAMPLES)]
+    Report(report::ReportArgs),
     /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
     #[command(after_help = audit::EXAMPLES)]
     Audit(AuditArgs),
@@ -118,6 +122,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze::run(args),
         Command::Affected(args) => affected::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Report(args) => report::run(args),
         Command::Audit(args) => audit::run(args),
         Command::Cache(args) => cache::run(args),
     }

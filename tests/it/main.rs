@@ -10,5 +10,6 @@ mod fixtures;
 mod hostile;
 mod mailmap;
 mod monorepo_cli;
+mod report;
 mod schema;
 mod scoring;

@@ -1,0 +1,339 @@
+//! `repohealth report` on fixtures/weekly.sh: exact per-week values and deltas known from the
+//! construction, weekly counts equal to `analyze` and to git bucketed the same way, and
+//! byte-identical output run after run.
+
+use crate::common::*;
+use serde_json::Value;
+use std::path::Path;
+
+const HOUR: f64 = 3600.0;
+const DAY: f64 = 86_400.0;
+/// Monday 2024-01-01 00:00 UTC.
+const W1: i64 = 1_704_067_200;
+const WEEK: i64 = 7 * 86_400;
+
+fn report(repo: &Path, extra: &[&str]) -> (Vec<u8>, std::process::Output) {
+    let mut args = vec![
+        "report",
+        repo.to_str().expect("utf-8"),
+        "--until",
+        "2024-02-04",
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let out = repohealth(&args);
+    assert!(
+        out.status.success(),
+        "report failed ({:?}): {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.stdout.clone(), out)
+}
+
+fn json(repo: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    serde_json::from_slice(&report(repo, &args).0).expect("JSON")
+}
+
+fn col(r: &Value, f: impl Fn(&Value) -> Value) -> Vec<Value> {
+    r["periods"]
+        .as_array()
+        .expect("periods")
+        .iter()
+        .map(f)
+        .collect()
+}
+
+fn num(v: f64) -> Value {
+    serde_json::json!(v)
+}
+
+#[test]
+fn weekly_values_are_exact() {
+    let (_g, repo) = build_fixture("weekly");
+    let r = json(&repo, &["--last", "3", "--baseline", "2"]);
+    assert_eq!(r["period"]["kind"], "week");
+    assert_eq!(r["period"]["tz"], "UTC");
+    assert_eq!(
+        col(&r, |p| p["label"].clone()),
+        ["2024-W03", "2024-W04", "2024-W05"]
+    );
+    assert_eq!(
+        col(&r, |p| p["start"].clone()),
+        [
+            "2024-01-15T00:00:00Z",
+            "2024-01-22T00:00:00Z",
+            "2024-01-29T00:00:00Z"
+        ]
+    );
+    assert_eq!(col(&r, |p| p["end"].clone())[2], "2024-02-05T00:00:00Z");
+    assert_eq!(r["window"]["since"], "2024-01-01T00:00:00Z");
+    assert_eq!(r["window"]["until"], "2024-02-04T23:59:59Z");
+
+    assert_eq!(col(&r, |p| p["landed"].clone()), [5, 6, 2]);
+    assert_eq!(col(&r, |p| p["lifetime"]["known"].clone()), [5, 6, 2]);
+    assert_eq!(
+        col(&r, |p| p["lifetime"]["p50_seconds"].clone()),
+        [3 * 3600, 86_400, 0]
+    );
+    assert_eq!(
+        col(&r, |p| p["lifetime"]["p90_seconds"].clone()),
+        [5 * 3600, 4 * 86_400, 29 * 86_400]
+    );
+    assert_eq!(col(&r, |p| p["size"]["p50"].clone()), [30, 100, 3]);
+    assert_eq!(col(&r, |p| p["size"]["p90"].clone()), [50, 450, 1000]);
+    assert_eq!(col(&r, |p| p["size"]["over_400"].clone()), [0, 1, 1]);
+    assert_eq!(
+        col(&r, |p| p["size"]["over_400_share"].clone()),
+        [num(0.0), num(1.0 / 6.0), num(0.5)]
+    );
+    assert_eq!(
+        col(&r, |p| p["direct_share"].clone()),
+        [num(0.0), num(2.0 / 6.0), num(0.5)]
+    );
+    assert_eq!(col(&r, |p| p["strategy_mix"]["merge"].clone()), [5, 4, 1]);
+    assert_eq!(col(&r, |p| p["reverts"].clone()), [0, 1, 0]);
+    assert_eq!(
+        col(&r, |p| p["releases"].clone()),
+        [
+            serde_json::json!(["v1.0.0"]),
+            serde_json::json!([]),
+            serde_json::json!(["v1.1.0"])
+        ]
+    );
+    assert_eq!(col(&r, |p| p["active_authors"].clone()), [4, 5, 2]);
+    // feature/long (first commit Jan 1 09:00) is 21+ days old at the end of W4 and lands in
+    // W5; feature/parked (Jan 10 10:00) is 21+ days old at the end of W5.
+    assert_eq!(col(&r, |p| p["long_lived_open"].clone()), [0, 1, 1]);
+    assert!(r["periods"][0]
+        .get("affected_share")
+        .is_some_and(Value::is_null));
+    assert!(
+        r["periods"][0]["trend"].get("affected_share").is_none(),
+        "not a monorepo"
+    );
+}
+
+#[test]
+fn weekly_deltas_against_previous_and_baseline() {
+    let (_g, repo) = build_fixture("weekly");
+    let r = json(&repo, &["--last", "3", "--baseline", "2"]);
+    let t = |i: usize, m: &str| r["periods"][i]["trend"][m].clone();
+    // W3 against W2 (3 landed) and the mean of W1, W2 (2 and 3).
+    assert_eq!(t(0, "landed")["previous"]["value"], num(3.0));
+    assert_eq!(t(0, "landed")["previous"]["change"], num(2.0));
+    assert_eq!(t(0, "landed")["previous"]["direction"], "up");
+    assert_eq!(t(0, "landed")["previous"]["verdict"], "better");
+    assert_eq!(t(0, "landed")["baseline"]["value"], num(2.5));
+    assert_eq!(t(0, "landed")["baseline"]["change"], num(2.5));
+    // W2 has 3 lifetimes (< 5): not enough data. The W1+W2 pool has 5: [0, 2h, 4h, 6h, 1d].
+    assert_eq!(
+        t(0, "lifetime_p50_seconds")["previous"]["direction"],
+        "not_enough_data"
+    );
+    assert_eq!(
+        t(0, "lifetime_p50_seconds")["previous"]["change"],
+        Value::Null
+    );
+    assert_eq!(
+        t(0, "lifetime_p50_seconds")["baseline"]["value"],
+        num(4.0 * HOUR)
+    );
+    assert_eq!(
+        t(0, "lifetime_p50_seconds")["baseline"]["change"],
+        num(-HOUR)
+    );
+    assert_eq!(
+        t(0, "lifetime_p50_seconds")["baseline"]["verdict"],
+        "better"
+    );
+    // W4 against W3 and the W2+W3 pool [0, 1h, 2h, 3h, 4h, 5h, 6h, 1d].
+    assert_eq!(
+        t(1, "lifetime_p50_seconds")["previous"]["change"],
+        num(DAY - 3.0 * HOUR)
+    );
+    assert_eq!(t(1, "lifetime_p50_seconds")["previous"]["verdict"], "worse");
+    assert_eq!(
+        t(1, "lifetime_p50_seconds")["baseline"]["value"],
+        num(3.0 * HOUR)
+    );
+    assert_eq!(t(1, "lifetime_p90_seconds")["baseline"]["value"], num(DAY));
+    assert_eq!(
+        t(1, "lifetime_p90_seconds")["baseline"]["change"],
+        num(3.0 * DAY)
+    );
+    assert_eq!(t(1, "size_p50")["previous"]["change"], num(70.0));
+    assert_eq!(t(1, "reverts")["previous"]["change"], num(1.0));
+    assert_eq!(t(1, "reverts")["previous"]["verdict"], "worse");
+    assert_eq!(t(1, "landed")["baseline"]["value"], num(4.0));
+    assert_eq!(t(1, "releases")["previous"]["verdict"], "neutral");
+    // W5: 2 changes, under the minimum sample for every percentile and share.
+    for m in [
+        "lifetime_p50_seconds",
+        "lifetime_p90_seconds",
+        "size_p50",
+        "size_p90",
+        "over_400_share",
+        "direct_share",
+    ] {
+        assert_eq!(t(2, m)["previous"]["direction"], "not_enough_data", "{m}");
+        assert_eq!(t(2, m)["baseline"]["direction"], "not_enough_data", "{m}");
+    }
+    assert_eq!(t(2, "landed")["previous"]["change"], num(-4.0));
+    assert_eq!(t(2, "landed")["baseline"]["value"], num(5.5));
+    assert_eq!(t(2, "long_lived_open")["previous"]["direction"], "flat");
+    assert_eq!(t(2, "long_lived_open")["baseline"]["change"], num(0.5));
+    assert_eq!(t(2, "long_lived_open")["baseline"]["verdict"], "worse");
+    // --min-sample 2 makes W5 comparable.
+    let r2 = json(
+        &repo,
+        &["--last", "3", "--baseline", "2", "--min-sample", "2"],
+    );
+    assert_eq!(
+        r2["periods"][2]["trend"]["size_p90"]["previous"]["change"],
+        num(550.0)
+    );
+}
+
+#[test]
+fn notable_changes_teams_and_drift() {
+    let (_g, repo) = build_fixture("weekly");
+    let r = json(&repo, &["--last", "3", "--baseline", "2"]);
+    let n = &r["notable"];
+    assert_eq!(n["longest_lived"][0]["pr"], 20);
+    assert_eq!(n["longest_lived"][0]["lifetime_seconds"], 29 * 86_400);
+    assert_eq!(
+        n["longest_lived"].as_array().map(Vec::len),
+        Some(1),
+        "direct pushes lived 0 s"
+    );
+    assert_eq!(n["largest"][0]["size"], 1000);
+    assert!(
+        n["largest"][0].get("author").is_none(),
+        "no names without --by author"
+    );
+    assert_eq!(n["reverts"].as_array().map(Vec::len), Some(0));
+    let b = &r["breakdowns"];
+    assert_eq!(b["teams_source"], "CODEOWNERS");
+    let team = |name: &str| {
+        b["teams"]
+            .as_array()
+            .expect("teams")
+            .iter()
+            .find(|t| t["name"] == name)
+            .cloned()
+            .expect(name)
+    };
+    // src/web: PR 6, 8 (W3), 10-13 (W4); src/api: PR 5, 7, 9 (W3), the revert of 9 (W4), PR 20 (W5).
+    assert_eq!(team("@acme/web")["landed"], serde_json::json!([2, 4, 0]));
+    assert_eq!(team("@acme/api")["landed"], serde_json::json!([3, 1, 1]));
+    assert_eq!(team("@acme/docs")["landed"], serde_json::json!([0, 1, 1]));
+    assert_eq!(team("@acme/web")["total"]["size_p50"], 100);
+    assert_eq!(b["teams_unowned"], 0);
+    assert!(b.get("authors").is_none());
+    let drift = r["drift"].as_array().expect("drift");
+    assert_eq!(drift.len(), 3);
+    for d in drift {
+        let (f, l) = (d["first"].as_f64(), d["last"].as_f64());
+        if let (Some(f), Some(l)) = (f, l) {
+            assert!((d["change"].as_f64().expect("change") - (l - f)).abs() < 1e-9);
+        }
+    }
+    let by = json(&repo, &["--last", "3", "--baseline", "2", "--by", "author"]);
+    let authors = by["breakdowns"]["authors"].as_array().expect("authors");
+    let alice = authors
+        .iter()
+        .find(|a| a["name"] == "Alice Anders")
+        .expect("alice");
+    assert_eq!(alice["landed"], serde_json::json!([2, 1, 1]));
+    assert_eq!(by["notable"]["largest"][0]["author"], "Dave Diaz");
+}
+
+#[test]
+fn weekly_counts_equal_analyze_and_git_bucketed_the_same_way() {
+    let (_g, repo) = build_fixture("weekly");
+    let r = json(&repo, &["--last", "5", "--baseline", "0"]);
+    let landed: Vec<i64> = col(&r, |p| p["landed"].clone())
+        .iter()
+        .filter_map(Value::as_i64)
+        .collect();
+    assert_eq!(landed, [2, 3, 5, 6, 2]);
+    let bucket = |times: &[i64]| {
+        let mut v = vec![0i64; 5];
+        for t in times {
+            let w = (t - W1).div_euclid(WEEK);
+            if (0..5).contains(&w) {
+                v[w as usize] += 1;
+            }
+        }
+        v
+    };
+    let a = analyze_json(&repo, Some(W1 + 5 * WEEK - 1), &[]);
+    let times: Vec<i64> = a["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            chrono::DateTime::parse_from_rfc3339(c["landed_at"].as_str().expect("time"))
+                .expect("rfc3339")
+                .timestamp()
+        })
+        .collect();
+    assert_eq!(bucket(&times), landed);
+    // Every first-parent commit here is one landed change (no rebase runs).
+    let out = git(&repo, &["log", "--first-parent", "--format=%ct", "main"]);
+    let git_times: Vec<i64> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.parse().ok())
+        .collect();
+    assert_eq!(bucket(&git_times), landed);
+}
+
+#[test]
+fn output_is_byte_identical_and_matches_the_snapshot() {
+    let (_g, repo) = build_fixture("weekly");
+    let args = ["--last", "3", "--baseline", "2", "--format", "markdown"];
+    let first = report(&repo, &args).0;
+    let second = report(&repo, &args).0;
+    assert_eq!(first, second, "markdown differs between runs");
+    let j1 = report(&repo, &["--format", "json"]).0;
+    let j2 = report(&repo, &["--format", "json"]).0;
+    assert_eq!(j1, j2, "JSON differs between runs");
+    let text = String::from_utf8(first)
+        .expect("utf-8")
+        .replace(repo.to_str().expect("utf-8"), "<repo>");
+    let snap = root().join("fixtures").join("weekly.report.md");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&snap, &text).expect("write snapshot");
+    }
+    let want = std::fs::read_to_string(&snap)
+        .expect("fixtures/weekly.report.md (UPDATE_SNAPSHOTS=1 writes it)");
+    assert_eq!(
+        text, want,
+        "markdown differs from fixtures/weekly.report.md"
+    );
+}
+
+#[test]
+fn bad_report_options_are_usage_errors() {
+    let (_g, repo) = build_fixture("weekly");
+    let p = repo.to_str().expect("utf-8");
+    for args in [
+        vec!["report", p, "--tz", "Mars/Olympus"],
+        vec!["report", p, "--last", "0"],
+        vec!["report", p, "--until", "yesterday-ish"],
+    ] {
+        let out = repohealth(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    }
+    let out = repohealth(&["report", p, "--tz", "Mars/Olympus"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Mars/Olympus"));
+}

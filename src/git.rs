@@ -11,7 +11,9 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod diff;
+mod remerge;
 use diff::{Counting, DiffWorker};
+pub use remerge::{RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
 
 fn to_oid(id: impl AsRef<gix::oid>) -> Oid {
     let mut out = [0u8; 20];

@@ -323,6 +323,37 @@ pub struct Change {
     /// Packages directly changed and affected (monorepos only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub packages: Option<ChangePackages>,
+    /// The change's merge done again in memory (`analyze --remerge` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remerge: Option<Remerge>,
+}
+
+/// Whether a change's merge, done again, conflicts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemergeStatus {
+    Clean,
+    Conflicted,
+    /// Not re-merged: missing objects, an octopus merge, the time budget (see `reason`).
+    Skipped,
+}
+
+/// A merge (first and second parent) or a squash (trunk parent and PR head) merged again in
+/// memory, the way git's default merge does it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Remerge {
+    pub status: RemergeStatus,
+    /// Files left conflicted; null when skipped.
+    pub conflicted_files: Option<u64>,
+    /// The first 20 conflicted files, sorted.
+    pub files: Vec<String>,
+    /// Why the change was skipped; null otherwise.
+    pub reason: Option<String>,
+    /// The recorded merge differs from the re-merge in files that did not conflict (an "evil
+    /// merge"). Null when skipped and for squashes (their PR head may have moved on).
+    pub evil: Option<bool>,
+    /// The first 20 such files, sorted.
+    pub evil_files: Vec<String>,
 }
 
 /// Per-change monorepo data.

@@ -117,17 +117,9 @@ fn touches_discovery(diff: &DiffStat) -> bool {
 /// The diff changes a file the engine diffs by meaning (manifests, lockfiles, workspace
 /// files): both revisions' trees must then be readable by path.
 fn touches_meaning(diff: &DiffStat) -> bool {
-    touches_discovery(diff)
-        || diff.files.iter().any(|f| {
-            let n = file_name(&f.path);
-            n.ends_with(".lock")
-                || n.ends_with(".lockb")
-                || n.ends_with(".toml")
-                || n.ends_with(".json")
-                || n.ends_with(".yaml")
-                || n == "go.sum"
-                || n.starts_with("requirements")
-        })
+    diff.files
+        .iter()
+        .any(|f| monorepo::is_semantic_input(&file_name(&f.path)))
 }
 
 /// The `monorepo` section of `analyze`.

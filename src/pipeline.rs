@@ -5,6 +5,7 @@
 //! Options -> open_history -> OpenHistory
 //!         -> classify_landings -> Landings      (history::classify on each walked branch)
 //!         -> measure_landings -> Measured       (diffs, size rules, history::measure)
+//!         -> remerge_landings                   (--remerge: merges redone, history::remerge)
 //!         -> inventory_branches -> Inventory    (live branches, tags, CI files)
 //!         -> audit_packages -> MonorepoSection  (packages, when the trunk holds two or more)
 //!         -> score_models -> Scoring            (score)
@@ -16,10 +17,12 @@
 mod inventory;
 mod open;
 mod releases;
+mod remerge;
 mod sides;
 
 pub use inventory::is_ci_file;
 pub use open::{find_branch, BranchTip, RepoContext};
+pub use remerge::{remerge_landings, DEFAULT_REMERGE_BUDGET_SECS};
 pub use sides::{ChainReader, History};
 
 use crate::config::Config;
@@ -54,6 +57,8 @@ pub struct Options {
     pub until_explicit: bool,
     pub config: Config,
     pub quiet: bool,
+    /// Re-merge merges and squashes (`--remerge`), with this time budget.
+    pub remerge: Option<std::time::Duration>,
     /// Where results are kept between runs (docs/benchmarks.md, "Cache").
     pub cache: crate::cache::CacheSetting,
 }
@@ -111,6 +116,9 @@ pub struct MetricsOut {
     #[serde(flatten)]
     pub measured: Metrics,
     pub cadence: score::Cadence,
+    /// Conflict rates of the re-merges (`--remerge` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remerge: Option<crate::history::remerge::RemergeMetrics>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -156,6 +164,7 @@ pub fn run(opts: &Options) -> Result<Analysis> {
     let open = open_history(opts, &progress)?;
     let landings = classify_landings(&open, opts, &progress)?;
     let mut measured = measure_landings(&open, landings, &opts.config, &progress)?;
+    remerge_landings(&open, &mut measured, opts, &progress)?;
     let inventory = inventory_branches(&open, opts.until, &progress)?;
     let monorepo = audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?;
     let scoring = score_models(&open, &measured, &inventory, opts, &progress)?;
@@ -319,6 +328,8 @@ pub struct Measured {
     /// `diffs[i]` is the diff of `changes[i]` against `bases[i]`.
     pub diffs: Vec<DiffStat>,
     pub metrics: Metrics,
+    /// The conflict rates of [`remerge_landings`] (`--remerge` only).
+    pub remerge: Option<crate::history::remerge::RemergeMetrics>,
     /// The warnings of classifying and measuring.
     pub warnings: Vec<String>,
 }
@@ -376,6 +387,7 @@ pub fn measure_landings(
         bases,
         diffs,
         metrics,
+        remerge: None,
         warnings,
     })
 }
@@ -525,6 +537,7 @@ pub fn assemble(
         metrics: MetricsOut {
             measured: measured.metrics,
             cadence: scoring.cadence.clone(),
+            remerge: measured.remerge,
         },
         scoring,
         ci_files: inventory.ci_files,

@@ -127,6 +127,7 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         until_explicit: req.until_explicit,
         config: config.clone(),
         quiet: true,
+        remerge: None,
         cache: Default::default(),
     };
     // The stages of `analyze`, in its order. Across repositories the per-change package

@@ -15,6 +15,7 @@ Examples:
   repohealth analyze ~/src/app --trunk develop --format markdown --output report.md
   repohealth analyze --since all --until 2024-06-30
   repohealth analyze --fail-under 70 --model github-flow   a CI gate: exit 1 below 70
+  repohealth analyze --remerge --since 1y      which merges conflict, by branch lifetime
 
 Exit codes: 0 ok, 1 --fail-under gate failed, 2 bad command line, 3 not a repository,
 4 nothing to analyse (empty repository, missing trunk or revision), 5 missing or corrupt
@@ -33,6 +34,13 @@ pub struct AnalyzeArgs {
     /// The model the gate checks [default: the detected model].
     #[arg(long, value_enum, requires = "fail_under")]
     pub model: Option<ModelArg>,
+    /// Merge every merge commit's parents (and every squash's trunk parent and PR head) again,
+    /// in memory, like git's default merge: conflict rate by branch lifetime and size, evil merges.
+    #[arg(long)]
+    pub remerge: bool,
+    /// Stop starting re-merges after SECONDS; the rest are reported as skipped [default: 600].
+    #[arg(long, value_name = "SECONDS", requires = "remerge")]
+    pub remerge_budget: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -72,6 +80,12 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
         until_explicit: args.shared.until.is_some(),
         config,
         quiet: args.shared.quiet,
+        remerge: args.remerge.then(|| {
+            std::time::Duration::from_secs(
+                args.remerge_budget
+                    .unwrap_or(pipeline::DEFAULT_REMERGE_BUDGET_SECS),
+            )
+        }),
         cache: args.shared.cache_setting(),
     };
     let a = pipeline::run(&opts)?;

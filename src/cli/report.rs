@@ -135,6 +135,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         until_explicit: true,
         config: config.clone(),
         quiet: args.quiet,
+        remerge: None,
         cache: Default::default(),
     };
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
@@ -205,6 +206,7 @@ fn period_cards(
         changes,
         bases: Vec::new(),
         diffs: Vec::new(),
+        remerge: None,
         warnings: Vec::new(),
     };
     let inv = pipeline::Inventory {

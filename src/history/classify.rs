@@ -561,6 +561,7 @@ fn finish(
         empty_side: e.empty_side,
         clock_skew,
         packages: None,
+        remerge: None,
     })
 }
 

@@ -383,6 +383,7 @@ mod tests {
             empty_side: false,
             clock_skew: false,
             packages: None,
+            remerge: None,
         }
     }
 

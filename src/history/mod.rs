@@ -6,3 +6,4 @@ pub mod branches;
 pub mod classify;
 pub mod graph;
 pub mod measure;
+pub mod remerge;

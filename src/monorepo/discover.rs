@@ -21,6 +21,17 @@ pub fn is_discovery_input(name: &str) -> bool {
         .any(|d| d.manifests.iter().any(|p| name_matches(p, name)))
 }
 
+/// File names a meaning-level diff may read at both revisions: the discovery inputs and
+/// every ecosystem's lockfiles (and other files diffed by meaning). A change touching none
+/// of them can be answered from one tree.
+pub fn is_semantic_input(name: &str) -> bool {
+    is_discovery_input(name)
+        || is_presence_input(name)
+        || ECOSYSTEMS
+            .iter()
+            .any(|d| d.lockfiles.iter().any(|p| name_matches(p, name)))
+}
+
 impl Workspace {
     /// A hash over the discovery inputs of a snapshot (manifest paths and blob ids), so callers
     /// can cache [`discover`] per revision: manifests change rarely (rule 43).

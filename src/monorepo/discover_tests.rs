@@ -1,7 +1,7 @@
 //! Discovery as a whole: configuration, malformed manifests, garbage and deep nesting.
 
-use crate::monorepo::ecosystems::{cargo, maven, npm, python};
-use crate::monorepo::support::{semver, yaml};
+use crate::monorepo::ecosystems::{cargo, npm, python};
+use crate::monorepo::support::{semver, xml, yaml};
 use crate::monorepo::testutil::*;
 use crate::monorepo::*;
 
@@ -186,7 +186,7 @@ fn garbage_never_panics() {
         let texts: Vec<String> = (0..14).map(|_| gen()).collect();
         let _ = yaml::parse(&texts[0]);
         let _ = semver::satisfies(&texts[1], "1.2.3");
-        let _ = maven::parse_xml(&texts[2]);
+        let _ = xml::parse_xml(&texts[2]);
         let _ = cargo::parse_lock(&texts[3]);
         let _ = npm::parse_pnpm_lock(&texts[4]);
         let _ = python::parse_uv_lock(&texts[5]);

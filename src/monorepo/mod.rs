@@ -33,7 +33,7 @@ pub use affected::{
 pub use audit::{
     audit, audit_with, Audit, AuditOptions, AuditUnit, ChangeInput, ChangeStat, CoChange,
 };
-pub use discover::{cache_key, discover, is_discovery_input, is_presence_input};
+pub use discover::{cache_key, discover, is_discovery_input, is_presence_input, is_semantic_input};
 pub use ecosystems::registry_name;
 pub use render::{render_graph, GraphFormat};
 pub use requires::{

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::ecosystems::{cargo, go, maven, npm, python};
 use super::support::semver::{satisfies, Version};
+use super::support::xml::parse_xml;
 use super::{Ecosystem, EdgeKind};
 
 /// One dependency as the manifest declares it, by the name the registry knows.
@@ -48,7 +49,9 @@ pub fn manifest_facts(eco: Ecosystem, text: &str) -> Option<ManifestFacts> {
         Ecosystem::Go => go_facts(text),
         Ecosystem::Python => python_facts(text),
         Ecosystem::Maven => maven_facts(text),
-        Ecosystem::Gradle => None,
+        // Gradle scripts are scanned for project edges only; a .NET project's name may come
+        // from its file name, which the text alone does not give.
+        Ecosystem::Gradle | Ecosystem::Dotnet => None,
     }?;
     f.requires.sort();
     f.requires.dedup();
@@ -95,6 +98,8 @@ pub fn requirement_accepts(eco: Ecosystem, requirement: &str, version: &str) -> 
                 .collect();
             satisfies(&parts.join(" "), version)
         }
+        // NuGet ranges (a bare version is a minimum) are not read yet.
+        Ecosystem::Dotnet => None,
         Ecosystem::Go | Ecosystem::Maven | Ecosystem::Gradle => {
             if r.starts_with(['[', '(']) {
                 None
@@ -330,7 +335,7 @@ fn python_facts(text: &str) -> Option<ManifestFacts> {
 }
 
 fn maven_facts(text: &str) -> Option<ManifestFacts> {
-    let el = maven::parse_xml(text).ok()?;
+    let el = parse_xml(text).ok()?;
     let mut props = std::collections::BTreeMap::new();
     if let Some(ps) = el.child("properties") {
         for c in &ps.children {

@@ -77,16 +77,18 @@ pub enum Ecosystem {
     Python,
     Maven,
     Gradle,
+    Dotnet,
 }
 
 impl Ecosystem {
-    pub const ALL: [Ecosystem; 6] = [
+    pub const ALL: [Ecosystem; 7] = [
         Ecosystem::Cargo,
         Ecosystem::Npm,
         Ecosystem::Go,
         Ecosystem::Python,
         Ecosystem::Maven,
         Ecosystem::Gradle,
+        Ecosystem::Dotnet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +99,7 @@ impl Ecosystem {
             Ecosystem::Python => "python",
             Ecosystem::Maven => "maven",
             Ecosystem::Gradle => "gradle",
+            Ecosystem::Dotnet => "dotnet",
         }
     }
 }
@@ -220,6 +223,7 @@ pub struct Config {
     pub python: bool,
     pub maven: bool,
     pub gradle: bool,
+    pub dotnet: bool,
 }
 
 impl Default for Config {
@@ -235,6 +239,7 @@ impl Default for Config {
             python: true,
             maven: true,
             gradle: true,
+            dotnet: true,
         }
     }
 }

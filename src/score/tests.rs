@@ -43,6 +43,7 @@ fn change(n: u32, target: &str, landed_at: i64) -> Change {
         empty_side: false,
         clock_skew: false,
         packages: None,
+        remerge: None,
     }
 }
 

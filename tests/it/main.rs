@@ -10,6 +10,7 @@ mod fixtures;
 mod hostile;
 mod mailmap;
 mod monorepo_cli;
+mod remerge;
 mod report;
 mod schema;
 mod scoring;

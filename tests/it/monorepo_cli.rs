@@ -233,3 +233,152 @@ fn a_package_whose_manifest_breaks_stays_affected() {
         .any(|l| l == "b"));
     assert!(String::from_utf8_lossy(&plain.stderr).contains("crates/b/Cargo.toml:"));
 }
+
+/// `(path, reason)` of each affected package in `affected --format json` output.
+fn reasons(out: &std::process::Output) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["affected"]
+        .as_array()
+        .expect("affected")
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap_or("").to_owned(),
+                p["reason"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn owned(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+#[test]
+fn dotnet_affected_follows_references_props_and_central_versions() {
+    let (_g, repo) = build_fixture("monorepo_dotnet");
+    let r = repo.to_str().expect("path");
+    let run = |base: &str, head: &str, json: bool| {
+        let mut all = vec!["affected", r, "--base", base, "--head", head];
+        if json {
+            all.extend_from_slice(&["--format", "json"]);
+        }
+        repohealth(&all)
+    };
+    assert_eq!(
+        lines(&run("base", "util-change", false)),
+        ["App", "Shop.Lib", "Util", "Lib.Tests"]
+    );
+    assert_eq!(
+        reasons(&run("base", "util-change", true)),
+        owned(&[
+            ("src/App", "normal dependency of Shop.Lib"),
+            ("src/Lib", "normal dependency of Util"),
+            ("src/Util", "changed: src/Util/Util.cs"),
+            ("tests/Lib.Tests", "normal dependency of Shop.Lib"),
+        ])
+    );
+    let props = "imported file changed: src/Directory.Build.props";
+    assert_eq!(
+        reasons(&run("util-change", "props", true)),
+        owned(&[
+            ("src/App", props),
+            ("src/Lib", props),
+            ("src/Util", props),
+            ("tests/Lib.Tests", "normal dependency of Shop.Lib"),
+        ])
+    );
+    assert_eq!(
+        reasons(&run("props", "cpm", true)),
+        owned(&[
+            ("src/App", "normal dependency of Shop.Lib"),
+            (
+                "src/Lib",
+                "central package version Newtonsoft.Json changed: Directory.Packages.props"
+            ),
+            ("tests/Lib.Tests", "normal dependency of Shop.Lib"),
+        ])
+    );
+    // tools/Gen is in no solution and referenced by no member: its files are unowned.
+    let out = run("cpm", "tool", true);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["affected"], serde_json::json!([]));
+    assert_eq!(v["unowned"], serde_json::json!(["tools/Gen/Program.cs"]));
+    assert_eq!(lines(&run("tool", "app-only", false)), ["App"]);
+}
+
+#[test]
+fn dotnet_graph_and_analyze() {
+    let (_g, repo) = build_fixture("monorepo_dotnet");
+    let r = repo.to_str().expect("path");
+    let out = repohealth(&["graph", r, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let nodes: Vec<(&str, &str, &str)> = v["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| {
+            (
+                n["name"].as_str().unwrap_or(""),
+                n["path"].as_str().unwrap_or(""),
+                n["ecosystem"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            ("App", "src/App", "dotnet"),
+            ("Shop.Lib", "src/Lib", "dotnet"),
+            ("Util", "src/Util", "dotnet"),
+            ("Lib.Tests", "tests/Lib.Tests", "dotnet"),
+        ]
+    );
+    assert_eq!(
+        v["edges"],
+        serde_json::json!([
+            {"from": "src/App", "to": "src/Lib", "kind": "normal"},
+            {"from": "src/Lib", "to": "src/Util", "kind": "normal"},
+            {"from": "tests/Lib.Tests", "to": "src/Lib", "kind": "normal"}
+        ])
+    );
+
+    let v = analyze_json(&repo, Some(1_700_000_000 + 18_000), &[]);
+    let m = &v["monorepo"];
+    assert_eq!(m["packages"].as_array().map(Vec::len), Some(4));
+    let by_subject = |s: &str| {
+        v["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .find(|c| c["subject"] == s)
+            .map(|c| c["packages"].clone())
+            .expect("change")
+    };
+    let all = ["src/App", "src/Lib", "src/Util", "tests/Lib.Tests"];
+    assert_eq!(
+        by_subject("Change Util"),
+        serde_json::json!({"changed": ["src/Util"], "affected": all})
+    );
+    assert_eq!(
+        by_subject("Build props"),
+        serde_json::json!({"changed": [], "affected": all})
+    );
+    assert_eq!(
+        by_subject("Bump Newtonsoft.Json"),
+        serde_json::json!({"changed": [], "affected": ["src/App", "src/Lib", "tests/Lib.Tests"]})
+    );
+    assert_eq!(
+        by_subject("Tool"),
+        serde_json::json!({"changed": [], "affected": []})
+    );
+    assert_eq!(
+        by_subject("Change App"),
+        serde_json::json!({"changed": ["src/App"], "affected": ["src/App"]})
+    );
+    // Mean affected share over 6 changes: (4 + 4 + 4 + 3 + 0 + 1) / 6 / 4 = 2/3 -> saving 1/3.
+    let saving = m["audit"]["ci_saving"].as_f64().expect("ci_saving");
+    assert!((saving - 1.0 / 3.0).abs() < 1e-9, "{saving}");
+}

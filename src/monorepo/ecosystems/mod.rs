@@ -8,6 +8,7 @@
 //! table.
 
 pub(super) mod cargo;
+mod dotnet;
 pub(super) mod go;
 mod gradle;
 pub(super) mod maven;
@@ -26,8 +27,8 @@ pub(crate) struct Definition {
     /// File names whose content feeds discovery (their blobs make the cache key). A `*`
     /// stands for any run of characters within the name (`requirements*.txt`).
     pub manifests: &'static [&'static str],
-    /// Files at a workspace root, beside its manifest, that `semantic` diffs by meaning
-    /// (lockfiles above all).
+    /// Files besides the manifests that `semantic` reads and diffs by meaning: lockfiles
+    /// above all (at a workspace root, beside its manifest), and .NET's imported props.
     pub lockfiles: &'static [&'static str],
     /// Lockfiles whose presence (not content) feeds discovery: they tell the package
     /// manager, which decides whether plain ranges link workspace packages (rule 28).
@@ -154,6 +155,24 @@ pub(crate) const ECOSYSTEMS: &[Definition] = &[
         discover: gradle::discover,
         semantic: None,
     },
+    Definition {
+        ecosystem: Ecosystem::Dotnet,
+        manifests: &["*.csproj", "*.fsproj", "*.vbproj", "*.sln", "*.slnx"],
+        lockfiles: dotnet::DIFFED,
+        presence: &[],
+        // Rule 49: the SDK pin and the package feeds.
+        globals: &[
+            "global.json",
+            "NuGet.Config",
+            "NuGet.config",
+            "nuget.config",
+        ],
+        registry: "NuGet",
+        registry_name: dotnet::registry_name,
+        enabled: |c| c.dotnet,
+        discover: dotnet::discover,
+        semantic: Some(dotnet::semantic),
+    },
 ];
 
 /// The definition of `eco`.
@@ -170,7 +189,7 @@ impl Ecosystem {
         definition(self).registry
     }
 
-    /// File names at a workspace root, beside its manifest, diffed by meaning.
+    /// File names besides the manifests that are diffed by meaning.
     pub fn lockfiles(self) -> &'static [&'static str] {
         definition(self).lockfiles
     }

@@ -6,7 +6,8 @@ mod effect;
 pub(crate) mod lock;
 pub(crate) mod paths;
 pub(crate) mod semver;
+pub(crate) mod xml;
 pub(crate) mod yaml;
 
-pub(crate) use ctx::{line_of, parse_toml, Ctx};
+pub(crate) use ctx::{parse_toml, Ctx};
 pub(crate) use effect::{read_at, Effect, Sides};

@@ -1,0 +1,484 @@
+//! npm, yarn and pnpm lockfiles read as resolved graphs, so a lockfile edit is charged only
+//! to the members whose closure reaches what changed (rule 31).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::monorepo::support::lock::{LockGraph, LockNode};
+use crate::monorepo::support::paths::{self, child, parent};
+use crate::monorepo::support::read_at;
+use crate::monorepo::support::yaml::{self, Yaml};
+use crate::monorepo::types::{Ecosystem, Snapshot};
+use crate::monorepo::workspace::Workspace;
+
+/// `name@version` from a pnpm package key of any lockfile version (`/a@1`, `/a/1`, `a@1`).
+fn norm_key(k: &str, v5: bool) -> String {
+    let k = k.trim_start_matches('/');
+    if v5 {
+        // `@scope/name/1.0.0` or `name/1.0.0`.
+        if let Some(i) = k.rfind('/') {
+            let (n, ver) = (&k[..i], &k[i + 1..]);
+            // A bare `@scope` is not a name: the version split fell inside the scope.
+            if !n.is_empty() && (!n.starts_with('@') || n.contains('/')) {
+                return format!("{n}@{ver}");
+            }
+        }
+    }
+    k.to_string()
+}
+
+fn split_key(k: &str) -> (String, String) {
+    let start = usize::from(k.starts_with('@'));
+    match k[start..].find('@') {
+        Some(i) => (k[..start + i].to_string(), k[start + i + 1..].to_string()),
+        None => (k.to_string(), String::new()),
+    }
+}
+
+/// `pnpm-lock.yaml` as a [`LockGraph`]: importers are members keyed `importer:<dir>`;
+/// packages are keyed `name@version(peers)` and fingerprinted by resolution and version
+/// (plus their dependency keys), so metadata edits (`deprecated:`) change nothing (rule 31).
+pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
+    let y = yaml::parse(text).ok()?;
+    let version = y
+        .get("lockfileVersion")
+        .and_then(Yaml::as_str)
+        .unwrap_or("");
+    let v5 = version.starts_with('5');
+    let mut g = LockGraph::default();
+    let child_key = |name: &str, ver: &str| -> Option<String> {
+        if ver.starts_with("link:") || ver.starts_with("file:") {
+            return None;
+        }
+        if ver.starts_with('/') {
+            return Some(norm_key(ver, v5));
+        }
+        Some(format!("{name}@{ver}"))
+    };
+    let dep_keys = |node: &Yaml| -> Vec<String> {
+        let mut out = Vec::new();
+        for f in ["dependencies", "devDependencies", "optionalDependencies"] {
+            for (n, v) in node.get(f).map(Yaml::entries).unwrap_or(&[]) {
+                let ver = v
+                    .get("version")
+                    .and_then(Yaml::as_str)
+                    .or(v.as_str())
+                    .unwrap_or("");
+                if let Some(k) = child_key(n, ver) {
+                    out.push(k);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    };
+    match y.get("importers") {
+        Some(imp) => {
+            for (dir, node) in imp.entries() {
+                let deps = dep_keys(node);
+                g.nodes.insert(
+                    format!("importer:{dir}"),
+                    LockNode {
+                        name: dir.clone(),
+                        version: String::new(),
+                        fp: String::new(),
+                        deps,
+                        member: true,
+                    },
+                );
+            }
+        }
+        None => {
+            let deps = dep_keys(&y);
+            g.nodes.insert(
+                "importer:.".into(),
+                LockNode {
+                    name: ".".into(),
+                    version: String::new(),
+                    fp: String::new(),
+                    deps,
+                    member: true,
+                },
+            );
+        }
+    }
+    let empty = Yaml::Null;
+    let packages = y.get("packages").unwrap_or(&empty);
+    let snapshots = y.get("snapshots");
+    let mut resolution: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in packages.entries() {
+        let r = v
+            .get("resolution")
+            .map(|r| format!("{r:?}"))
+            .unwrap_or_default();
+        resolution.insert(norm_key(k, v5), r);
+    }
+    let nodes_src = snapshots.unwrap_or(packages);
+    for (k, v) in nodes_src.entries() {
+        let key = norm_key(k, v5);
+        let (name, ver) = split_key(&key);
+        // Snapshots carry peer suffixes `(react@18)`; resolutions are keyed without them.
+        let bare = match key.find('(') {
+            Some(i) => &key[..i],
+            None => key.as_str(),
+        };
+        let res = resolution
+            .get(&key)
+            .or_else(|| resolution.get(bare))
+            .cloned()
+            .unwrap_or_default();
+        let deps = dep_keys(v);
+        let fp = format!("{ver}|{res}");
+        let ver = ver.split('(').next().unwrap_or("").to_string();
+        g.nodes.insert(
+            key,
+            LockNode {
+                name,
+                version: ver,
+                fp,
+                deps,
+                member: false,
+            },
+        );
+    }
+    Some(g)
+}
+
+/// Direct dependency ranges of each workspace package of one root, read from its manifest at
+/// that revision, keyed by directory relative to the root (yarn v1 lockfiles do not list
+/// workspaces).
+pub(super) fn importers(
+    ws: &Workspace,
+    snap: &dyn Snapshot,
+    root: &str,
+) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    for p in &ws.packages {
+        if p.ecosystem != Ecosystem::Npm || p.root.as_deref() != Some(root) {
+            continue;
+        }
+        let Some(Ok(text)) = read_at(snap, &p.manifest) else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let mut deps = Vec::new();
+        for field in ["dependencies", "devDependencies", "optionalDependencies"] {
+            for (n, r) in v
+                .get(field)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(r) = r.as_str() {
+                    deps.push((n.clone(), r.to_string()));
+                }
+            }
+        }
+        let rel = relative(root, &p.dir);
+        out.push((rel, deps));
+    }
+    out
+}
+
+/// `dir` relative to `root` (`.` for the root itself).
+fn relative(root: &str, dir: &str) -> String {
+    let rel = if root.is_empty() {
+        dir
+    } else {
+        dir.strip_prefix(root)
+            .map(|r| r.trim_start_matches('/'))
+            .unwrap_or(dir)
+    };
+    if rel.is_empty() {
+        ".".into()
+    } else {
+        rel.to_string()
+    }
+}
+
+fn member_node(dir: &str, mut deps: Vec<String>) -> LockNode {
+    deps.sort();
+    deps.dedup();
+    LockNode {
+        name: dir.to_string(),
+        version: String::new(),
+        fp: String::new(),
+        deps,
+        member: true,
+    }
+}
+
+/// `package-lock.json` v2/v3 (`packages` keyed by install location): workspace entries are
+/// members, everything else is resolved the way node does (nearest `node_modules` upwards)
+/// and keyed `name@version`, so a hoisting change alone does not count.
+pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
+    let v: Value = serde_json::from_str(strip_bom_str(text)).ok()?;
+    let pkgs = v.get("packages")?.as_object()?;
+    let name_at = |loc: &str| -> Option<String> {
+        let i = loc.rfind("node_modules/")?;
+        Some(loc[i + "node_modules/".len()..].to_string())
+    };
+    // Location of what `name` resolves to from `from`.
+    let resolve = |from: &str, name: &str| -> Option<String> {
+        let mut dir = from.to_string();
+        loop {
+            let cand = child(&dir, &format!("node_modules/{name}"));
+            if pkgs.contains_key(&cand) {
+                return Some(cand);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = parent(&dir).to_string();
+        }
+    };
+    // A location's identity: `importer:<dir>` for workspace packages (directly or through a
+    // link), `name@version` otherwise.
+    let ident = |loc: &str| -> Option<String> {
+        let e = pkgs.get(loc)?;
+        if e.get("link").and_then(Value::as_bool) == Some(true) {
+            let target = e.get("resolved").and_then(Value::as_str)?;
+            return Some(format!(
+                "importer:{}",
+                if target.is_empty() { "." } else { target }
+            ));
+        }
+        if !paths::has_component(loc, "node_modules") {
+            return Some(format!(
+                "importer:{}",
+                if loc.is_empty() { "." } else { loc }
+            ));
+        }
+        Some(format!(
+            "{}@{}",
+            name_at(loc)?,
+            e.get("version").and_then(Value::as_str).unwrap_or("")
+        ))
+    };
+    let mut g = LockGraph::default();
+    for (loc, e) in pkgs {
+        let Some(id) = ident(loc) else { continue };
+        if e.get("link").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let mut deps = Vec::new();
+        for field in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
+            for n in e
+                .get(field)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|o| o.keys())
+            {
+                if let Some(t) = resolve(loc, n).and_then(|l| ident(&l)) {
+                    deps.push(t);
+                }
+            }
+        }
+        let node = if let Some(dir) = id.strip_prefix("importer:") {
+            member_node(dir, deps)
+        } else {
+            deps.sort();
+            deps.dedup();
+            let version = e
+                .get("version")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            LockNode {
+                name: name_at(loc).unwrap_or_default(),
+                fp: format!(
+                    "{version}|{}|{}",
+                    e.get("resolved").and_then(Value::as_str).unwrap_or(""),
+                    e.get("integrity").and_then(Value::as_str).unwrap_or("")
+                ),
+                version,
+                deps,
+                member: false,
+            }
+        };
+        g.nodes.insert(id, node);
+    }
+    Some(g)
+}
+
+fn strip_bom_str(s: &str) -> &str {
+    s.strip_prefix('\u{feff}').unwrap_or(s)
+}
+
+/// Splits a lockfile key list `"a@^1", a@~1.2` into descriptors.
+fn descriptors(key: &str) -> Vec<String> {
+    key.split(", ")
+        .map(|d| d.trim().trim_matches('"').to_string())
+        .filter(|d| !d.is_empty())
+        .collect()
+}
+
+/// yarn berry (`__metadata:`): a YAML map of descriptor lists to resolutions; workspaces
+/// appear as `name@workspace:<dir>` and are the members.
+pub(crate) fn parse_yarn_berry(text: &str) -> Option<LockGraph> {
+    let y = yaml::parse(text).ok()?;
+    let mut by_desc: BTreeMap<String, String> = BTreeMap::new();
+    let mut nodes: Vec<(String, &Yaml)> = Vec::new();
+    for (k, v) in y.entries() {
+        if k == "__metadata" {
+            continue;
+        }
+        let res = v
+            .get("resolution")
+            .and_then(Yaml::as_str)
+            .unwrap_or(k)
+            .to_string();
+        let id = match res.split_once("@workspace:") {
+            Some((_, dir)) => format!("importer:{dir}"),
+            None => res.clone(),
+        };
+        for d in descriptors(k) {
+            by_desc.insert(d, id.clone());
+        }
+        nodes.push((id, v));
+    }
+    let mut g = LockGraph::default();
+    for (id, v) in nodes {
+        let mut deps = Vec::new();
+        for field in ["dependencies", "optionalDependencies"] {
+            for (n, r) in v.get(field).map(Yaml::entries).unwrap_or(&[]) {
+                let r = r.as_str().unwrap_or("");
+                let d = if r.contains(':') {
+                    format!("{n}@{r}")
+                } else {
+                    format!("{n}@npm:{r}")
+                };
+                if let Some(t) = by_desc.get(&d) {
+                    deps.push(t.clone());
+                }
+            }
+        }
+        let node = match id.strip_prefix("importer:") {
+            Some(dir) => member_node(dir, deps),
+            None => {
+                deps.sort();
+                deps.dedup();
+                let (name, _) = split_key(&id);
+                let version = v
+                    .get("version")
+                    .and_then(Yaml::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                LockNode {
+                    name,
+                    fp: format!(
+                        "{version}|{}",
+                        v.get("checksum").and_then(Yaml::as_str).unwrap_or("")
+                    ),
+                    version,
+                    deps,
+                    member: false,
+                }
+            }
+        };
+        g.nodes.insert(id, node);
+    }
+    Some(g)
+}
+
+/// yarn v1: `"a@^1", a@~1:` blocks with `version`, `resolved`, `integrity` and
+/// `dependencies`; workspaces are not listed, so their ranges come from the manifests.
+pub(crate) fn parse_yarn_v1(
+    text: &str,
+    importers: &[(String, Vec<(String, String)>)],
+) -> Option<LockGraph> {
+    struct Entry {
+        descs: Vec<String>,
+        fields: BTreeMap<String, String>,
+        deps: Vec<(String, String)>,
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut in_deps = false;
+    for line in text.lines() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let body = line.trim();
+        if indent == 0 {
+            let key = body.strip_suffix(':')?;
+            entries.push(Entry {
+                descs: descriptors(key),
+                fields: BTreeMap::new(),
+                deps: Vec::new(),
+            });
+            in_deps = false;
+            continue;
+        }
+        let e = entries.last_mut()?;
+        if indent <= 2 {
+            in_deps = body == "dependencies:" || body == "optionalDependencies:";
+            if let Some((k, v)) = body.split_once(' ') {
+                e.fields
+                    .insert(k.to_string(), v.trim().trim_matches('"').to_string());
+            }
+        } else if in_deps {
+            let (n, r) = match body.strip_prefix('"') {
+                Some(rest) => {
+                    let (n, r) = rest.split_once('"')?;
+                    (n.to_string(), r.trim())
+                }
+                None => {
+                    let (n, r) = body.split_once(' ')?;
+                    (n.to_string(), r.trim())
+                }
+            };
+            e.deps.push((n, r.trim_matches('"').to_string()));
+        }
+    }
+    let mut by_desc: BTreeMap<String, String> = BTreeMap::new();
+    for e in &entries {
+        let name = e.descs.first().map(|d| split_key(d).0).unwrap_or_default();
+        let id = format!(
+            "{name}@{}",
+            e.fields.get("version").map(String::as_str).unwrap_or("")
+        );
+        for d in &e.descs {
+            by_desc.insert(d.clone(), id.clone());
+        }
+    }
+    let lookup = |n: &str, r: &str| by_desc.get(&format!("{n}@{r}")).cloned();
+    let mut g = LockGraph::default();
+    for e in &entries {
+        let (name, _) = split_key(e.descs.first().map(String::as_str).unwrap_or(""));
+        let version = e.fields.get("version").cloned().unwrap_or_default();
+        let mut deps: Vec<String> = e.deps.iter().filter_map(|(n, r)| lookup(n, r)).collect();
+        deps.sort();
+        deps.dedup();
+        let fp = format!(
+            "{version}|{}|{}",
+            e.fields.get("resolved").map(String::as_str).unwrap_or(""),
+            e.fields.get("integrity").map(String::as_str).unwrap_or("")
+        );
+        g.nodes.insert(
+            format!("{name}@{version}"),
+            LockNode {
+                name,
+                version,
+                fp,
+                deps,
+                member: false,
+            },
+        );
+    }
+    for (dir, ranges) in importers {
+        let deps = ranges.iter().filter_map(|(n, r)| lookup(n, r)).collect();
+        g.nodes
+            .insert(format!("importer:{dir}"), member_node(dir, deps));
+    }
+    Some(g)
+}

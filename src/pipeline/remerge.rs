@@ -1,0 +1,84 @@
+//! Stage `remerge_landings` (`analyze --remerge`): plan each landed change's merge, redo the
+//! merges in memory in parallel (`git`), record the outcomes on the changes and aggregate them
+//! (`history::remerge`).
+
+use super::{Measured, OpenHistory, Options, Progress, DEFAULT_MAX_BLOB_BYTES};
+use crate::git::{RemergeOptions, BUDGET_SPENT};
+use crate::history::remerge::{self, Plan};
+use crate::model::Strategy;
+use anyhow::Result;
+use std::collections::HashMap;
+
+/// `--remerge-budget` when not given.
+pub const DEFAULT_REMERGE_BUDGET_SECS: u64 = 600;
+
+/// Re-merge every merge and every squash whose PR head is in the clone; fills each change's
+/// `remerge` and `measured.remerge`. Does nothing without `--remerge`.
+pub fn remerge_landings(
+    open: &OpenHistory,
+    measured: &mut Measured,
+    opts: &Options,
+    progress: &Progress,
+) -> Result<()> {
+    let Some(budget) = opts.remerge else {
+        return Ok(());
+    };
+    let repo = &open.ctx.repo;
+    let changes = &mut measured.changes;
+    // Parents of the merges and squashes, read in parallel.
+    let ids: Vec<_> = changes
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.strategy,
+                Strategy::Merge | Strategy::Octopus | Strategy::Squash
+            )
+        })
+        .map(|c| c.commit)
+        .collect();
+    let parents: HashMap<_, _> = repo
+        .commits(&ids)?
+        .into_iter()
+        .map(|c| (c.id, c.parents))
+        .collect();
+    let mut jobs = Vec::new();
+    let mut index = Vec::new();
+    for (i, c) in changes.iter_mut().enumerate() {
+        let Some(p) = parents.get(&c.commit) else {
+            continue;
+        };
+        match remerge::plan(c, p, &open.pr_heads) {
+            Some(Plan::Merge(job)) => {
+                jobs.push(job);
+                index.push(i);
+            }
+            Some(Plan::Skip(reason)) => c.remerge = Some(remerge::skipped(reason)),
+            None => {}
+        }
+    }
+    progress.say(&format!("re-merging {} merges and squashes", jobs.len()));
+    let outcomes = repo.remerge(
+        &jobs,
+        RemergeOptions {
+            deadline: Some(std::time::Instant::now() + budget),
+            max_blob_bytes: opts
+                .config
+                .size
+                .max_blob_bytes
+                .unwrap_or(DEFAULT_MAX_BLOB_BYTES),
+        },
+    )?;
+    for (i, outcome) in index.into_iter().zip(outcomes) {
+        let r = remerge::result(&changes[i], outcome);
+        changes[i].remerge = Some(r);
+    }
+    let m = remerge::metrics(changes);
+    if let Some(n) = m.skipped_reasons.get(BUDGET_SPENT) {
+        measured.warnings.push(format!(
+            "{n} merges were not re-merged within the --remerge-budget of {} s; raise it to re-merge them",
+            budget.as_secs()
+        ));
+    }
+    measured.remerge = Some(m);
+    Ok(())
+}

@@ -102,7 +102,7 @@ pub struct FileStat {
 }
 
 /// The kind of a non-tree entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileKind {
     File,
     Executable,
@@ -122,7 +122,7 @@ fn file_kind(m: gix::objs::tree::EntryMode) -> FileKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FileStatus {
     Added,
     Modified,
@@ -644,6 +644,62 @@ impl Repo {
     pub fn changed_files(&self, base: Option<Oid>, commit: Oid) -> Result<DiffStat> {
         let proto = self.diff_prototype()?;
         DiffWorker::new(self.repo.clone(), &proto, Counting::PathsOnly).diff(base, commit)
+    }
+
+    /// A fingerprint of every attribute file the diffs read (`binary`, `-diff` decide what
+    /// counts as binary): the repository's `info/attributes`, the global and system files,
+    /// and in a work tree each tracked `.gitattributes` as it is on disk. Cached diff stats
+    /// are keyed by it.
+    pub fn attributes_fingerprint(&self) -> Result<u64> {
+        let repo = &self.repo;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for b in bytes.iter().chain(&[0xff]) {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        let mut files = vec![
+            repo.git_dir().join("info").join("attributes"),
+            PathBuf::from("/etc/gitattributes"),
+        ];
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".config")));
+        files.extend(xdg.map(|x| x.join("git").join("attributes")));
+        if let Some(p) = repo.config_snapshot().string("core.attributesFile") {
+            let p = p.to_str_lossy().into_owned();
+            feed(p.as_bytes());
+            match (p.strip_prefix("~/"), &home) {
+                (Some(rest), Some(h)) => files.push(h.join(rest)),
+                _ => files.push(PathBuf::from(p)),
+            }
+        }
+        for f in &files {
+            feed(f.as_os_str().as_encoded_bytes());
+            feed(&std::fs::read(f).unwrap_or_default());
+        }
+        if let Some(work) = repo.workdir() {
+            feed(b"work tree");
+            let index = repo
+                .index_or_empty()
+                .context("reading the index for .gitattributes")?;
+            for e in index.entries() {
+                let path = e.path(&index);
+                if path.ends_with(b".gitattributes") {
+                    feed(path);
+                    let on_disk = gix::path::from_bstr(path)
+                        .ok()
+                        .and_then(|p| std::fs::read(work.join(p)).ok());
+                    match on_disk {
+                        Some(text) => feed(&text),
+                        None => feed(e.id.as_bytes()),
+                    }
+                }
+            }
+        }
+        Ok(h)
     }
 
     /// The blob-diff resource cache, built once and cloned per thread. Attributes (`-diff`,

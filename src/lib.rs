@@ -7,6 +7,7 @@
 //! `render` prints one of the views. [`pipeline`] runs the stages in that order for `analyze`.
 
 pub mod audit;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -58,6 +58,8 @@ pub struct Options {
     pub quiet: bool,
     /// Re-merge merges and squashes (`--remerge`), with this time budget.
     pub remerge: Option<std::time::Duration>,
+    /// Where results are kept between runs (docs/benchmarks.md, "Cache").
+    pub cache: crate::cache::CacheSetting,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -175,6 +177,8 @@ pub struct OpenHistory {
     pub graph: CommitGraph,
     /// Pull/merge request heads found in the clone, by number.
     pub pr_heads: HashMap<u64, Oid>,
+    /// The on-disk cache of this repository (None: off or unusable).
+    pub cache: Option<crate::cache::Cache>,
 }
 
 impl OpenHistory {
@@ -224,10 +228,16 @@ pub fn open_history(opts: &Options, progress: &Progress) -> Result<OpenHistory> 
     tips.dedup();
     let graph = ctx.repo.load_graph(&tips)?;
     progress.say(&format!("{} commits in the graph", graph.len()));
+    let work_tree = (!ctx.facts.bare).then_some(ctx.facts.path.as_path());
+    let (cache, problem) = crate::cache::Cache::open(&opts.cache, &ctx.facts.git_dir, work_tree)?;
+    if let Some(p) = problem {
+        crate::cache::warn(&p);
+    }
     Ok(OpenHistory {
         ctx,
         graph,
         pr_heads,
+        cache,
     })
 }
 
@@ -363,7 +373,7 @@ pub fn measure_landings(
         .map(|(b, c)| (*b, c.commit))
         .collect();
     let max_blob = config.size.max_blob_bytes.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
-    let stats = repo.diff_stats(&jobs, max_blob)?;
+    let stats = crate::cache::diff_stats(repo, open.cache.as_ref(), &jobs, max_blob)?;
     progress.say("diffs done; reading .gitattributes");
     let rules = SizeRules::new(&config.size.exclude)?;
     let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();

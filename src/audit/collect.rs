@@ -194,6 +194,7 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         config: config.clone(),
         quiet: true,
         remerge: None,
+        cache: Default::default(),
     };
     let h = read_history(&opts, package_audit)?;
     let tip = h.tip;

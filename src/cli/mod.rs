@@ -6,6 +6,7 @@ mod affected;
 mod analyze;
 mod audit;
 mod completions;
+mod cache;
 mod graph;
 mod report;
 
@@ -62,6 +63,9 @@ pub enum Command {
     /// The pre-migration audit across repositories: dependencies, coordinated changes, teams, verdict.
     #[command(after_help = audit::EXAMPLES)]
     Audit(AuditArgs),
+    /// The on-disk cache of diff stats: where it is, what it holds, clearing it.
+    #[command(after_help = cache::EXAMPLES)]
+    Cache(cache::CacheArgs),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -105,6 +109,24 @@ pub struct Shared {
     /// No progress messages on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Do not read or write the cache of diff stats (docs/benchmarks.md, "Cache").
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+    /// The cache directory [default: $XDG_CACHE_HOME/repohealth, else ~/.cache/repohealth].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Shared {
+    /// `--no-cache` / `--cache-dir` as a setting.
+    pub fn cache_setting(&self) -> crate::cache::CacheSetting {
+        use crate::cache::CacheSetting;
+        match (&self.cache_dir, self.no_cache) {
+            (_, true) => CacheSetting::Off,
+            (Some(d), false) => CacheSetting::Dir(d.clone()),
+            (None, false) => CacheSetting::Default,
+        }
+    }
 }
 
 /// Errors of the command line itself: a value out of range or out of order.
@@ -164,6 +186,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Command::Completions(args) => completions::completions(args),
         Command::Man => completions::man(),
         Command::Audit(args) => audit::run(args),
+        Command::Cache(args) => cache::run(args),
     }
 }
 
@@ -267,6 +290,8 @@ fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {
         config: None,
         threads: None,
         quiet: true,
+        no_cache: true,
+        cache_dir: None,
     };
     emit(&shared, text)
 }

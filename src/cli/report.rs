@@ -118,6 +118,8 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         config: args.config.clone(),
         threads: args.threads,
         quiet: args.quiet,
+        no_cache: false,
+        cache_dir: None,
     };
     let config = load_config(&shared, &args.path)?;
     let until = match &args.until {
@@ -137,6 +139,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         config: config.clone(),
         quiet: args.quiet,
         remerge: None,
+        cache: Default::default(),
     };
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
         .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;

@@ -6,6 +6,7 @@ mod common;
 mod audit;
 mod bad_inputs;
 mod docs;
+mod cache;
 mod fixtures;
 mod hostile;
 mod mailmap;

@@ -35,6 +35,11 @@ pub fn repohealth(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_repohealth"))
         .args(args)
         .env("NO_COLOR", "1")
+        // The cache of diff stats goes under target/, never into the user's cache.
+        .env(
+            "XDG_CACHE_HOME",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache"),
+        )
         .output()
         .expect("run repohealth")
 }

@@ -222,7 +222,7 @@ fn a_cache_dir_inside_the_repository_is_refused() {
     std::fs::create_dir_all(&git).expect("dirs");
     let inside = CacheSetting::Dir(work.join("cache"));
     let err = Cache::open(&inside, &git, Some(&work)).expect_err("inside the work tree");
-    assert_eq!(crate::error::exit_code(&err), exit::USAGE);
+    assert_eq!(crate::cli::exit_code(&err), crate::error::exit::USAGE);
     assert!(!work.join("cache").exists());
     let in_git = CacheSetting::Dir(git.join("rh"));
     assert!(Cache::open(&in_git, &git, None).is_err());

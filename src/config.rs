@@ -160,13 +160,11 @@ impl Config {
                         _ => false,
                     };
                     if !inside {
-                        return Err(user(
-                            exit::BAD_CONFIG,
-                            format!(
-                                "{} is a symbolic link that leaves the work tree (or leads nowhere): not read",
-                                p.display()
-                            ),
-                        ));
+                        return Err(ConfigError::Invalid(format!(
+                            "{} is a symbolic link that leaves the work tree (or leads nowhere): not read",
+                            p.display()
+                        ))
+                        .into());
                     }
                 }
                 if !p.is_file() {
@@ -264,7 +262,7 @@ ignore = ["docs/**"]
         #[test]
         fn fuzz_when(s in prop_oneof![".{0,16}", crate::fuzzing::mutated_text("2024-06-30T12:00:00+02:00")], now in any::<i64>()) {
             if let Err(e) = parse_when_checked(&s, now) {
-                prop_assert_eq!(crate::error::exit_code(&e), exit::USAGE);
+                prop_assert_eq!(crate::cli::exit_code(&anyhow::Error::from(e)), crate::error::exit::USAGE);
             }
         }
 
@@ -272,7 +270,7 @@ ignore = ["docs/**"]
         #[test]
         fn fuzz_config(text in crate::fuzzing::mutated_text(SEED)) {
             if let Err(e) = Config::parse(&text, Path::new("dir/repohealth.toml")) {
-                prop_assert_eq!(crate::error::exit_code(&e), exit::BAD_CONFIG);
+                prop_assert_eq!(crate::cli::exit_code(&e), crate::error::exit::BAD_CONFIG);
                 prop_assert!(e.to_string().contains("dir/repohealth.toml"), "{}", e);
             }
         }
@@ -287,8 +285,8 @@ ignore = ["docs/**"]
     #[test]
     fn multibyte_unit_is_a_usage_error() {
         for s in ["5ü", "ü", "1日", "@ü"] {
-            let e = parse_when(s, 0).expect_err(s);
-            assert_eq!(crate::error::exit_code(&e), exit::USAGE);
+            let e = anyhow::Error::from(parse_when(s, 0).expect_err(s));
+            assert_eq!(crate::cli::exit_code(&e), crate::error::exit::USAGE);
         }
     }
 

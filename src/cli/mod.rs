@@ -5,8 +5,8 @@
 mod affected;
 mod analyze;
 mod audit;
-mod completions;
 mod cache;
+mod completions;
 mod graph;
 mod report;
 

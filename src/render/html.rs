@@ -458,7 +458,9 @@ pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
     let scores: Vec<Option<f64>> = a.scoring.scores.values().map(|c| c.score).collect();
     let desc = format!(
         "Score 0-100 against each workflow model over the window; the history resembles {} most.",
-        a.scoring.detected_model.replace('_', " ")
+        a.scoring
+            .detected_model
+            .map_or("no model (not enough evidence)", |m| m.title())
     );
     let svg = grouped_chart(
         "scores",
@@ -620,7 +622,12 @@ pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
     if !r.phases.is_empty() {
         body.push_str("<ol>\n");
         for p in &r.phases {
-            let _ = writeln!(body, "<li>{}</li>", esc(p));
+            let _ = writeln!(
+                body,
+                "<li>{} <span class=\"src\">({})</span></li>",
+                esc(&p.text),
+                esc(&p.source.cite())
+            );
         }
         body.push_str("</ol>\n");
     }

@@ -5,8 +5,8 @@ mod common;
 
 mod audit;
 mod bad_inputs;
-mod docs;
 mod cache;
+mod docs;
 mod fixtures;
 mod hostile;
 mod mailmap;

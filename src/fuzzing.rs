@@ -75,7 +75,7 @@ fn apply(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
     v
 }
 
-/// Inputs for a reader whose well-formed input looks like `seed`: the seed with up to 16
+/// Inputs for a reader whose well-formed input looks like `seed`: that input with up to 16
 /// random edits (most cases), or bytes with no structure at all.
 pub fn mutated(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![

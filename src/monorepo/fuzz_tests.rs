@@ -107,7 +107,7 @@ fn seeds() -> Vec<Seed> {
     out
 }
 
-/// The seed's tree with `target` holding `bytes`.
+/// The well-formed example's tree with `target` holding `bytes`.
 fn tree(seed: &Seed, bytes: Option<&[u8]>) -> MemSnap {
     let rest: Vec<(&str, &str)> = seed
         .files
@@ -153,7 +153,7 @@ fn seeds_are_valid_workspaces() {
     }
 }
 
-/// The seed's own content of its target file.
+/// The well-formed example's own content of its target file.
 fn target_content(seed: &Seed) -> &'static str {
     seed.files
         .iter()

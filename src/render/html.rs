@@ -430,6 +430,34 @@ pub fn legend(names: &[String]) -> String {
 }
 
 /// A number for an axis: integers plain, else one decimal.
+/// The bars of a lifetime histogram, in bucket order.
+pub fn lifetime_bars(lb: &crate::history::measure::LifetimeBuckets) -> Vec<(String, f64)> {
+    [
+        ("< 1d", lb.under_1d),
+        ("1-3d", lb.d1_to_3d),
+        ("3-7d", lb.d3_to_7d),
+        ("1-3w", lb.w1_to_3w),
+        ("> 3w", lb.over_3w),
+    ]
+    .iter()
+    .map(|(l, n)| (l.to_string(), *n as f64))
+    .collect()
+}
+
+/// The bars of a size histogram, in bucket order.
+pub fn size_bars(sb: &crate::report::stats::SizeBuckets) -> Vec<(String, f64)> {
+    [
+        ("< 50", sb.under_50),
+        ("50-199", sb.l50_to_199),
+        ("200-400", sb.l200_to_400),
+        ("401-999", sb.l401_to_999),
+        ("1000+", sb.l1000_or_more),
+    ]
+    .iter()
+    .map(|(l, n)| (l.to_string(), *n as f64))
+    .collect()
+}
+
 pub fn num(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
@@ -535,28 +563,8 @@ pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
     ));
 
     // Lifetime and size histograms, strategy mix.
-    let lb = &m.lifetime.buckets;
-    let life: Vec<(String, f64)> = [
-        ("< 1d", lb.under_1d),
-        ("1-3d", lb.d1_to_3d),
-        ("3-7d", lb.d3_to_7d),
-        ("1-3w", lb.w1_to_3w),
-        ("> 3w", lb.over_3w),
-    ]
-    .iter()
-    .map(|(l, n)| (l.to_string(), *n as f64))
-    .collect();
-    let sb = crate::report::stats::size_buckets(&a.changes);
-    let size: Vec<(String, f64)> = [
-        ("< 50", sb.under_50),
-        ("50-199", sb.l50_to_199),
-        ("200-400", sb.l200_to_400),
-        ("401-999", sb.l401_to_999),
-        ("1000+", sb.l1000_or_more),
-    ]
-    .iter()
-    .map(|(l, n)| (l.to_string(), *n as f64))
-    .collect();
+    let life = lifetime_bars(&m.lifetime.buckets);
+    let size = size_bars(&crate::report::stats::size_buckets(&a.changes));
     let grid_of = |what: &str, bars: &[(String, f64)]| Grid {
         header: vec![what.to_owned(), "changes".to_owned()],
         rows: bars.iter().map(|(l, n)| vec![l.clone(), num(*n)]).collect(),

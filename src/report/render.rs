@@ -530,28 +530,8 @@ pub fn html(r: &Report) -> String {
         false,
     ));
 
-    let lb = &r.histograms.lifetime;
-    let life: Vec<(String, f64)> = [
-        ("< 1d", lb.under_1d),
-        ("1-3d", lb.d1_to_3d),
-        ("3-7d", lb.d3_to_7d),
-        ("1-3w", lb.w1_to_3w),
-        ("> 3w", lb.over_3w),
-    ]
-    .iter()
-    .map(|(l, n)| (l.to_string(), *n as f64))
-    .collect();
-    let sb = &r.histograms.size;
-    let size: Vec<(String, f64)> = [
-        ("< 50", sb.under_50),
-        ("50-199", sb.l50_to_199),
-        ("200-400", sb.l200_to_400),
-        ("401-999", sb.l401_to_999),
-        ("1000+", sb.l1000_or_more),
-    ]
-    .iter()
-    .map(|(l, n)| (l.to_string(), *n as f64))
-    .collect();
+    let life = h::lifetime_bars(&r.histograms.lifetime);
+    let size = h::size_bars(&r.histograms.size);
     let grid_of = |what: &str, bars: &[(String, f64)]| Grid {
         header: vec![what.to_owned(), "changes".to_owned()],
         rows: bars

@@ -6,32 +6,11 @@ use super::criteria::{Model, FAILURE_RATE_FINDING, LONG_LIVED_DAYS, SIZE_OVER_LI
 use super::detect::Detection;
 use super::facts::{normalize, reviewed, Facts, DAY};
 use super::measure::{branch_age, label};
-use super::rules::{self, FindingRule, FETCH_PR_REFS};
+use super::rules::{self, FindingRule, Severity, FETCH_PR_REFS};
 use super::sources::Source;
 use crate::format::{days, plural, share};
 use crate::model::{rfc3339, Change, Kind, Timestamp};
 use serde::Serialize;
-
-/// How soon to look: `high` first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    High,
-    Medium,
-    Low,
-    Info,
-}
-
-impl Severity {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {

@@ -27,8 +27,9 @@ pub use config::{CriterionOverride, ScoreConfig};
 pub use criteria::{CriterionDef, Metric, Model, Unit};
 pub use detect::Resemblance;
 pub(crate) use facts::is_bot;
-pub use findings::{Finding, Severity};
+pub use findings::Finding;
 pub use recommend::{Recommendation, Step};
+pub use rules::Severity;
 pub use sources::Source;
 
 use crate::model::{Branch, Change, Oid, Timestamp};

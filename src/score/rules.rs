@@ -3,8 +3,29 @@
 //! are the constants of `criteria.rs`, so a number is defined once.
 
 use super::criteria::Metric;
-use super::findings::Severity;
 use super::sources::{self, Source};
+use serde::Serialize;
+
+/// How soon to look: `high` first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
 
 /// A kind of finding: what it is about, how urgent by default, and the rule behind it.
 #[derive(Clone, Copy, Debug, PartialEq)]

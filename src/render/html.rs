@@ -469,7 +469,6 @@ pub fn num(v: f64) -> String {
 /// `analyze --format html`: the same data as the JSON, as one page of charts and tables.
 pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
     use crate::render::{duration, opt_duration, opt_num, share};
-    use crate::report::periods::{covering, PeriodKind};
     let m = &a.metrics.measured;
     let mut body = String::new();
     for w in &a.warnings {
@@ -517,50 +516,8 @@ pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
     };
     body.push_str(&figure("scorecards", "Scores", &desc, &svg, &grid, false));
 
-    // Weekly trend of landings.
-    let since = a
-        .window
-        .since
-        .or_else(|| a.changes.iter().map(|c| c.landed_at).min())
-        .unwrap_or(a.window.until);
-    let weeks = covering(
-        PeriodKind::Week,
-        &chrono_tz::UTC,
-        since,
-        a.window.until,
-        104,
-    );
-    let pts: Vec<(String, Option<f64>)> = weeks
-        .iter()
-        .map(|w| {
-            let n = a
-                .changes
-                .iter()
-                .filter(|c| c.landed_at >= w.start && c.landed_at < w.end)
-                .count();
-            (w.label.clone(), Some(n as f64))
-        })
-        .collect();
-    let desc =
-        "Landed changes per ISO week (UTC) in the window; the first and last weeks may be partial.";
-    let svg = line_chart("weekly", "Landed changes per week", desc, &pts, &num);
-    let grid = Grid {
-        header: vec!["week".into(), "landed".into()],
-        rows: pts
-            .iter()
-            .rev()
-            .take(12)
-            .map(|(l, v)| vec![l.clone(), num(v.unwrap_or(0.0))])
-            .collect(),
-    };
-    body.push_str(&figure(
-        "weekly-trend",
-        "Landed changes per week",
-        desc,
-        &svg,
-        &grid,
-        false,
-    ));
+    // Trend of landings over the whole window: weekly while that fits, monthly beyond.
+    body.push_str(&landing_trend(a, &num));
 
     // Lifetime and size histograms, strategy mix.
     let life = lifetime_bars(&m.lifetime.buckets);
@@ -716,6 +673,68 @@ pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
         ),
         &body,
     )
+}
+
+/// Most periods one trend chart shows before it switches from weeks to months.
+const TREND_MAX_WEEKS: usize = 104;
+/// Most months one trend chart shows (the newest ones).
+const TREND_MAX_MONTHS: usize = 240;
+
+/// Landed changes per period from the first landing (or the window's start) to the window's
+/// end: ISO weeks when the span fits in [`TREND_MAX_WEEKS`], months otherwise, so a long or
+/// finished history shows its whole life instead of its last, empty, two years.
+fn landing_trend(a: &crate::pipeline::Analysis, num: &dyn Fn(f64) -> String) -> String {
+    use crate::report::periods::{covering, PeriodKind};
+    let since = a
+        .window
+        .since
+        .or_else(|| a.changes.iter().map(|c| c.landed_at).min())
+        .unwrap_or(a.window.until);
+    let utc = &chrono_tz::UTC;
+    let mut kind = PeriodKind::Week;
+    let mut spans = covering(kind, utc, since, a.window.until, TREND_MAX_WEEKS + 1);
+    if spans.len() > TREND_MAX_WEEKS {
+        kind = PeriodKind::Month;
+        spans = covering(kind, utc, since, a.window.until, TREND_MAX_MONTHS);
+    }
+    let unit = match kind {
+        PeriodKind::Month => "month",
+        _ => "week",
+    };
+    let pts: Vec<(String, Option<f64>)> = spans
+        .iter()
+        .map(|w| {
+            let n = a
+                .changes
+                .iter()
+                .filter(|c| c.landed_at >= w.start && c.landed_at < w.end)
+                .count();
+            (w.label.clone(), Some(n as f64))
+        })
+        .collect();
+    let title = format!("Landed changes per {unit}");
+    let desc = match kind {
+        PeriodKind::Month => format!(
+            "Landed changes per calendar month (UTC) over the window, from its start or the first \
+             landing ({} months; weekly when the span is {TREND_MAX_WEEKS} weeks or less); the \
+             first and last months may be partial.",
+            pts.len()
+        ),
+        _ => "Landed changes per ISO week (UTC) over the window, from its start or the first \
+              landing; the first and last weeks may be partial."
+            .to_owned(),
+    };
+    let svg = line_chart("weekly", &title, &desc, &pts, num);
+    let grid = Grid {
+        header: vec![unit.into(), "landed".into()],
+        rows: pts
+            .iter()
+            .rev()
+            .take(12)
+            .map(|(l, v)| vec![l.clone(), num(v.unwrap_or(0.0))])
+            .collect(),
+    };
+    figure("weekly-trend", &title, &desc, &svg, &grid, false)
 }
 
 #[cfg(test)]

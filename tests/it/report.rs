@@ -569,3 +569,62 @@ fn completions_and_man_page_come_from_the_options() {
     let out = repohealth(&["completions", "tcsh"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A window longer than two years is charted by month, across the whole window (not its last
+/// two, empty, years). The weekly fixture lands 1 change in December 2023 (the initial commit)
+/// and 18 in January 2024 (W1 2, W2 3, W3 5, W4 6, and PR 20 plus a direct push on 30-31 Jan).
+#[test]
+fn analyze_html_trend_switches_to_months_over_long_windows() {
+    let (_g, repo) = build_fixture("weekly");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("analyze.html");
+    let out = repohealth(&[
+        "analyze",
+        repo.to_str().expect("utf-8"),
+        "--since",
+        "2021-01-01",
+        "--until",
+        "2024-02-04",
+        "--format",
+        "html",
+        "-o",
+        page.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&page).expect("analyze.html");
+    let trend = &html[html.find("id=\"weekly-trend\"").expect("trend figure")..];
+    let trend = &trend[..trend.find("</figure>").expect("figure end")];
+    assert!(trend.contains("<figcaption>Landed changes per month</figcaption>"));
+    assert!(
+        trend.contains("(38 months;"),
+        "2021-01 .. 2024-02 is 38 months"
+    );
+    let rows: Vec<(String, String)> = trend
+        .split("<tr>")
+        .skip(2)
+        .map(|r| {
+            let cells: Vec<&str> = r
+                .split("<td")
+                .skip(1)
+                .map(|c| {
+                    let c = &c[c.find('>').expect("td") + 1..];
+                    &c[..c.find("</td>").expect("td end")]
+                })
+                .collect();
+            (cells[0].to_owned(), cells[1].to_owned())
+        })
+        .collect();
+    assert_eq!(
+        rows[..3],
+        [
+            ("2024-02".to_owned(), "0".to_owned()),
+            ("2024-01".to_owned(), "18".to_owned()),
+            ("2023-12".to_owned(), "1".to_owned()),
+        ]
+    );
+    assert_eq!(rows.len(), 12, "the table lists the newest 12 months");
+}

@@ -32,9 +32,10 @@ QUERIES = {
                round(avg(CASE WHEN size > 400 THEN 1 ELSE 0 END), 2) AS over_400_share
         FROM changes GROUP BY ALL ORDER BY week DESC LIMIT 8""",
     "strategy mix per repository": """
-        SELECT repository, strategy, count(*) AS n,
-               round(count(*) / sum(count(*)) OVER (PARTITION BY repository), 2) AS share
-        FROM changes GROUP BY ALL ORDER BY repository, n DESC""",
+        WITH n AS (SELECT repository, strategy, count(*) AS n FROM changes GROUP BY ALL)
+        SELECT repository, strategy, n,
+               round(n / sum(n) OVER (PARTITION BY repository), 2) AS share
+        FROM n ORDER BY repository, n DESC""",
 }
 for title, q in QUERIES.items():
     print(f"## {title}\n")

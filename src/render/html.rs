@@ -203,7 +203,12 @@ pub fn line_chart(
          <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><text x=\"{}\" y=\"{}\" text-anchor=\"end\">0</text>\n",
         x0 - 4.0,
         y1 + 4.0,
-        esc(&fmt(max)),
+        // All zero: the top of the axis has no value of its own to label.
+        if max > f64::MIN_POSITIVE {
+            esc(&fmt(max))
+        } else {
+            String::new()
+        },
         x0 - 4.0,
         y0 + 4.0
     );

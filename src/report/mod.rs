@@ -183,10 +183,10 @@ fn notable(c: &Change, by_author: bool) -> Notable {
 /// Build the report from one analysis over the whole span.
 pub fn build(a: &Analysis, plan: &Plan) -> Report {
     let version = plan.score_cfg.version_regex();
+    let (releases, _) = crate::score::releases(&a.tags, &version);
     let affected = affected_shares(a);
     let cx = Context {
-        tags: &a.tags,
-        version: &version,
+        releases: &releases,
         bots: plan.bots,
         affected: &affected,
         all_changes: &a.changes,

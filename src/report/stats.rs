@@ -22,7 +22,7 @@ pub struct PeriodStats {
     pub direct_share: Option<f64>,
     /// Landed reverts.
     pub reverts: usize,
-    /// Version tags made in the period, oldest first.
+    /// Releases made in the period (version-like tags, one per tagged commit), oldest first.
     pub releases: Vec<String>,
     /// Distinct authors of landed changes, bots left out.
     pub active_authors: usize,
@@ -34,8 +34,8 @@ pub struct PeriodStats {
 
 /// What the per-period measures read besides the changes.
 pub struct Context<'a> {
-    pub tags: &'a [Tag],
-    pub version: &'a regex::Regex,
+    /// Release tags, one per tagged commit, oldest first (as the scorecards count them).
+    pub releases: &'a [&'a Tag],
     pub bots: &'a [String],
     /// Change commit (10-digit short id) -> affected share, for monorepos.
     pub affected: &'a HashMap<String, f64>,
@@ -65,9 +65,9 @@ pub fn period_stats(
         .map(|c| c.author.as_str())
         .collect();
     let releases = cx
-        .tags
+        .releases
         .iter()
-        .filter(|t| t.time >= start && t.time < end && cx.version.is_match(&t.name))
+        .filter(|t| t.time >= start && t.time < end)
         .map(|t| t.name.clone())
         .collect();
     let shares: Vec<f64> = changes

@@ -21,7 +21,7 @@ pub struct ScoreConfig {
     /// A criterion computed from a sample (lifetimes, sizes, landings, changes) is n/a with
     /// fewer known values than this.
     pub min_evidence: usize,
-    /// Overrides the version-like tag pattern (`^v?\d+(\.\d+)+([-.+].*)?$`).
+    /// Overrides the version-like tag pattern (`criteria::DEFAULT_VERSION_TAG_REGEX`).
     pub version_tag_regex: Option<String>,
     /// Per-criterion overrides keyed by `"<model>.<criterion id>"`.
     pub criteria: BTreeMap<String, CriterionOverride>,

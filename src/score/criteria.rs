@@ -28,7 +28,7 @@ pub const FAILURE_RATE_FINDING: f64 = 0.15;
 /// A criterion built on a sample (lifetimes, sizes, landings) needs this many values by default.
 pub const DEFAULT_MIN_EVIDENCE: usize = 5;
 /// Version-like tag names (`v1.2`, `1.2.3`, `v2.0.0-rc.1`): the releases counted in cadence.
-pub const DEFAULT_VERSION_TAG_REGEX: &str = r"^v?\d+(\.\d+)+([-.+].*)?$";
+pub const DEFAULT_VERSION_TAG_REGEX: &str = r"^(?:@?[^@\s]+@|\S+[/-])?v?\d+(\.\d+)+([-.+].*)?$";
 
 /// The three workflow models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

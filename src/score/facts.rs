@@ -168,7 +168,10 @@ fn integration<'a>(on_line: Vec<&'a Change>, bots: &[String], since: Timestamp) 
 }
 
 /// Version-like tags, one per tagged commit (the earliest name), oldest first.
-fn releases<'a>(tags: &'a [Tag], version_re: &regex::Regex) -> (Vec<&'a Tag>, HashSet<Oid>) {
+pub(crate) fn releases<'a>(
+    tags: &'a [Tag],
+    version_re: &regex::Regex,
+) -> (Vec<&'a Tag>, HashSet<Oid>) {
     let mut version_tags: Vec<&Tag> = tags
         .iter()
         .filter(|t| version_re.is_match(&t.name))

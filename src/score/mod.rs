@@ -26,7 +26,7 @@ pub use card::{criterion_score, CriterionResult, Scorecard, Status};
 pub use config::{CriterionOverride, ScoreConfig};
 pub use criteria::{CriterionDef, Metric, Model, Unit};
 pub use detect::Resemblance;
-pub(crate) use facts::is_bot;
+pub(crate) use facts::{is_bot, releases};
 pub use findings::Finding;
 pub use recommend::{Recommendation, Step};
 pub use rules::Severity;

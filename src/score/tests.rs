@@ -1061,3 +1061,45 @@ fn print_criteria_tables() {
 fn print_dora_tables() {
     print!("<<<BEGIN\n{}END>>>\n", render::dora_tables());
 }
+
+#[test]
+fn default_version_tags_include_monorepo_package_tags() {
+    let re = regex::Regex::new(super::criteria::DEFAULT_VERSION_TAG_REGEX).expect("valid");
+    for yes in [
+        "v1.2.3",
+        "1.2",
+        "2.0.0-rc.1",
+        "@tanstack/query-core@5.102.0", // changesets, scoped package
+        "query-core@5.1.0",             // changesets, plain package
+        "tools/v0.4.1",                 // Go module in a subdirectory
+        "my-pkg-v1.2.3",                // release-please
+    ] {
+        assert!(re.is_match(yes), "{yes} is a release");
+    }
+    for no in [
+        "nightly",
+        "latest",
+        "release-2026-08-22-1856",
+        "v1",
+        "backup",
+        "@scope/pkg@next",
+    ] {
+        assert!(!re.is_match(no), "{no} is not a release");
+    }
+}
+
+#[test]
+fn one_publish_that_tags_many_packages_is_one_release() {
+    let mut h = github_flow();
+    let before = h.run().cadence.release_tags.len();
+    // A monorepo publish: three package tags on one new commit, one second apart.
+    for (i, name) in ["@acme/a@1.0.0", "@acme/b@2.1.0", "@acme/c@0.3.0"]
+        .iter()
+        .enumerate()
+    {
+        h.tags.push(tag(name, oid(99), MON + 2 * D + i as i64));
+    }
+    let s = h.run();
+    assert_eq!(s.cadence.release_tags.len(), before + 1);
+    assert!(s.cadence.release_tags.contains(&"@acme/a@1.0.0".to_owned()));
+}

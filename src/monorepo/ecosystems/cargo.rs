@@ -523,18 +523,9 @@ fn add_member(
 
 /// Meaning-level diff of a workspace root's `Cargo.toml` and `Cargo.lock` (rules 21, 22).
 pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
-    let Sides {
-        base,
-        head,
-        base_snap: bs,
-        head_snap: hs,
-    } = *sides;
-    let root = head.roots.iter().chain(base.roots.iter()).find(|r| {
-        r.ecosystem == Ecosystem::Cargo
-            && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
-    })?;
-    let old = read_at(bs, path);
-    let new = read_at(hs, path);
+    let root = sides.root_of(Ecosystem::Cargo, path)?;
+    let old = read_at(sides.base_snap, path);
+    let new = read_at(sides.head_snap, path);
     if root.manifest == path {
         Some(diff_manifest(&root.dir, path, old, new))
     } else {
@@ -543,10 +534,7 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
 }
 
 fn all(reason: String) -> Vec<Effect> {
-    vec![Effect::All {
-        scope: Some(Ecosystem::Cargo),
-        reason,
-    }]
+    Effect::all_of(Ecosystem::Cargo, reason)
 }
 
 fn diff_manifest(
@@ -637,15 +625,7 @@ fn diff_lock(
         )));
         return out;
     };
-    lock::scoped_diff(&a, &b)
-        .into_iter()
-        .map(|(name, reason)| Effect::Named {
-            eco: Ecosystem::Cargo,
-            root: Some(dir.to_string()),
-            name,
-            reason,
-        })
-        .collect()
+    Effect::lock_members(Ecosystem::Cargo, dir, &a, &b)
 }
 
 /// `Cargo.lock` as a [`LockGraph`]: members (no `source`) keyed by name, externals by

@@ -236,6 +236,25 @@ fn project_name(t: &Table) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// A package without a name of its own (`setup.py`, `setup.cfg`, a requirements file),
+/// named after its directory: `(root)` at the top.
+fn directory_package(dir: &str, manifest: &str) -> Package {
+    Package {
+        name: if dir.is_empty() {
+            "(root)".into()
+        } else {
+            normalize(paths::basename(dir))
+        },
+        dir: dir.to_string(),
+        ecosystem: Ecosystem::Python,
+        manifest: manifest.to_string(),
+        version: None,
+        root: None,
+        inherits: Vec::new(),
+        dep_names: Vec::new(),
+    }
+}
+
 /// `setup.py` / `setup.cfg` projects without a `pyproject.toml`, named after their directory.
 fn setup_packages(cx: &mut Ctx, projs: &BTreeMap<String, Proj>) -> Vec<usize> {
     let mut ids = Vec::new();
@@ -248,21 +267,7 @@ fn setup_packages(cx: &mut Ctx, projs: &BTreeMap<String, Proj>) -> Vec<usize> {
         if projs.contains_key(&dir) || cx.package_at(&dir, Ecosystem::Python).is_some() {
             continue;
         }
-        let name = if dir.is_empty() {
-            "(root)".to_string()
-        } else {
-            normalize(paths::basename(&dir))
-        };
-        ids.push(cx.add_package(Package {
-            name,
-            dir: dir.clone(),
-            ecosystem: Ecosystem::Python,
-            manifest: f.clone(),
-            version: None,
-            root: None,
-            inherits: Vec::new(),
-            dep_names: Vec::new(),
-        }));
+        ids.push(cx.add_package(directory_package(&dir, &f)));
     }
     ids
 }
@@ -450,20 +455,7 @@ fn requirements(cx: &mut Ctx) {
             .map(|(i, _)| i);
         let from = match owner {
             Some(i) => i,
-            None => cx.add_package(Package {
-                name: if dir.is_empty() {
-                    "(root)".into()
-                } else {
-                    normalize(paths::basename(&dir))
-                },
-                dir: dir.clone(),
-                ecosystem: Ecosystem::Python,
-                manifest: f.clone(),
-                version: None,
-                root: None,
-                inherits: Vec::new(),
-                dep_names: Vec::new(),
-            }),
+            None => cx.add_package(directory_package(&dir, &f)),
         };
         for t in targets {
             match cx.package_at(&t, Ecosystem::Python) {
@@ -561,24 +553,14 @@ fn read_requirements(
 
 /// Rule 38: `uv.lock` diffed per member closure.
 pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
-    let Sides {
-        base,
-        head,
-        base_snap: bs,
-        head_snap: hs,
-    } = *sides;
-    let root = head
-        .roots
-        .iter()
-        .chain(base.roots.iter())
-        .find(|r| r.ecosystem == Ecosystem::Python && r.lockfiles.iter().any(|l| l == path))?;
-    let all = |reason: String| {
-        vec![Effect::All {
-            scope: Some(Ecosystem::Python),
-            reason,
-        }]
-    };
-    let (Some(Ok(a)), Some(Ok(b))) = (read_at(bs, path), read_at(hs, path)) else {
+    let root = sides
+        .root_of(Ecosystem::Python, path)
+        .filter(|r| r.lockfiles.iter().any(|l| l == path))?;
+    let all = |reason: String| Effect::all_of(Ecosystem::Python, reason);
+    let (Some(Ok(a)), Some(Ok(b))) = (
+        read_at(sides.base_snap, path),
+        read_at(sides.head_snap, path),
+    ) else {
         return Some(all(format!(
             "lockfile {path} created, deleted or unreadable"
         )));
@@ -587,17 +569,7 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
     let (Some(a), Some(b)) = (parse(&a), parse(&b)) else {
         return Some(all(format!("lockfile {path} cannot be parsed")));
     };
-    Some(
-        lock::scoped_diff(&a, &b)
-            .into_iter()
-            .map(|(name, reason)| Effect::Named {
-                eco: Ecosystem::Python,
-                root: Some(root.dir.clone()),
-                name,
-                reason,
-            })
-            .collect(),
-    )
+    Some(Effect::lock_members(Ecosystem::Python, &root.dir, &a, &b))
 }
 
 /// A uv lock entry built from the workspace (editable, virtual or a member), not a registry.

@@ -159,7 +159,8 @@ pub enum CliError {
     Last(usize),
     #[error("--baseline takes 0 to 520, not {0}")]
     Baseline(usize),
-    #[error("--tz: {0}")]
+    /// `--tz` names no IANA zone (the message says which).
+    #[error("{0}")]
     TimeZone(String),
     #[error("no period to report")]
     NoPeriod,

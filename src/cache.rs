@@ -20,8 +20,8 @@
 //! without it and says so.
 
 use crate::error::{exit, user};
-use crate::git::{DiffStat, FileKind, FileStat, FileStatus};
 use crate::model::Oid;
+use crate::model::{DiffStat, EntryMode, FileStat, FileStatus};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -310,7 +310,7 @@ struct CachedFile {
     status: FileStatus,
     old_blob: Option<[u8; 20]>,
     new_blob: Option<[u8; 20]>,
-    new_kind: Option<FileKind>,
+    new_kind: Option<EntryMode>,
 }
 
 impl DiffEntry {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::git::{DiffStat, FileKind, FileStat, FileStatus};
+use crate::model::{DiffStat, EntryMode, FileStat, FileStatus};
 
 fn o(n: u8) -> Oid {
     Oid([n; 20])
@@ -17,7 +17,7 @@ fn stat(n: u8) -> DiffStat {
                 status: FileStatus::Modified,
                 old_blob: Some(o(n)),
                 new_blob: Some(o(n + 1)),
-                new_kind: Some(FileKind::Executable),
+                new_kind: Some(EntryMode::Executable),
             },
             FileStat {
                 path: b"\xffnot-utf8.bin".to_vec(),

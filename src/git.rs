@@ -2,7 +2,9 @@
 //! history, line-counting diffs and reading trees. Everything it returns is plain data from
 //! [`crate::model`]. It never writes to the repository.
 
-use crate::model::{Commit, Oid, RefInfo, RefKind, Signature, Timestamp};
+use crate::model::{
+    Commit, DiffStat, EntryMode, Oid, RefInfo, RefKind, Signature, Timestamp, TreeEntry,
+};
 use anyhow::{Context, Result};
 use gix::bstr::{BStr, ByteSlice};
 use rayon::prelude::*;
@@ -82,65 +84,17 @@ pub struct RepoFacts {
     pub head: HeadState,
 }
 
-/// One file entry of a diff: what `git diff --numstat --no-renames` prints on one line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileStat {
-    /// Path as bytes (may be non-UTF-8).
-    pub path: Vec<u8>,
-    pub added: u64,
-    pub deleted: u64,
-    /// Binary (or over the size limit): git prints `-\t-`, and no lines count.
-    pub binary: bool,
-    /// A blob of this entry is missing from the object database (partial clones, snapshots
-    /// without big files): its lines are unknown.
-    pub missing: bool,
-    pub status: FileStatus,
-    pub old_blob: Option<Oid>,
-    pub new_blob: Option<Oid>,
-    /// What the entry is after the change (None when deleted).
-    pub new_kind: Option<FileKind>,
-}
-
-/// The kind of a non-tree entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum FileKind {
-    File,
-    Executable,
-    Symlink,
-    Submodule,
-}
-
-fn file_kind(m: gix::objs::tree::EntryMode) -> FileKind {
+/// The model's kind of a non-tree entry.
+fn file_kind(m: gix::objs::tree::EntryMode) -> EntryMode {
     if m.is_commit() {
-        FileKind::Submodule
+        EntryMode::Submodule
     } else if m.is_link() {
-        FileKind::Symlink
+        EntryMode::Symlink
     } else if m.is_executable() {
-        FileKind::Executable
+        EntryMode::Executable
     } else {
-        FileKind::File
+        EntryMode::File
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum FileStatus {
-    Added,
-    Modified,
-    Deleted,
-}
-
-/// The diff of one commit (or a range) against a base.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DiffStat {
-    pub files: Vec<FileStat>,
-}
-
-/// One non-tree entry of a tree, for the monorepo module.
-#[derive(Clone, Debug)]
-pub struct TreeFile {
-    pub path: Vec<u8>,
-    pub blob: Oid,
-    pub kind: FileKind,
 }
 
 /// An open repository. Cheap to share across threads (`ThreadSafeRepository`).
@@ -586,7 +540,7 @@ impl Repo {
     }
 
     /// Every non-tree entry of the tree of `commit`, sorted by path.
-    pub fn tree_files(&self, commit: Oid) -> Result<Vec<TreeFile>> {
+    pub fn tree_files(&self, commit: Oid) -> Result<Vec<TreeEntry>> {
         let c = self
             .repo
             .find_commit(to_gix(&commit))
@@ -601,14 +555,14 @@ impl Repo {
                 commit,
                 reason: e.to_string(),
             })?;
-        let mut out: Vec<TreeFile> = rec
+        let mut out: Vec<TreeEntry> = rec
             .records
             .into_iter()
             .filter(|e| !e.mode.is_tree())
-            .map(|e| TreeFile {
+            .map(|e| TreeEntry {
                 path: e.filepath.to_vec(),
                 blob: to_oid(e.oid),
-                kind: file_kind(e.mode),
+                mode: file_kind(e.mode),
             })
             .collect();
         out.sort_by(|a, b| a.path.cmp(&b.path));

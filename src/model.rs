@@ -396,3 +396,53 @@ pub struct Branch {
     /// First unmerged commit 21 days old or more.
     pub long_lived: bool,
 }
+
+/// One file entry of a diff: what `git diff --numstat --no-renames` prints on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStat {
+    /// Path as bytes (may be non-UTF-8).
+    pub path: Vec<u8>,
+    pub added: u64,
+    pub deleted: u64,
+    /// Binary (or over the size limit): git prints `-\t-`, and no lines count.
+    pub binary: bool,
+    /// A blob of this entry is missing from the object database (partial clones, snapshots
+    /// without big files): its lines are unknown.
+    pub missing: bool,
+    pub status: FileStatus,
+    pub old_blob: Option<Oid>,
+    pub new_blob: Option<Oid>,
+    /// What the entry is after the change (None when deleted).
+    pub new_kind: Option<EntryMode>,
+}
+
+/// The kind of a non-tree entry; symlinks and submodules are never followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EntryMode {
+    File,
+    Executable,
+    Symlink,
+    Submodule,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileStatus {
+    Added,
+    Modified,
+    Deleted,
+}
+
+/// The diff of one commit (or a range) against a base.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DiffStat {
+    pub files: Vec<FileStat>,
+}
+
+/// One non-tree entry (a blob, a symlink or a submodule) of a tree at a revision. Paths are
+/// bytes with '/' separators (may be non-UTF-8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TreeEntry {
+    pub path: Vec<u8>,
+    pub blob: Oid,
+    pub mode: EntryMode,
+}

@@ -10,11 +10,24 @@
 //! write stops quietly and the command exits as if it had finished (git instead dies of
 //! SIGPIPE, which shells report as 141; a clean exit keeps `set -o pipefail` scripts working).
 
-use crate::error::{exit, user};
 use anyhow::Result;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Writing the output failed (exit 7: `cli::exit_code`).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("cannot write {}: {reason}", path.display())]
+    File {
+        path: PathBuf,
+        reason: std::io::Error,
+    },
+    #[error("cannot write to standard output: it is closed (use --output FILE, or redirect it)")]
+    StdoutClosed,
+    #[error("cannot write to standard output: {0}")]
+    Stdout(std::io::Error),
+}
 
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 
@@ -27,26 +40,25 @@ pub fn set_stdout_closed_at_start() {
 /// Write `text` to `path`, or to standard output when there is none.
 pub fn write(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
-        Some(p) => std::fs::write(p, text)
-            .map_err(|e| user(exit::OUTPUT, format!("cannot write {}: {e}", p.display()))),
+        Some(p) => std::fs::write(p, text).map_err(|reason| {
+            OutputError::File {
+                path: p.to_path_buf(),
+                reason,
+            }
+            .into()
+        }),
         None => write_stdout(text),
     }
 }
 
 fn write_stdout(text: &str) -> Result<()> {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
-        return Err(user(
-            exit::OUTPUT,
-            "cannot write to standard output: it is closed (use --output FILE, or redirect it)",
-        ));
+        return Err(OutputError::StdoutClosed.into());
     }
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(user(
-            exit::OUTPUT,
-            format!("cannot write to standard output: {e}"),
-        )),
+        Err(e) => Err(OutputError::Stdout(e).into()),
     }
 }

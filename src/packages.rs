@@ -3,11 +3,10 @@
 //! and the pipelines of the `affected` and `graph` commands. The engine itself
 //! ([`crate::monorepo`]) stays pure; the trees and blobs come from the `git` module.
 
-use crate::git::{DiffStat, FileKind, FileStatus, Repo};
-use crate::model::{Change, ChangePackages, Oid};
+use crate::git::Repo;
+use crate::model::{Change, ChangePackages, DiffStat, FileStatus, Oid};
 use crate::monorepo::{
-    self, Affected, AffectedOptions, ChangeStatus, ChangedPath, EntryMode, Snapshot, TreeEntry,
-    Workspace,
+    self, Affected, AffectedOptions, ChangeStatus, ChangedPath, Snapshot, TreeEntry, Workspace,
 };
 use anyhow::Result;
 use rayon::prelude::*;
@@ -25,17 +24,8 @@ impl Snapshot for TreeSnapshot<'_> {
     fn entries(&self) -> &[TreeEntry] {
         &self.entries
     }
-    fn read(&self, blob: &[u8; 20]) -> Result<Vec<u8>> {
-        self.repo.blob(Oid(*blob))
-    }
-}
-
-fn mode(kind: FileKind) -> EntryMode {
-    match kind {
-        FileKind::File => EntryMode::File,
-        FileKind::Executable => EntryMode::Executable,
-        FileKind::Symlink => EntryMode::Symlink,
-        FileKind::Submodule => EntryMode::Submodule,
+    fn read(&self, blob: &Oid) -> Result<Vec<u8>> {
+        self.repo.blob(*blob)
     }
 }
 
@@ -43,15 +33,7 @@ impl<'r> TreeSnapshot<'r> {
     /// The tree of `commit`, or the empty tree.
     pub fn at(repo: &'r Repo, commit: Option<Oid>) -> Result<TreeSnapshot<'r>> {
         let entries = match commit {
-            Some(c) => repo
-                .tree_files(c)?
-                .into_iter()
-                .map(|f| TreeEntry {
-                    path: f.path,
-                    blob: f.blob.0,
-                    mode: mode(f.kind),
-                })
-                .collect(),
+            Some(c) => repo.tree_files(c)?,
             None => Vec::new(),
         };
         Ok(TreeSnapshot { repo, entries })
@@ -65,15 +47,15 @@ impl<'r> TreeSnapshot<'r> {
                 .binary_search_by(|e| e.path.as_slice().cmp(&f.path));
             match (f.new_blob, f.new_kind, at) {
                 (Some(blob), Some(kind), Ok(i)) => {
-                    self.entries[i].blob = blob.0;
-                    self.entries[i].mode = mode(kind);
+                    self.entries[i].blob = blob;
+                    self.entries[i].mode = kind;
                 }
                 (Some(blob), Some(kind), Err(i)) => self.entries.insert(
                     i,
                     TreeEntry {
                         path: f.path.clone(),
-                        blob: blob.0,
-                        mode: mode(kind),
+                        blob,
+                        mode: kind,
                     },
                 ),
                 (None, _, Ok(i)) => {
@@ -96,8 +78,8 @@ pub fn changed_paths(diff: &DiffStat) -> Vec<ChangedPath> {
                 FileStatus::Modified => ChangeStatus::Modified,
                 FileStatus::Deleted => ChangeStatus::Deleted,
             },
-            old_blob: f.old_blob.map(|o| o.0),
-            new_blob: f.new_blob.map(|o| o.0),
+            old_blob: f.old_blob,
+            new_blob: f.new_blob,
         })
         .collect()
 }

@@ -26,10 +26,10 @@ pub use remerge::{remerge_landings, DEFAULT_REMERGE_BUDGET_SECS};
 pub use sides::{ChainReader, History};
 
 use crate::config::{Config, ConfigError};
-use crate::git::DiffStat;
 use crate::history::classify::{self, BranchHistory, BranchRole};
 use crate::history::graph::CommitGraph;
 use crate::history::measure::{self, Attributes, Metrics, SizeRules};
+use crate::model::DiffStat;
 use crate::model::{self, Branch, Change, Commit, Oid, RefKind, Timestamp, SCHEMA_VERSION};
 use crate::score::{self, Tag};
 use crate::{monorepo as mono, packages};

@@ -16,7 +16,40 @@ fn days(v: Option<f64>) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
+/// An enum as the JSON names it (`"merge_now"`).
+fn enum_text<T: serde::Serialize>(value: T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|x| x.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A comma-separated list, or `none`.
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// The report, one section after the other.
 fn write(v: &mut View, r: &AuditReport) {
+    header(v, r);
+    verdict(v, r);
+    repositories(v, r);
+    dependencies(v, r);
+    coupling(v, r);
+    teams(v, r);
+    merged(v, r);
+    if let Some(rev) = &r.reverse {
+        reverse(v, rev);
+    }
+    warnings(v, r);
+}
+
+/// The title, the window and the decision.
+fn header(v: &mut View, r: &AuditReport) {
     let since = r
         .window
         .since
@@ -31,11 +64,12 @@ fn write(v: &mut View, r: &AuditReport) {
     v.line(&format!(
         "Window {since} to {}. Verdict: {}.",
         rfc3339(r.window.until),
-        serde_json::to_value(r.verdict.decision)
-            .ok()
-            .and_then(|x| x.as_str().map(str::to_string))
-            .unwrap_or_default()
+        enum_text(r.verdict.decision)
     ));
+}
+
+/// The factors behind the verdict, what to do first, tooling and risks.
+fn verdict(v: &mut View, r: &AuditReport) {
     v.heading(1, "Verdict");
     v.table(
         &["factor", "measured", "threshold", "met", "finding"],
@@ -69,6 +103,10 @@ fn write(v: &mut View, r: &AuditReport) {
     for risk in &r.verdict.risks {
         v.line(&format!("Risk: {risk}"));
     }
+}
+
+/// One row per repository.
+fn repositories(v: &mut View, r: &AuditReport) {
     v.heading(1, "Repositories");
     v.table(
         &[
@@ -101,6 +139,10 @@ fn write(v: &mut View, r: &AuditReport) {
             })
             .collect(),
     );
+}
+
+/// Dependencies across repositories and the publish-to-adoption delay.
+fn dependencies(v: &mut View, r: &AuditReport) {
     v.heading(1, "Dependencies across repositories");
     let mut rows = Vec::new();
     for d in &r.dependencies {
@@ -134,6 +176,10 @@ fn write(v: &mut View, r: &AuditReport) {
         days(r.adoption.median_days),
         days(r.adoption.p90_days)
     ));
+}
+
+/// Coordinated change sets: the shares, the pairs and the sets themselves.
+fn coupling(v: &mut View, r: &AuditReport) {
     let c = &r.coupling;
     v.heading(1, "Coordinated change sets");
     v.line(&format!(
@@ -171,10 +217,7 @@ fn write(v: &mut View, r: &AuditReport) {
                 vec![
                     s.id.clone(),
                     s.repositories.join(", "),
-                    serde_json::to_value(s.strongest)
-                        .ok()
-                        .and_then(|x| x.as_str().map(str::to_string))
-                        .unwrap_or_default(),
+                    enum_text(s.strongest),
                     s.evidence
                         .iter()
                         .map(|e| e.detail.clone())
@@ -195,15 +238,15 @@ fn write(v: &mut View, r: &AuditReport) {
             r.change_sets.len() - 30
         ));
     }
+}
+
+/// Authors shared between repositories.
+fn teams(v: &mut View, r: &AuditReport) {
     v.heading(1, "Teams");
     v.line(&format!(
         "{} distinct active authors; repositories sharing nobody: {}.",
         r.teams.team_size,
-        if r.teams.disjoint.is_empty() {
-            "none".to_string()
-        } else {
-            r.teams.disjoint.join(", ")
-        }
+        list_or_none(&r.teams.disjoint)
     ));
     v.table(
         &["a", "b", "shared authors", "overlap"],
@@ -220,6 +263,10 @@ fn write(v: &mut View, r: &AuditReport) {
             })
             .collect(),
     );
+}
+
+/// The monorepo that would result, and the CI saving of affected-target builds.
+fn merged(v: &mut View, r: &AuditReport) {
     v.heading(1, "The monorepo that would result");
     v.line(&format!(
         "{} packages, {} internal edges today, {} cross-repository edges that would become internal; \
@@ -240,32 +287,34 @@ fn write(v: &mut View, r: &AuditReport) {
             .map(|cy| vec![cy.edges.clone(), cy.packages.join(" -> ")])
             .collect(),
     );
-    if let Some(rev) = &r.reverse {
-        v.heading(1, "One monorepo: the reverse questions");
-        v.line(&format!(
-            "{} packages; {} of landed changes touch two or more; path-aware CI: {}.",
-            rev.packages,
-            pct(rev.multi_package_share),
-            if rev.ci_path_aware.is_empty() {
-                "none".to_string()
-            } else {
-                rev.ci_path_aware.join(", ")
-            }
-        ));
-        v.table(
-            &["split candidate", "changes", "dependents"],
-            rev.split_candidates
-                .iter()
-                .map(|s| {
-                    vec![
-                        s.path.clone(),
-                        s.changes.to_string(),
-                        s.dependents.to_string(),
-                    ]
-                })
-                .collect(),
-        );
-    }
+}
+
+/// The reverse questions, when the input is one monorepo.
+fn reverse(v: &mut View, rev: &super::verdict::Reverse) {
+    v.heading(1, "One monorepo: the reverse questions");
+    v.line(&format!(
+        "{} packages; {} of landed changes touch two or more; path-aware CI: {}.",
+        rev.packages,
+        pct(rev.multi_package_share),
+        list_or_none(&rev.ci_path_aware)
+    ));
+    v.table(
+        &["split candidate", "changes", "dependents"],
+        rev.split_candidates
+            .iter()
+            .map(|s| {
+                vec![
+                    s.path.clone(),
+                    s.changes.to_string(),
+                    s.dependents.to_string(),
+                ]
+            })
+            .collect(),
+    );
+}
+
+/// Every repository's warnings.
+fn warnings(v: &mut View, r: &AuditReport) {
     for repo in &r.repositories {
         for w in &repo.warnings {
             v.line(&format!("warning ({}): {w}", repo.name));

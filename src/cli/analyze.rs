@@ -71,17 +71,17 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
             return Err(CliError::FailUnder(t).into());
         }
     }
-    setup_threads(args.shared.threads)?;
-    let config = load_config(&args.shared, &args.path)?;
+    setup_threads(args.shared.read.threads)?;
+    let config = load_config(&args.shared.read, &args.path)?;
     let (since, until) = window(&args.shared, &config)?;
     let opts = Options {
         path: args.path.clone(),
-        trunk: args.shared.trunk.clone(),
+        trunk: args.shared.read.trunk.clone(),
         since,
         until,
         until_explicit: args.shared.until.is_some(),
         config,
-        quiet: args.shared.quiet,
+        quiet: args.shared.read.quiet,
         remerge: args.remerge.then(|| {
             std::time::Duration::from_secs(
                 args.remerge_budget
@@ -91,9 +91,9 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
         cache: args.shared.cache_setting(),
     };
     let a = pipeline::run(&opts)?;
-    let text = match pick_format(&args.shared) {
+    let text = match pick_format(&args.shared.out) {
         Format::Json => render::json(&a)?,
-        Format::Table => render::table_fit(&a, table_columns(&args.shared)),
+        Format::Table => render::table_fit(&a, table_columns(&args.shared.out)),
         Format::Markdown => render::markdown(&a),
         Format::Html => render::html::analysis_page(&a),
         Format::Ndjson => {
@@ -108,7 +108,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
             render::ndjson::lines(&name, &a.repository.trunk, &a.changes, &|_| None)?
         }
     };
-    emit(&args.shared, &text)?;
+    emit(&args.shared.out, &text)?;
     match args.fail_under {
         Some(threshold) => gate(&a, threshold, args.model),
         None => Ok(exit::OK),

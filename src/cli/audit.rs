@@ -1,9 +1,9 @@
 //! `repohealth audit [NAME=]PATH...`: the arguments and the run.
 
-use super::{Format, Shared};
+use super::{CliError, Format, Shared};
 use crate::audit::collect::{self, Request, Target};
 use crate::audit::AuditOptions;
-use crate::error::{exit, user};
+use crate::error::exit;
 use anyhow::Result;
 use clap::Args;
 
@@ -32,33 +32,24 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> Result<i32> {
-    if let Some(f @ (Format::Html | Format::Ndjson)) = args.shared.format {
-        return Err(user(
-            exit::USAGE,
-            format!("audit writes table, json or markdown, not {f:?}").to_lowercase(),
-        ));
+    if let Some(f @ (Format::Html | Format::Ndjson)) = args.shared.out.format {
+        return Err(CliError::AuditFormat(format!("{f:?}").to_lowercase()).into());
     }
-    super::setup_threads(args.shared.threads)?;
+    super::setup_threads(args.shared.read.threads)?;
     if args.author_window == 0 || args.author_window > 24 * 31 {
-        return Err(user(
-            exit::USAGE,
-            format!(
-                "--author-window takes 1 to 744 hours, not {}",
-                args.author_window
-            ),
-        ));
+        return Err(CliError::AuthorWindow(args.author_window).into());
     }
     let targets: Vec<Target> = args.repositories.iter().map(|a| Target::parse(a)).collect();
     let names = collect::names(&targets)?;
-    let config = super::load_config(&args.shared, &targets[0].path)?;
+    let config = super::load_config(&args.shared.read, &targets[0].path)?;
     let (since, until) = super::window(&args.shared, &config)?;
     let req = Request {
         since,
         until,
         until_explicit: args.shared.until.is_some(),
-        config: args.shared.config.clone(),
-        trunk: args.shared.trunk.clone(),
-        quiet: args.shared.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        config: args.shared.read.config.clone(),
+        trunk: args.shared.read.trunk.clone(),
+        quiet: args.shared.read.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     let opts = AuditOptions {
         author_window_seconds: i64::from(args.author_window) * 3600,
@@ -72,14 +63,14 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         crate::pipeline::Window { since, until },
         opts,
     );
-    let text = match super::pick_format(&args.shared) {
+    let text = match super::pick_format(&args.shared.out) {
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
         Format::Table => crate::audit::render::table(&report),
         Format::Markdown => crate::audit::render::markdown(&report),
-        Format::Html | Format::Ndjson => {
-            return Err(user(exit::USAGE, "audit writes table, json or markdown"))
+        f @ (Format::Html | Format::Ndjson) => {
+            return Err(CliError::AuditFormat(format!("{f:?}").to_lowercase()).into())
         }
     };
-    super::emit(&args.shared, &text)?;
+    super::emit(&args.shared.out, &text)?;
     Ok(exit::OK)
 }

@@ -1,7 +1,8 @@
 //! `repohealth cache info|clear`: the on-disk cache of diff stats.
 
+use super::CliError;
 use crate::cache::{self, CacheSetting};
-use crate::error::{exit, user};
+use crate::error::exit;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -38,12 +39,7 @@ pub(super) fn run(args: CacheArgs) -> Result<i32> {
         Some(d) => CacheSetting::Dir(d),
         None => CacheSetting::Default,
     };
-    let root = cache::root(&setting).ok_or_else(|| {
-        user(
-            exit::USAGE,
-            "no cache directory: neither XDG_CACHE_HOME nor HOME is set; pass --cache-dir DIR",
-        )
-    })?;
+    let root = cache::root(&setting).ok_or(CliError::NoCacheDir)?;
     match args.action {
         CacheAction::Info => {
             let entries = cache::entries(&root)?;

@@ -18,6 +18,7 @@ pub use graph::{GraphArgs, GraphFormatArg};
 use crate::config::{parse_when_checked as parse_when, Config, ConfigError, WhenError};
 use crate::error::{exit, UserError};
 use crate::git::GitError;
+use crate::output::OutputError;
 use crate::pipeline::OpenError;
 use analyze::EXAMPLES;
 use anyhow::Result;
@@ -82,24 +83,23 @@ pub enum Format {
     Ndjson,
 }
 
-/// Options every command shares.
-#[derive(Args, Debug, Clone)]
-pub struct Shared {
+/// Where and how a command writes its output.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OutputArgs {
     /// Output format [default: table on a terminal, json otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Write the output to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// How a command reads a repository.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReadArgs {
     /// The trunk branch [default: repohealth.toml, else origin/HEAD, else main, master, trunk, develop].
     #[arg(long, value_name = "BRANCH")]
     pub trunk: Option<String>,
-    /// Start of the window: 90d, 12w, 6m, 1y, 2024-01-31, an RFC 3339 time, @<unix>, or all [default: 90d].
-    #[arg(long, value_name = "WHEN")]
-    pub since: Option<String>,
-    /// End of the window, and the time branches are judged at; a date alone includes that day [default: now].
-    #[arg(long, value_name = "WHEN")]
-    pub until: Option<String>,
     /// Configuration file [default: repohealth.toml at the work-tree root, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -109,6 +109,21 @@ pub struct Shared {
     /// No progress messages on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+/// Options every command over a window of history shares.
+#[derive(Args, Debug, Clone)]
+pub struct Shared {
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Start of the window: 90d, 12w, 6m, 1y, 2024-01-31, an RFC 3339 time, @<unix>, or all [default: 90d].
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// End of the window, and the time branches are judged at; a date alone includes that day [default: now].
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
     /// Do not read or write the cache of diff stats (docs/benchmarks.md, "Cache").
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
@@ -140,6 +155,21 @@ pub enum CliError {
     UntilAll,
     #[error("--since ({0}) is after --until")]
     SinceAfterUntil(String),
+    #[error("--last takes 1 to 520, not {0}")]
+    Last(usize),
+    #[error("--baseline takes 0 to 520, not {0}")]
+    Baseline(usize),
+    /// `--tz` names no IANA zone (the message says which).
+    #[error("{0}")]
+    TimeZone(String),
+    #[error("no period to report")]
+    NoPeriod,
+    #[error("--author-window takes 1 to 744 hours, not {0}")]
+    AuthorWindow(u32),
+    #[error("audit writes table, json or markdown, not {0}")]
+    AuditFormat(String),
+    #[error("no cache directory: neither XDG_CACHE_HOME nor HOME is set; pass --cache-dir DIR")]
+    NoCacheDir,
 }
 
 /// The exit code of an error (README, "Exit codes"), decided here and only here: the first
@@ -172,6 +202,9 @@ fn code_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
     }
     if e.is::<ConfigError>() {
         return Some(exit::BAD_CONFIG);
+    }
+    if e.is::<OutputError>() {
+        return Some(exit::OUTPUT);
     }
     e.downcast_ref::<UserError>().map(|u| u.code)
 }
@@ -208,19 +241,19 @@ fn now() -> i64 {
 }
 
 /// Load configuration: `--config`, else `repohealth.toml` at the work-tree root.
-pub fn load_config(shared: &Shared, path: &std::path::Path) -> Result<Config> {
+pub fn load_config(read: &ReadArgs, path: &std::path::Path) -> Result<Config> {
     let root = crate::git::Repo::open(path)
         .ok()
         .and_then(|r| r.facts().ok())
         .filter(|f| !f.bare)
         .map(|f| f.path);
-    Config::load(shared.config.as_deref(), root.as_deref())
+    Config::load(read.config.as_deref(), root.as_deref())
 }
 
-/// Resolve the window from flags, then config, then the 90-day default.
-pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
+/// `--until`: a time, a date alone meaning the whole day; now when absent.
+pub fn until_time(until: Option<&str>) -> Result<i64> {
     let now = now();
-    let until = match &shared.until {
+    Ok(match until {
         Some(u) if u.trim().eq_ignore_ascii_case("all") => return Err(CliError::UntilAll.into()),
         // A date alone means the whole day: `--until 2024-06-30` includes June 30.
         Some(u) if chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").is_ok() => {
@@ -228,7 +261,12 @@ pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
         }
         Some(u) => parse_when(u, now)?.unwrap_or(now),
         None => now,
-    };
+    })
+}
+
+/// Resolve the window from flags, then config, then the 90-day default.
+pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
+    let until = until_time(shared.until.as_deref())?;
     let since_text = shared
         .since
         .clone()
@@ -245,13 +283,13 @@ pub fn window(shared: &Shared, config: &Config) -> Result<(Option<i64>, i64)> {
 
 /// Columns the table view fits: `COLUMNS` when set, else the terminal's width when writing
 /// to one, else 100; never more than 100.
-pub fn table_columns(shared: &Shared) -> usize {
+pub fn table_columns(out: &OutputArgs) -> usize {
     let columns = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&c| c > 0);
     let terminal = match terminal_size::terminal_size() {
-        Some((terminal_size::Width(w), _)) if shared.output.is_none() => Some(usize::from(w)),
+        Some((terminal_size::Width(w), _)) if out.output.is_none() => Some(usize::from(w)),
         _ => None,
     };
     columns
@@ -260,40 +298,28 @@ pub fn table_columns(shared: &Shared) -> usize {
         .min(crate::render::DEFAULT_WIDTH)
 }
 
-pub fn pick_format(shared: &Shared) -> Format {
-    shared.format.unwrap_or(
-        if shared.output.is_none() && std::io::stdout().is_terminal() {
+pub fn pick_format(out: &OutputArgs) -> Format {
+    out.format
+        .unwrap_or(if out.output.is_none() && std::io::stdout().is_terminal() {
             Format::Table
         } else {
             Format::Json
-        },
-    )
+        })
 }
 
 /// Write to `--output` or stdout (see [`crate::output`]).
-pub fn emit(shared: &Shared, text: &str) -> Result<()> {
-    crate::output::write(shared.output.as_deref(), text)
+pub fn emit(out: &OutputArgs, text: &str) -> Result<()> {
+    crate::output::write(out.output.as_deref(), text)
 }
 
 /// Write to standard output (a closed pipe is not an error).
 fn emit_text(text: &str) -> Result<()> {
-    write_out(&None, text)
+    emit(&OutputArgs::default(), text)
 }
 
+/// Write to `--output` or stdout, for commands whose format is their own.
 fn write_out(output: &Option<PathBuf>, text: &str) -> Result<()> {
-    let shared = Shared {
-        format: None,
-        output: output.clone(),
-        trunk: None,
-        since: None,
-        until: None,
-        config: None,
-        threads: None,
-        quiet: true,
-        no_cache: true,
-        cache_dir: None,
-    };
-    emit(&shared, text)
+    crate::output::write(output.as_deref(), text)
 }
 
 /// The `[monorepo]` configuration of an open repository.
@@ -365,7 +391,8 @@ mod tests {
             code(ConfigError::Invalid("r.toml:1: bad".into()).into()),
             exit::BAD_CONFIG
         );
-        assert_eq!(code(crate::error::user(9, "other")), 9);
+        assert_eq!(code(CliError::NoPeriod.into()), exit::USAGE);
+        assert_eq!(code(OutputError::StdoutClosed.into()), exit::OUTPUT);
         assert_eq!(code(anyhow::anyhow!("a bug")), exit::INTERNAL);
     }
 }

@@ -1,7 +1,8 @@
 //! `repohealth report`: the trend of the last complete periods, per team and package.
 
-use super::{emit, load_config, setup_threads, window, Format, Shared};
-use crate::error::{exit, user};
+use super::{emit, load_config, setup_threads, until_time, CliError, Format, OutputArgs, ReadArgs};
+use crate::config::ConfigError;
+use crate::error::exit;
 use crate::model::{Change, Oid};
 use crate::pipeline::{self, Options};
 use crate::report::owners::{Owners, CODEOWNERS_PATHS};
@@ -69,82 +70,41 @@ pub struct ReportArgs {
     /// Add a breakdown by author.
     #[arg(long, value_enum)]
     pub by: Option<ByArg>,
-    /// Output format [default: table on a terminal, json otherwise].
-    #[arg(long, value_enum)]
-    pub format: Option<Format>,
-    /// Write the output to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// The trunk branch [default: repohealth.toml, else origin/HEAD, else main, master, trunk, develop].
-    #[arg(long, value_name = "BRANCH")]
-    pub trunk: Option<String>,
-    /// Configuration file [default: repohealth.toml at the work-tree root, if present].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Threads for diffing [default: all cores].
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
-    /// No progress messages on stderr.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// The periods a report covers: their kind and zone, and every span (baseline first, the
+/// shown ones last).
+struct Periods {
+    kind: PeriodKind,
+    spans: Vec<periods::Span>,
 }
 
 pub fn run(args: ReportArgs) -> Result<i32> {
-    if !(1..=520).contains(&args.last) {
-        return Err(user(
-            exit::USAGE,
-            format!("--last takes 1 to 520, not {}", args.last),
-        ));
-    }
-    if args.baseline > 520 {
-        return Err(user(
-            exit::USAGE,
-            format!("--baseline takes 0 to 520, not {}", args.baseline),
-        ));
-    }
-    let tz = periods::parse_tz(&args.tz).map_err(|e| user(exit::USAGE, e))?;
-    let kind = match args.period {
-        PeriodArg::Day => PeriodKind::Day,
-        PeriodArg::Week => PeriodKind::Week,
-        PeriodArg::Month => PeriodKind::Month,
-    };
-    setup_threads(args.threads)?;
-    let shared = Shared {
-        format: args.format,
-        output: args.output.clone(),
-        trunk: args.trunk.clone(),
-        since: Some("all".to_owned()),
-        until: args.until.clone(),
-        config: args.config.clone(),
-        threads: args.threads,
-        quiet: args.quiet,
-        no_cache: false,
-        cache_dir: None,
-    };
-    let config = load_config(&shared, &args.path)?;
-    let until = match &args.until {
-        Some(_) => window(&shared, &config)?.1,
-        None => periods::current_period_start(kind, &tz, chrono::Utc::now().timestamp()) - 1,
-    };
-    let spans = periods::complete_periods(kind, &tz, until, args.last + args.baseline);
-    let (Some(first), Some(last)) = (spans.first(), spans.last()) else {
-        return Err(user(exit::USAGE, "no period to report"));
+    let periods = periods(&args)?;
+    setup_threads(args.read.threads)?;
+    let config = load_config(&args.read, &args.path)?;
+    let (Some(first), Some(last)) = (periods.spans.first(), periods.spans.last()) else {
+        return Err(CliError::NoPeriod.into());
     };
     let opts = Options {
         path: args.path.clone(),
-        trunk: args.trunk.clone(),
+        trunk: args.read.trunk.clone(),
         since: Some(first.start),
         until: last.end - 1,
         until_explicit: true,
         config: config.clone(),
-        quiet: args.quiet,
+        quiet: args.read.quiet,
         remerge: None,
         cache: Default::default(),
     };
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
-        .map_err(|e| user(exit::BAD_CONFIG, format!("{e:#}")))?;
+        .map_err(|e| ConfigError::Invalid(format!("{e:#}")))?;
     // The stages of `analyze`, once over the whole span.
-    let progress = pipeline::Progress::new(args.quiet);
+    let progress = pipeline::Progress::new(args.read.quiet);
     let open = pipeline::open_history(&opts, &progress)?;
     let landings = pipeline::classify_landings(&open, &opts, &progress)?;
     let mut measured = pipeline::measure_landings(&open, landings, &opts.config, &progress)?;
@@ -152,7 +112,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     let monorepo =
         pipeline::audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?;
     let scoring = pipeline::score_models(&open, &measured, &inventory, &opts, &progress)?;
-    let shown = &spans[spans.len() - args.last..];
+    let shown = &periods.spans[periods.spans.len() - args.last..];
     let cards = match (shown.first(), shown.last()) {
         (Some(f), Some(l)) => Some((
             period_cards(&open, &measured, &inventory, &opts, f)?,
@@ -165,13 +125,13 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     let a = pipeline::assemble(open, &opts, measured, inventory, scoring, monorepo);
     let plan = Plan {
         spec: report::PeriodSpec {
-            kind,
+            kind: periods.kind,
             tz: args.tz.clone(),
             last: args.last,
             baseline: args.baseline,
             min_sample: args.min_sample,
         },
-        spans: &spans,
+        spans: &periods.spans,
         score_cfg: &score_cfg,
         bots: &config.bots,
         teams,
@@ -181,18 +141,49 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     };
     let mut r = report::build(&a, &plan);
     r.warnings.append(&mut warnings);
-    let text = match super::pick_format(&shared) {
-        Format::Json => serde_json::to_string_pretty(&r)? + "\n",
-        Format::Table => report::render::table(&r),
-        Format::Markdown => report::render::markdown(&r),
-        Format::Html => report::render::html(&r),
+    let text = render(&args, &r, &a, shown, origin.as_deref())?;
+    emit(&args.out, &text)?;
+    Ok(exit::OK)
+}
+
+/// The spans to report from `--period`, `--last`, `--baseline`, `--tz` and `--until`.
+fn periods(args: &ReportArgs) -> Result<Periods> {
+    if !(1..=520).contains(&args.last) {
+        return Err(CliError::Last(args.last).into());
+    }
+    if args.baseline > 520 {
+        return Err(CliError::Baseline(args.baseline).into());
+    }
+    let tz = periods::parse_tz(&args.tz).map_err(CliError::TimeZone)?;
+    let kind = match args.period {
+        PeriodArg::Day => PeriodKind::Day,
+        PeriodArg::Week => PeriodKind::Week,
+        PeriodArg::Month => PeriodKind::Month,
+    };
+    let until = match &args.until {
+        Some(u) => until_time(Some(u))?,
+        None => periods::current_period_start(kind, &tz, chrono::Utc::now().timestamp()) - 1,
+    };
+    let spans = periods::complete_periods(kind, &tz, until, args.last + args.baseline);
+    Ok(Periods { kind, spans })
+}
+
+/// The report in the chosen format; ndjson lists the shown periods' changes.
+fn render(
+    args: &ReportArgs,
+    r: &report::Report,
+    a: &pipeline::Analysis,
+    shown: &[periods::Span],
+    origin: Option<&str>,
+) -> Result<String> {
+    Ok(match super::pick_format(&args.out) {
+        Format::Json => serde_json::to_string_pretty(r)? + "\n",
+        Format::Table => report::render::table(r),
+        Format::Markdown => report::render::markdown(r),
+        Format::Html => report::render::html(r),
         Format::Ndjson => {
-            let name = crate::render::ndjson::repository_name(
-                args.name.as_deref(),
-                origin.as_deref(),
-                &args.path,
-            );
-            let shown = &spans[spans.len() - args.last..];
+            let name =
+                crate::render::ndjson::repository_name(args.name.as_deref(), origin, &args.path);
             let period_of = |c: &Change| {
                 shown
                     .iter()
@@ -206,9 +197,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
                 .collect();
             crate::render::ndjson::lines(&name, &a.repository.trunk, in_shown, &period_of)?
         }
-    };
-    emit(&shared, &text)?;
-    Ok(exit::OK)
+    })
 }
 
 /// The scoring stage on one period's changes, with the period as the window and the
@@ -262,7 +251,7 @@ fn teams(
 ) -> Result<(Teams, Vec<String>)> {
     let mut warnings = Vec::new();
     let (source, owners) = if !config.teams.is_empty() {
-        let o = Owners::from_teams(&config.teams).map_err(|e| user(exit::BAD_CONFIG, e))?;
+        let o = Owners::from_teams(&config.teams).map_err(ConfigError::Invalid)?;
         let file = config
             .source
             .as_deref()

@@ -8,9 +8,10 @@
 //! because attributes (`binary`, `-diff`) are per path: the same blob can be text at one path
 //! and binary at another.
 
-use super::{file_kind, to_gix, to_oid, DiffStat, FileStat, FileStatus};
+use super::{file_kind, to_gix, to_oid};
 use crate::error::{exit, user};
 use crate::model::Oid;
+use crate::model::{DiffStat, FileStat, FileStatus};
 use anyhow::{Context, Result};
 use gix::bstr::ByteSlice;
 use gix::diff::blob::platform::resource::Data;

@@ -2,7 +2,7 @@
 //! distributions, and the strategy/kind/platform mix. Pure functions on plain data; the diff
 //! statistics come from the `git` module.
 
-use crate::git::DiffStat;
+use crate::model::DiffStat;
 use crate::model::{Change, Kind};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
@@ -290,7 +290,7 @@ fn size_stats(work: &[&Change]) -> SizeStats {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::git::{FileStat, FileStatus};
+    use crate::model::{FileStat, FileStatus};
 
     fn file(path: &str, added: u64, deleted: u64) -> FileStat {
         FileStat {

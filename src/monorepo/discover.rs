@@ -58,7 +58,7 @@ pub fn cache_key(snap: &dyn Snapshot) -> u64 {
         if is_discovery_input(&name) {
             feed(&e.path);
             feed(&[0]);
-            feed(&e.blob);
+            feed(&e.blob.0);
             feed(&[e.mode as u8]);
         } else if is_presence_input(&name) {
             feed(&e.path);

@@ -3,14 +3,15 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::model::Oid;
 
 /// A tree at one revision held in memory; blob ids are a simple (non-crypto) hash of content.
 pub struct MemSnap {
     entries: Vec<TreeEntry>,
-    blobs: BTreeMap<[u8; 20], Vec<u8>>,
+    blobs: BTreeMap<Oid, Vec<u8>>,
 }
 
-pub fn blob_id(content: &[u8]) -> [u8; 20] {
+pub fn blob_id(content: &[u8]) -> Oid {
     let mut out = [0u8; 20];
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (i, slot) in out.iter_mut().enumerate() {
@@ -20,7 +21,7 @@ pub fn blob_id(content: &[u8]) -> [u8; 20] {
         }
         *slot = (h >> 24) as u8;
     }
-    out
+    Oid(out)
 }
 
 impl MemSnap {
@@ -54,12 +55,12 @@ impl MemSnap {
 
     /// The tree diff from `self` to `head` (renames off), like the git module produces.
     pub fn diff(&self, head: &MemSnap) -> Vec<ChangedPath> {
-        let a: BTreeMap<&[u8], [u8; 20]> = self
+        let a: BTreeMap<&[u8], Oid> = self
             .entries
             .iter()
             .map(|e| (e.path.as_slice(), e.blob))
             .collect();
-        let b: BTreeMap<&[u8], [u8; 20]> = head
+        let b: BTreeMap<&[u8], Oid> = head
             .entries
             .iter()
             .map(|e| (e.path.as_slice(), e.blob))
@@ -101,7 +102,7 @@ impl Snapshot for MemSnap {
         &self.entries
     }
 
-    fn read(&self, blob: &[u8; 20]) -> anyhow::Result<Vec<u8>> {
+    fn read(&self, blob: &Oid) -> anyhow::Result<Vec<u8>> {
         self.blobs
             .get(blob)
             .cloned()

@@ -20,22 +20,8 @@ pub fn shown_dir(dir: &str) -> &str {
 /// anyone edits, and parsing it would dominate the run.
 pub const MAX_MANIFEST_BYTES: usize = 4 << 20;
 
-/// One blob in a tree at a revision. Paths are bytes with '/' separators (may be non-UTF-8).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreeEntry {
-    pub path: Vec<u8>,
-    pub blob: [u8; 20],
-    pub mode: EntryMode,
-}
-
-/// The kind of a non-tree entry; symlinks and submodules are never followed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryMode {
-    File,
-    Executable,
-    Symlink,
-    Submodule,
-}
+use crate::model::Oid;
+pub use crate::model::{EntryMode, TreeEntry};
 
 /// A read-only view of the repository at one revision, implemented by the git module (and by
 /// an in-memory map in tests).
@@ -43,7 +29,7 @@ pub trait Snapshot {
     /// Every non-tree entry, sorted by path.
     fn entries(&self) -> &[TreeEntry];
     /// Blob content.
-    fn read(&self, blob: &[u8; 20]) -> anyhow::Result<Vec<u8>>;
+    fn read(&self, blob: &Oid) -> anyhow::Result<Vec<u8>>;
 }
 
 /// How a path changed between the two revisions (renames are off: rule 1).
@@ -60,8 +46,8 @@ pub enum ChangeStatus {
 pub struct ChangedPath {
     pub path: Vec<u8>,
     pub status: ChangeStatus,
-    pub old_blob: Option<[u8; 20]>,
-    pub new_blob: Option<[u8; 20]>,
+    pub old_blob: Option<Oid>,
+    pub new_blob: Option<Oid>,
 }
 
 /// The package manager family a package was discovered from.

@@ -314,6 +314,13 @@ fn scorecards(out: &mut String, a: &Analysis) {
         &["model", "score", "coverage"],
         cards,
     );
+    model_cards(out, s);
+    recommendation(out, &s.recommendation);
+    findings(out, &s.findings);
+}
+
+/// One table per model: its criteria (measured, target, score, status) and their sources.
+fn model_cards(out: &mut String, s: &crate::score::Scoring) {
     let all = crate::score::render::table_rows(s);
     for (model, card) in &s.scores {
         let prefix = format!("{model}.");
@@ -349,8 +356,11 @@ fn scorecards(out: &mut String, a: &Analysis) {
                 .map(|r| (r[0].trim_start_matches(&prefix), &r[5])),
         );
     }
+}
+
+/// The recommendation and its migration phases, each with its source.
+fn recommendation(out: &mut String, r: &crate::score::Recommendation) {
     out.push('\n');
-    let r = &s.recommendation;
     out.push_str(&super::wrap("Recommendation: ", "  ", &r.summary, width()));
     out.push_str(&super::wrap(
         "  Source: ",
@@ -372,9 +382,13 @@ fn scorecards(out: &mut String, a: &Analysis) {
             width(),
         ));
     }
-    if !s.findings.is_empty() {
+}
+
+/// The findings, with their severity and source.
+fn findings(out: &mut String, findings: &[crate::score::Finding]) {
+    if !findings.is_empty() {
         out.push_str("\nFindings\n");
-        for f in &s.findings {
+        for f in findings {
             let text = match &f.source {
                 Some(src) => format!("{} (source: {})", f.message, src.cite()),
                 None => f.message.clone(),

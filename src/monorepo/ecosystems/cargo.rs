@@ -6,7 +6,7 @@ use toml::{Table, Value};
 
 use crate::monorepo::support::lock::{self, LockGraph, LockNode};
 use crate::monorepo::support::paths::{self, child, is_under, join, parent};
-use crate::monorepo::support::{parse_toml, read_at, Ctx, Effect, Sides};
+use crate::monorepo::support::{parse_toml, read_at, toml_strings, Ctx, Effect, Sides};
 use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root};
 
 /// A workspace's lockfile, diffed as a resolved graph (rule 22).
@@ -39,16 +39,6 @@ pub(crate) fn dep_tables(t: &Table) -> Vec<(&Table, EdgeKind)> {
         }
     }
     out
-}
-
-fn str_array(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// crates.io compares names ignoring case and treating `-` and `_` alike.
@@ -200,7 +190,39 @@ fn ws_info(cx: &mut Ctx, dir: &str, t: &Table) -> WsInfo {
     }
 }
 
+/// A crate to add: its directory, its manifest and the workspace it belongs to (an index
+/// into the workspaces' [`WsInfo`]).
+struct Crate {
+    dir: String,
+    t: Table,
+    ws: Option<usize>,
+}
+
 pub(crate) fn discover(cx: &mut Ctx) {
+    let parsed = read_manifests(cx);
+    let roots = paths::outermost(
+        &parsed
+            .iter()
+            .filter(|(_, t)| t.contains_key("workspace"))
+            .map(|(d, _)| d.clone())
+            .collect::<Vec<_>>(),
+    );
+    let (mut crates, infos) = workspace_members(cx, &roots, &parsed);
+    crates.extend(outside_members(cx, &roots, &parsed, &crates));
+    // Add packages first, then edges (targets must exist).
+    let mut added = Vec::new();
+    for c in crates {
+        if let Some(i) = add_crate(cx, &c, &infos) {
+            added.push((i, c));
+        }
+    }
+    for (i, c) in added {
+        link_crate(cx, i, &c, c.ws.and_then(|w| infos.get(w)));
+    }
+}
+
+/// Every parseable `Cargo.toml`, by directory.
+fn read_manifests(cx: &mut Ctx) -> BTreeMap<String, Table> {
     let mut parsed: BTreeMap<String, Table> = BTreeMap::new();
     for m in cx.named("Cargo.toml") {
         if let Some(text) = cx.read_text(&m) {
@@ -209,123 +231,136 @@ pub(crate) fn discover(cx: &mut Ctx) {
             }
         }
     }
-    let ws_dirs: Vec<String> = parsed
-        .iter()
-        .filter(|(_, t)| t.contains_key("workspace"))
-        .map(|(d, _)| d.clone())
-        .collect();
-    let roots: Vec<String> = ws_dirs
-        .iter()
-        .filter(|d| {
-            !ws_dirs
-                .iter()
-                .any(|o| o != *d && is_under(d.as_bytes(), o.as_bytes()))
-        })
-        .cloned()
-        .collect();
-    let mut claimed: BTreeSet<String> = BTreeSet::new();
-    let mut pending: Vec<(usize, String, Table, Option<usize>)> = Vec::new();
+    parsed
+}
+
+/// The members of every outermost workspace, each workspace pushed as a root.
+fn workspace_members(
+    cx: &mut Ctx,
+    roots: &[String],
+    parsed: &BTreeMap<String, Table>,
+) -> (Vec<Crate>, Vec<WsInfo>) {
+    let mut crates = Vec::new();
     let mut infos = Vec::new();
-    for root in &roots {
-        let Some(t) = parsed.get(root).cloned() else {
+    for root in roots {
+        let Some(t) = parsed.get(root) else {
             continue;
         };
-        let info = ws_info(cx, root, &t);
-        let members = members(cx, root, &t, &parsed, &info);
-        for m in &members {
-            claimed.insert(m.clone());
-        }
+        let info = ws_info(cx, root, t);
+        let members = members(cx, root, t, parsed, &info);
         cx.roots.push(Root {
             ecosystem: Ecosystem::Cargo,
             dir: root.clone(),
             manifest: child(root, "Cargo.toml"),
             lockfiles: LOCKFILES.iter().map(|f| child(root, f)).collect(),
         });
-        let wi = infos.len();
+        let ws = Some(infos.len());
         infos.push(info);
         for m in members {
             if let Some(mt) = parsed.get(&m) {
-                pending.push((0, m.clone(), mt.clone(), Some(wi)));
+                crates.push(Crate {
+                    dir: m,
+                    t: mt.clone(),
+                    ws,
+                });
             }
         }
     }
-    // Crates outside every workspace stand alone; crates inside one that are not members are
-    // barriers (rule 4), and so are nested workspaces.
-    for (dir, t) in &parsed {
-        if claimed.contains(dir) || roots.contains(dir) {
+    (crates, infos)
+}
+
+/// Crates outside every workspace stand alone; crates inside one that are not members are
+/// barriers (rule 4), and so are nested workspaces.
+fn outside_members(
+    cx: &mut Ctx,
+    roots: &[String],
+    parsed: &BTreeMap<String, Table>,
+    members: &[Crate],
+) -> Vec<Crate> {
+    let claimed: BTreeSet<&str> = members.iter().map(|c| c.dir.as_str()).collect();
+    let mut out = Vec::new();
+    for (dir, t) in parsed {
+        if claimed.contains(dir.as_str()) || roots.contains(dir) {
             continue;
         }
         let inside = roots.iter().any(|r| is_under(dir.as_bytes(), r.as_bytes()));
         if inside {
             cx.barrier(dir);
         } else if t.contains_key("package") {
-            pending.push((0, dir.clone(), t.clone(), None));
+            out.push(Crate {
+                dir: dir.clone(),
+                t: t.clone(),
+                ws: None,
+            });
         }
     }
-    // Add packages first, then edges (targets must exist).
-    let mut idx = Vec::new();
-    for (_, dir, t, wi) in &pending {
-        let manifest = child(dir, "Cargo.toml");
-        let Some(pkg) = t.get("package").and_then(Value::as_table) else {
-            cx.diag(&manifest, None, "workspace member has no [package]");
-            continue;
-        };
-        let name = pkg
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_else(|| paths::basename(dir))
-            .to_string();
-        let version = pkg
-            .get("version")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let i = cx.add_package(Package {
-            name,
-            dir: dir.clone(),
-            ecosystem: Ecosystem::Cargo,
-            manifest,
-            version,
-            root: wi.and_then(|w| infos.get(w)).map(|w| w.dir.clone()),
-            inherits: Vec::new(),
-            dep_names: Vec::new(),
-        });
-        idx.push((i, dir.clone(), t.clone(), *wi));
-    }
-    for (i, dir, t, wi) in idx {
-        let manifest = child(&dir, "Cargo.toml");
-        let deps = read_deps(cx, &manifest, &t, wi.and_then(|w| infos.get(w)));
-        let mut inherits = Vec::new();
-        let mut names = Vec::new();
-        for d in deps {
-            names.push(d.real.clone());
-            if let Some(k) = &d.inherited {
-                inherits.push(k.clone());
-            }
-            let Some(target) = d.path else { continue };
-            match cx.package_at(&target, Ecosystem::Cargo) {
-                Some(j) => cx.edge(i, j, d.kind),
-                None => {
-                    if !cx.exists(&child(&target, "Cargo.toml")) {
-                        cx.diag(
-                            &manifest,
-                            None,
-                            format!(
-                                "path dependency {} points to {target:?}, which has no Cargo.toml",
-                                d.real
-                            ),
-                        );
-                    }
+    out
+}
+
+/// The crate's package (name, version, workspace root); `None` without `[package]`.
+fn add_crate(cx: &mut Ctx, c: &Crate, infos: &[WsInfo]) -> Option<usize> {
+    let manifest = child(&c.dir, "Cargo.toml");
+    let Some(pkg) = c.t.get("package").and_then(Value::as_table) else {
+        cx.diag(&manifest, None, "workspace member has no [package]");
+        return None;
+    };
+    let name = pkg
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| paths::basename(&c.dir))
+        .to_string();
+    let version = pkg
+        .get("version")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Some(cx.add_package(Package {
+        name,
+        dir: c.dir.clone(),
+        ecosystem: Ecosystem::Cargo,
+        manifest,
+        version,
+        root: c.ws.and_then(|w| infos.get(w)).map(|w| w.dir.clone()),
+        inherits: Vec::new(),
+        dep_names: Vec::new(),
+    }))
+}
+
+/// The crate's edges to path dependencies in the tree, its dependency names and the keys
+/// it inherits from `[workspace.dependencies]`.
+fn link_crate(cx: &mut Ctx, i: usize, c: &Crate, info: Option<&WsInfo>) {
+    let manifest = child(&c.dir, "Cargo.toml");
+    let deps = read_deps(cx, &manifest, &c.t, info);
+    let mut inherits = Vec::new();
+    let mut names = Vec::new();
+    for d in deps {
+        names.push(d.real.clone());
+        if let Some(k) = &d.inherited {
+            inherits.push(k.clone());
+        }
+        let Some(target) = d.path else { continue };
+        match cx.package_at(&target, Ecosystem::Cargo) {
+            Some(j) => cx.edge(i, j, d.kind),
+            None => {
+                if !cx.exists(&child(&target, "Cargo.toml")) {
+                    cx.diag(
+                        &manifest,
+                        None,
+                        format!(
+                            "path dependency {} points to {target:?}, which has no Cargo.toml",
+                            d.real
+                        ),
+                    );
                 }
             }
         }
-        inherits.sort();
-        inherits.dedup();
-        names.sort();
-        names.dedup();
-        if let Some(p) = cx.packages.get_mut(i) {
-            p.inherits = inherits;
-            p.dep_names = names;
-        }
+    }
+    inherits.sort();
+    inherits.dedup();
+    names.sort();
+    names.dedup();
+    if let Some(p) = cx.packages.get_mut(i) {
+        p.inherits = inherits;
+        p.dep_names = names;
     }
 }
 
@@ -340,34 +375,18 @@ fn members(
 ) -> Vec<String> {
     let manifest = child(root, "Cargo.toml");
     let ws = t.get("workspace");
-    let mut excludes = Vec::new();
-    for e in str_array(ws.and_then(|w| w.get("exclude"))) {
-        // Rule 13: prefixes, not globs.
-        match join(root, &e) {
-            Some(j) => excludes.push(j),
-            None => cx.diag(
-                &manifest,
-                None,
-                format!("exclude {e:?} escapes the repository"),
-            ),
-        }
-    }
+    let excludes = excludes(cx, root, ws, parsed);
     let excluded = |d: &str| {
         excludes
             .iter()
             .any(|e| is_under(d.as_bytes(), e.as_bytes()))
     };
-    for e in &excludes {
-        if parsed.contains_key(e) {
-            cx.barrier(e);
-        }
-    }
     let mut out: BTreeSet<String> = BTreeSet::new();
     // Rule 15: a root package is a member; `default-members` changes nothing.
     if t.contains_key("package") {
         out.insert(root.to_string());
     }
-    for pat in str_array(ws.and_then(|w| w.get("members"))) {
+    for pat in toml_strings(ws.and_then(|w| w.get("members"))) {
         let Some(full) = paths::rebase_pattern(root, &pat) else {
             cx.diag(
                 &manifest,
@@ -376,31 +395,66 @@ fn members(
             );
             continue;
         };
-        if is_glob(&full) {
-            let m = match paths::glob(&full) {
-                Ok(m) => m,
-                Err(e) => {
-                    cx.diag(&manifest, None, format!("invalid member glob {pat:?}: {e}"));
-                    continue;
-                }
-            };
-            let matched: Vec<String> = cx
-                .dirs
-                .iter()
-                .filter(|d| m.is_match(d.as_str()))
-                .cloned()
-                .collect();
-            for d in matched {
-                if excluded(&d) {
-                    continue;
-                }
-                add_member(cx, &manifest, &d, parsed, &mut out, &pat);
-            }
-        } else {
+        if !is_glob(&full) {
             add_member(cx, &manifest, &full, parsed, &mut out, &pat);
+            continue;
+        }
+        let m = match paths::glob(&full) {
+            Ok(m) => m,
+            Err(e) => {
+                cx.diag(&manifest, None, format!("invalid member glob {pat:?}: {e}"));
+                continue;
+            }
+        };
+        let matched: Vec<String> = cx
+            .dirs
+            .iter()
+            .filter(|d| m.is_match(d.as_str()) && !excluded(d))
+            .cloned()
+            .collect();
+        for d in matched {
+            add_member(cx, &manifest, &d, parsed, &mut out, &pat);
         }
     }
-    // Rule 14 (and 20): path dependencies under the root join, transitively.
+    path_members(root, parsed, info, &excluded, &mut out);
+    out.into_iter().collect()
+}
+
+/// `[workspace] exclude` as directories (rule 13: prefixes, not globs); an excluded crate is
+/// a barrier.
+fn excludes(
+    cx: &mut Ctx,
+    root: &str,
+    ws: Option<&Value>,
+    parsed: &BTreeMap<String, Table>,
+) -> Vec<String> {
+    let mut excludes = Vec::new();
+    for e in toml_strings(ws.and_then(|w| w.get("exclude"))) {
+        match join(root, &e) {
+            Some(j) => excludes.push(j),
+            None => cx.diag(
+                &child(root, "Cargo.toml"),
+                None,
+                format!("exclude {e:?} escapes the repository"),
+            ),
+        }
+    }
+    for e in &excludes {
+        if parsed.contains_key(e) {
+            cx.barrier(e);
+        }
+    }
+    excludes
+}
+
+/// Rule 14 (and 20): path dependencies under the root join, transitively.
+fn path_members(
+    root: &str,
+    parsed: &BTreeMap<String, Table>,
+    info: &WsInfo,
+    excluded: &dyn Fn(&str) -> bool,
+    out: &mut BTreeSet<String>,
+) {
     let mut queue: Vec<String> = out.iter().cloned().collect();
     queue.extend(info.patches.values().cloned());
     let mut guard = 0usize;
@@ -437,7 +491,6 @@ fn members(
             }
         }
     }
-    out.into_iter().collect()
 }
 
 fn add_member(
@@ -470,18 +523,9 @@ fn add_member(
 
 /// Meaning-level diff of a workspace root's `Cargo.toml` and `Cargo.lock` (rules 21, 22).
 pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
-    let Sides {
-        base,
-        head,
-        base_snap: bs,
-        head_snap: hs,
-    } = *sides;
-    let root = head.roots.iter().chain(base.roots.iter()).find(|r| {
-        r.ecosystem == Ecosystem::Cargo
-            && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
-    })?;
-    let old = read_at(bs, path);
-    let new = read_at(hs, path);
+    let root = sides.root_of(Ecosystem::Cargo, path)?;
+    let old = read_at(sides.base_snap, path);
+    let new = read_at(sides.head_snap, path);
     if root.manifest == path {
         Some(diff_manifest(&root.dir, path, old, new))
     } else {
@@ -490,10 +534,7 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
 }
 
 fn all(reason: String) -> Vec<Effect> {
-    vec![Effect::All {
-        scope: Some(Ecosystem::Cargo),
-        reason,
-    }]
+    Effect::all_of(Ecosystem::Cargo, reason)
 }
 
 fn diff_manifest(
@@ -584,15 +625,7 @@ fn diff_lock(
         )));
         return out;
     };
-    lock::scoped_diff(&a, &b)
-        .into_iter()
-        .map(|(name, reason)| Effect::Named {
-            eco: Ecosystem::Cargo,
-            root: Some(dir.to_string()),
-            name,
-            reason,
-        })
-        .collect()
+    Effect::lock_members(Ecosystem::Cargo, dir, &a, &b)
 }
 
 /// `Cargo.lock` as a [`LockGraph`]: members (no `source`) keyed by name, externals by

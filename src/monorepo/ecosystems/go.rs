@@ -94,16 +94,54 @@ pub(crate) fn parse(text: &str) -> GoFile {
     f
 }
 
-/// Rule 36: `testdata/`, `_x/` and `.x/` directories are ignored by the go tool.
 /// The workspace file's checksums, diffed with it (rule 33).
 pub(crate) const LOCKFILES: &[&str] = &["go.work.sum"];
 
+/// Rule 36: `testdata/`, `vendor/`, `_x/` and `.x/` directories are ignored by the go tool.
 fn ignored_dir(dir: &str) -> bool {
     dir.split('/')
         .any(|c| c == "testdata" || c == "vendor" || c.starts_with('_') || c.starts_with('.'))
 }
 
+/// The workspace file (empty without one) and the module directories it uses.
+struct Work {
+    file: GoFile,
+    used: Vec<String>,
+}
+
 pub(crate) fn discover(cx: &mut Ctx) {
+    let mods = read_modules(cx);
+    let work = read_work(cx, &mods);
+    let mut by_module: BTreeMap<String, usize> = BTreeMap::new();
+    let mut ids = Vec::new();
+    for (dir, f) in &mods {
+        let name = f.module.clone().unwrap_or_default();
+        let i = cx.add_package(Package {
+            name: name.clone(),
+            dir: dir.clone(),
+            ecosystem: Ecosystem::Go,
+            manifest: child(dir, "go.mod"),
+            version: None,
+            root: if work.used.contains(dir) {
+                Some(String::new())
+            } else {
+                None
+            },
+            inherits: Vec::new(),
+            dep_names: f.requires.iter().map(|(m, _)| m.clone()).collect(),
+        });
+        by_module.insert(name, i);
+        ids.push((i, dir.clone()));
+    }
+    for (i, dir) in ids {
+        if let Some(f) = mods.get(&dir) {
+            link_module(cx, i, &dir, f, &work, &by_module);
+        }
+    }
+}
+
+/// Every `go.mod` with a module directive outside ignored directories, by directory.
+fn read_modules(cx: &mut Ctx) -> BTreeMap<String, GoFile> {
     let mut mods: BTreeMap<String, GoFile> = BTreeMap::new();
     for m in cx.named("go.mod") {
         let dir = parent(&m).to_string();
@@ -119,90 +157,88 @@ pub(crate) fn discover(cx: &mut Ctx) {
             mods.insert(dir, f);
         }
     }
-    let mut work = GoFile::default();
-    let mut used: Vec<String> = Vec::new();
-    if cx.exists("go.work") {
-        if let Some(text) = cx.read_text("go.work") {
-            work = parse(&text);
-            for u in &work.uses {
-                match join("", u) {
-                    Some(d) if mods.contains_key(&d) => used.push(d),
-                    Some(d) => cx.diag("go.work", None, format!("use {u:?}: no go.mod in {d:?}")),
-                    None => cx.diag("go.work", None, format!("use {u:?} escapes the repository")),
-                }
+    mods
+}
+
+/// The root `go.work` (pushed as a root) and the modules it uses.
+fn read_work(cx: &mut Ctx, mods: &BTreeMap<String, GoFile>) -> Work {
+    let mut work = Work {
+        file: GoFile::default(),
+        used: Vec::new(),
+    };
+    if !cx.exists("go.work") {
+        return work;
+    }
+    if let Some(text) = cx.read_text("go.work") {
+        work.file = parse(&text);
+        for u in &work.file.uses {
+            match join("", u) {
+                Some(d) if mods.contains_key(&d) => work.used.push(d),
+                Some(d) => cx.diag("go.work", None, format!("use {u:?}: no go.mod in {d:?}")),
+                None => cx.diag("go.work", None, format!("use {u:?} escapes the repository")),
             }
         }
-        cx.roots.push(Root {
-            ecosystem: Ecosystem::Go,
-            dir: String::new(),
-            manifest: "go.work".into(),
-            lockfiles: LOCKFILES.iter().map(|f| f.to_string()).collect(),
-        });
     }
-    let mut by_module: BTreeMap<String, usize> = BTreeMap::new();
-    let mut ids = Vec::new();
-    for (dir, f) in &mods {
-        let name = f.module.clone().unwrap_or_default();
-        let i = cx.add_package(Package {
-            name: name.clone(),
-            dir: dir.clone(),
-            ecosystem: Ecosystem::Go,
-            manifest: child(dir, "go.mod"),
-            version: None,
-            root: if used.contains(dir) {
-                Some(String::new())
-            } else {
-                None
-            },
-            inherits: Vec::new(),
-            dep_names: f.requires.iter().map(|(m, _)| m.clone()).collect(),
-        });
-        by_module.insert(name, i);
-        ids.push((i, dir.clone()));
-    }
-    for (i, dir) in ids {
-        let Some(f) = mods.get(&dir) else { continue };
-        let manifest = child(&dir, "go.mod");
-        for (m, v) in &f.requires {
-            let Some(&target) = by_module.get(m) else {
-                continue;
-            };
-            let local = f
-                .replaces
-                .iter()
-                .map(|(r, t)| (r, join(&dir, t)))
-                .chain(work.replaces.iter().map(|(r, t)| (r, join("", t))))
-                .find(|(r, _)| *r == m);
-            match local {
-                Some((_, Some(tdir))) => match cx.package_at(&tdir, Ecosystem::Go) {
-                    Some(t) => cx.edge(i, t, EdgeKind::Normal),
-                    None => cx.diag(
-                        &manifest,
-                        None,
-                        format!("replace {m} => {tdir:?}: no go.mod there"),
-                    ),
-                },
-                Some((_, None)) => cx.diag(
+    cx.roots.push(Root {
+        ecosystem: Ecosystem::Go,
+        dir: String::new(),
+        manifest: "go.work".into(),
+        lockfiles: LOCKFILES.iter().map(|f| f.to_string()).collect(),
+    });
+    work
+}
+
+/// One module's requirements on modules of the tree: a local `replace` (the module's or the
+/// workspace's) or both in the workspace make an edge; otherwise it comes from the module
+/// proxy (rule 37).
+fn link_module(
+    cx: &mut Ctx,
+    i: usize,
+    dir: &str,
+    f: &GoFile,
+    work: &Work,
+    by_module: &BTreeMap<String, usize>,
+) {
+    let manifest = child(dir, "go.mod");
+    for (m, v) in &f.requires {
+        let Some(&target) = by_module.get(m) else {
+            continue;
+        };
+        let local = f
+            .replaces
+            .iter()
+            .map(|(r, t)| (r, join(dir, t)))
+            .chain(work.file.replaces.iter().map(|(r, t)| (r, join("", t))))
+            .find(|(r, _)| *r == m);
+        match local {
+            Some((_, Some(tdir))) => match cx.package_at(&tdir, Ecosystem::Go) {
+                Some(t) => cx.edge(i, t, EdgeKind::Normal),
+                None => cx.diag(
                     &manifest,
                     None,
-                    format!("replace {m} escapes the repository"),
+                    format!("replace {m} => {tdir:?}: no go.mod there"),
                 ),
-                None => {
-                    let tdir = cx
-                        .packages
-                        .get(target)
-                        .map(|p| p.dir.clone())
-                        .unwrap_or_default();
-                    if used.contains(&dir) && used.contains(&tdir) {
-                        cx.edge(i, target, EdgeKind::Normal);
-                    } else {
-                        // Rule 37: resolved from the module proxy, not from the tree.
-                        cx.external_edges.push(ExternalEdge {
-                            from: dir.clone(),
-                            to: tdir,
-                            version: v.clone(),
-                        });
-                    }
+            },
+            Some((_, None)) => cx.diag(
+                &manifest,
+                None,
+                format!("replace {m} escapes the repository"),
+            ),
+            None => {
+                let tdir = cx
+                    .packages
+                    .get(target)
+                    .map(|p| p.dir.clone())
+                    .unwrap_or_default();
+                if work.used.iter().any(|u| u == dir) && work.used.contains(&tdir) {
+                    cx.edge(i, target, EdgeKind::Normal);
+                } else {
+                    // Rule 37: resolved from the module proxy, not from the tree.
+                    cx.external_edges.push(ExternalEdge {
+                        from: dir.to_string(),
+                        to: tdir,
+                        version: v.clone(),
+                    });
                 }
             }
         }

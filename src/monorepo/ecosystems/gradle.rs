@@ -186,20 +186,55 @@ fn kind_of(config: &str) -> EdgeKind {
     }
 }
 
+/// The build a settings file defines: its file, its root directory and the text without
+/// comments.
+struct Build {
+    top: String,
+    root: String,
+    text: String,
+}
+
 pub(crate) fn discover(cx: &mut Ctx) {
+    let Some(build) = read_build(cx) else {
+        return;
+    };
+    let ids = add_projects(cx, &build, &settings_projects(&build.text));
+    let by_path: BTreeMap<String, usize> = ids.iter().cloned().collect();
+    let by_accessor: BTreeMap<String, usize> = ids
+        .iter()
+        .filter(|(p, _)| p != ":")
+        .map(|(p, i)| (accessor(p), *i))
+        .collect();
+    for (_, i) in ids {
+        let Some(pkg) = cx.packages.get(i).cloned() else {
+            continue;
+        };
+        if pkg.manifest == build.top {
+            continue;
+        }
+        let Some(text) = cx.read_text(&pkg.manifest) else {
+            continue;
+        };
+        let text = strip_comments(&text);
+        let mut found = path_references(&text, &by_path);
+        found.extend(accessor_references(&text, &by_accessor));
+        for (t, k) in found {
+            cx.edge(i, t, k);
+        }
+    }
+}
+
+/// The topmost settings file defines the build; nested ones (included builds) are barriers.
+fn read_build(cx: &mut Ctx) -> Option<Build> {
     let settings: Vec<String> = cx
         .named("settings.gradle")
         .into_iter()
         .chain(cx.named("settings.gradle.kts"))
         .collect();
-    // The topmost settings file defines the build; nested ones (included builds) are barriers.
-    let Some(top) = settings
+    let top = settings
         .iter()
         .min_by_key(|p| (paths::depth(paths::parent(p)), p.len()))
-        .cloned()
-    else {
-        return;
-    };
+        .cloned()?;
     let root = paths::parent(&top).to_string();
     for s in &settings {
         let d = paths::parent(s);
@@ -207,18 +242,25 @@ pub(crate) fn discover(cx: &mut Ctx) {
             cx.barrier(d);
         }
     }
-    let Some(text) = cx.read_text(&top) else {
-        return;
-    };
-    let text = strip_comments(&text);
-    let mut projects: BTreeMap<String, String> = BTreeMap::new(); // gradle path -> dir
-    for pos in word_at(&text, "include") {
-        for p in strings(call_args(&text, pos + "include".len())) {
-            let p = if p.starts_with(':') {
-                p
-            } else {
-                format!(":{p}")
-            };
+    let text = strip_comments(&cx.read_text(&top)?);
+    Some(Build { top, root, text })
+}
+
+/// A Gradle project path with its leading `:`.
+fn absolute_path(p: &str) -> String {
+    if p.starts_with(':') {
+        p.to_string()
+    } else {
+        format!(":{p}")
+    }
+}
+
+/// The projects a settings file includes: Gradle path -> directory relative to the root.
+fn settings_projects(text: &str) -> BTreeMap<String, String> {
+    let mut projects: BTreeMap<String, String> = BTreeMap::new();
+    for pos in word_at(text, "include") {
+        for p in strings(call_args(text, pos + "include".len())) {
+            let p = absolute_path(&p);
             projects.insert(p.clone(), project_dir(&p));
         }
     }
@@ -230,13 +272,8 @@ pub(crate) fn discover(cx: &mut Ctx) {
         let s = strings(line);
         if let (Some(p), Some(dir)) = (s.first(), s.last()) {
             if s.len() >= 2 {
-                let p = if p.starts_with(':') {
-                    p.clone()
-                } else {
-                    format!(":{p}")
-                };
                 projects.insert(
-                    p,
+                    absolute_path(p),
                     dir.trim_start_matches("./")
                         .trim_end_matches('/')
                         .to_string(),
@@ -244,6 +281,17 @@ pub(crate) fn discover(cx: &mut Ctx) {
             }
         }
     }
+    projects
+}
+
+/// The root project and every included project whose directory exists, as packages;
+/// returns (Gradle path, package index), the root as `:`.
+fn add_projects(
+    cx: &mut Ctx,
+    build: &Build,
+    projects: &BTreeMap<String, String>,
+) -> Vec<(String, usize)> {
+    let Build { top, root, text } = build;
     let root_name = text
         .lines()
         .find(|l| l.contains("rootProject.name"))
@@ -252,7 +300,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
             if root.is_empty() {
                 "(root)".into()
             } else {
-                paths::basename(&root).to_string()
+                paths::basename(root).to_string()
             }
         });
     let mut ids: Vec<(String, usize)> = Vec::new();
@@ -267,14 +315,14 @@ pub(crate) fn discover(cx: &mut Ctx) {
         dep_names: Vec::new(),
     });
     ids.push((":".into(), root_id));
-    for (p, rel) in &projects {
-        let Some(dir) = join(&root, rel) else {
-            cx.diag(&top, None, format!("project {p} escapes the repository"));
+    for (p, rel) in projects {
+        let Some(dir) = join(root, rel) else {
+            cx.diag(top, None, format!("project {p} escapes the repository"));
             continue;
         };
         if !cx.dirs.contains(&dir) {
             cx.diag(
-                &top,
+                top,
                 None,
                 format!("project {p}: directory {dir:?} does not exist"),
             );
@@ -297,68 +345,63 @@ pub(crate) fn discover(cx: &mut Ctx) {
         });
         ids.push((p.clone(), i));
     }
-    let by_path: BTreeMap<String, usize> = ids.iter().cloned().collect();
-    let by_accessor: BTreeMap<String, usize> = ids
-        .iter()
-        .filter(|(p, _)| p != ":")
-        .map(|(p, i)| (accessor(p), *i))
-        .collect();
-    for (_, i) in ids {
-        let Some(pkg) = cx.packages.get(i).cloned() else {
+    ids
+}
+
+/// `project(":x")` references in a build script, with the kind of their configuration.
+fn path_references(text: &str, by_path: &BTreeMap<String, usize>) -> Vec<(usize, EdgeKind)> {
+    let mut found = Vec::new();
+    for pos in word_at(text, "project") {
+        let args = call_args(text, pos + "project".len());
+        if !text[pos + "project".len()..].trim_start().starts_with('(')
+            && !text[pos + "project".len()..].starts_with(' ')
+        {
+            continue;
+        }
+        let Some(p) = strings(args).into_iter().find(|s| s.starts_with(':')) else {
             continue;
         };
-        if pkg.manifest == top {
-            continue;
-        }
-        let Some(text) = cx.read_text(&pkg.manifest) else {
-            continue;
-        };
-        let text = strip_comments(&text);
-        let mut found = Vec::new();
-        for pos in word_at(&text, "project") {
-            let args = call_args(&text, pos + "project".len());
-            if !text[pos + "project".len()..].trim_start().starts_with('(')
-                && !text[pos + "project".len()..].starts_with(' ')
-            {
-                continue;
-            }
-            let Some(p) = strings(args).into_iter().find(|s| s.starts_with(':')) else {
-                continue;
-            };
-            if let (Some(cfg), Some(t)) = (config_before(&text, pos), by_path.get(&p)) {
-                found.push((*t, kind_of(cfg)));
-            }
-        }
-        for (pos, _) in text.match_indices("projects.") {
-            if text[..pos]
-                .chars()
-                .next_back()
-                .is_some_and(|c| is_ident(c) || c == '.')
-            {
-                continue;
-            }
-            let chain: String = text[pos + "projects.".len()..]
-                .chars()
-                .take_while(|c| is_ident(*c) || *c == '.')
-                .collect();
-            let mut key = chain.trim_end_matches('.').to_string();
-            let target = loop {
-                if let Some(t) = by_accessor.get(&key) {
-                    break Some(*t);
-                }
-                match key.rfind('.') {
-                    Some(d) => key.truncate(d),
-                    None => break None,
-                }
-            };
-            if let (Some(t), Some(cfg)) = (target, config_before(&text, pos)) {
-                found.push((t, kind_of(cfg)));
-            }
-        }
-        for (t, k) in found {
-            cx.edge(i, t, k);
+        if let (Some(cfg), Some(t)) = (config_before(text, pos), by_path.get(&p)) {
+            found.push((*t, kind_of(cfg)));
         }
     }
+    found
+}
+
+/// Type-safe accessor references (`projects.lib.coreUtils`): the longest prefix of the
+/// chain that names a project.
+fn accessor_references(
+    text: &str,
+    by_accessor: &BTreeMap<String, usize>,
+) -> Vec<(usize, EdgeKind)> {
+    let mut found = Vec::new();
+    for (pos, _) in text.match_indices("projects.") {
+        if text[..pos]
+            .chars()
+            .next_back()
+            .is_some_and(|c| is_ident(c) || c == '.')
+        {
+            continue;
+        }
+        let chain: String = text[pos + "projects.".len()..]
+            .chars()
+            .take_while(|c| is_ident(*c) || *c == '.')
+            .collect();
+        let mut key = chain.trim_end_matches('.').to_string();
+        let target = loop {
+            if let Some(t) = by_accessor.get(&key) {
+                break Some(*t);
+            }
+            match key.rfind('.') {
+                Some(d) => key.truncate(d),
+                None => break None,
+            }
+        };
+        if let (Some(t), Some(cfg)) = (target, config_before(text, pos)) {
+            found.push((t, kind_of(cfg)));
+        }
+    }
+    found
 }
 
 #[cfg(test)]

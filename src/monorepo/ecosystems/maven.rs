@@ -32,7 +32,55 @@ pub(crate) fn interpolate(s: &str, props: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// A pom's resolved identity: `groupId:artifactId` and the properties its values
+/// interpolate from (its own over its reactor parent's).
+struct Coordinates {
+    name: String,
+    props: BTreeMap<String, String>,
+}
+
 pub(crate) fn discover(cx: &mut Ctx) {
+    let poms = walk_reactor(cx);
+    let coordinates = resolve_coordinates(&poms);
+    let ids: Vec<usize> = poms
+        .iter()
+        .zip(&coordinates)
+        .map(|(p, c)| {
+            cx.add_package(Package {
+                name: c.name.clone(),
+                dir: parent(&p.path).to_string(),
+                ecosystem: Ecosystem::Maven,
+                manifest: p.path.clone(),
+                version: c
+                    .props
+                    .get("project.version")
+                    .cloned()
+                    .filter(|v| !v.is_empty()),
+                root: None,
+                inherits: Vec::new(),
+                dep_names: Vec::new(),
+            })
+        })
+        .collect();
+    let by_name: BTreeMap<&str, usize> = coordinates
+        .iter()
+        .zip(&ids)
+        .map(|(c, &id)| (c.name.as_str(), id))
+        .collect();
+    let mut edges = Vec::new();
+    for ((p, c), &id) in poms.iter().zip(&coordinates).zip(&ids) {
+        for (target, kind) in reactor_edges(p, &c.props, &by_name) {
+            edges.push((id, target, kind));
+        }
+    }
+    for (a, b, k) in edges {
+        cx.edge(a, b, k);
+    }
+}
+
+/// Every pom of the reactors: the top-level poms and the `<modules>` they name (also inside
+/// `<profiles>`), guarding against loops; sorted by path.
+fn walk_reactor(cx: &mut Ctx) -> Vec<Pom> {
     let all_poms: Vec<String> = cx.named("pom.xml");
     let tops: Vec<String> = all_poms
         .iter()
@@ -44,7 +92,6 @@ pub(crate) fn discover(cx: &mut Ctx) {
         })
         .cloned()
         .collect();
-    // Walk `<modules>` (also inside `<profiles>`), guarding against loops.
     let mut poms: Vec<Pom> = Vec::new();
     let mut seen = BTreeSet::new();
     let mut queue = tops;
@@ -65,176 +112,184 @@ pub(crate) fn discover(cx: &mut Ctx) {
                 continue;
             }
         };
-        let dir = parent(&path).to_string();
-        let mut modules: Vec<String> = Vec::new();
-        let lists = std::iter::once(&el)
-            .chain(
-                el.child("profiles")
-                    .into_iter()
-                    .flat_map(|p| p.all("profile")),
-            )
-            .filter_map(|x| x.child("modules"));
-        for m in lists {
-            for module in m.all("module") {
-                modules.push(module.text.trim().to_string());
+        for m in module_names(&el) {
+            if let Some(file) = module_pom(cx, &path, &m) {
+                queue.push(file);
             }
-        }
-        for m in modules {
-            let Some(target) = join(&dir, &m) else {
-                cx.diag(&path, None, format!("module {m:?} escapes the repository"));
-                continue;
-            };
-            let file = if target.ends_with(".xml") {
-                target
-            } else {
-                child(&target, "pom.xml")
-            };
-            // A module at or above its own aggregator is a loop, not a module.
-            if is_under(dir.as_bytes(), parent(&file).as_bytes()) {
-                cx.diag(
-                    &path,
-                    None,
-                    format!("module {m:?} points back to {file}: loop skipped"),
-                );
-                continue;
-            }
-            if !cx.exists(&file) {
-                cx.diag(&path, None, format!("module {m:?}: {file} does not exist"));
-                continue;
-            }
-            queue.push(file);
         }
         poms.push(Pom { path, el });
     }
     poms.sort_by(|a, b| a.path.cmp(&b.path));
-    // Coordinates with groupId and properties inherited from the parent when it is in the
-    // reactor (parents first: iterate until stable).
+    poms
+}
+
+/// The `<module>` entries of a pom, its profiles' included.
+fn module_names(el: &El) -> Vec<String> {
+    std::iter::once(el)
+        .chain(
+            el.child("profiles")
+                .into_iter()
+                .flat_map(|p| p.all("profile")),
+        )
+        .filter_map(|x| x.child("modules"))
+        .flat_map(|m| m.all("module"))
+        .map(|module| module.text.trim().to_string())
+        .collect()
+}
+
+/// The pom a `<module>` of the aggregator at `path` names, when it is inside the repository,
+/// below the aggregator and present; otherwise a diagnostic.
+fn module_pom(cx: &mut Ctx, path: &str, m: &str) -> Option<String> {
+    let dir = parent(path);
+    let Some(target) = join(dir, m) else {
+        cx.diag(path, None, format!("module {m:?} escapes the repository"));
+        return None;
+    };
+    let file = pom_file(target);
+    // A module at or above its own aggregator is a loop, not a module.
+    if is_under(dir.as_bytes(), parent(&file).as_bytes()) {
+        cx.diag(
+            path,
+            None,
+            format!("module {m:?} points back to {file}: loop skipped"),
+        );
+        return None;
+    }
+    if !cx.exists(&file) {
+        cx.diag(path, None, format!("module {m:?}: {file} does not exist"));
+        return None;
+    }
+    Some(file)
+}
+
+/// A module or parent path as a pom file: a directory means its `pom.xml`.
+fn pom_file(target: String) -> String {
+    if target.ends_with(".xml") {
+        target
+    } else {
+        child(&target, "pom.xml")
+    }
+}
+
+/// Coordinates with groupId and properties inherited from the parent when it is in the
+/// reactor (parents first: iterate until stable).
+fn resolve_coordinates(poms: &[Pom]) -> Vec<Coordinates> {
     let by_path: BTreeMap<String, usize> = poms
         .iter()
         .enumerate()
         .map(|(i, p)| (p.path.clone(), i))
         .collect();
-    let mut props: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); poms.len()];
-    let mut names: Vec<String> = vec![String::new(); poms.len()];
+    let parents: Vec<Option<usize>> = poms.iter().map(|p| reactor_parent(p, &by_path)).collect();
+    let mut resolved: Vec<Coordinates> = poms
+        .iter()
+        .map(|_| Coordinates {
+            name: String::new(),
+            props: BTreeMap::new(),
+        })
+        .collect();
     for _ in 0..poms.len().min(64) + 1 {
         for (i, p) in poms.iter().enumerate() {
-            let parent_el = p.el.child("parent");
-            let parent_idx = parent_el.and_then(|pe| {
-                let rel = pe
-                    .text_of("relativePath")
-                    .unwrap_or_else(|| "../pom.xml".into());
-                let f = join(parent(&p.path), &rel)?;
-                let f = if f.ends_with(".xml") {
-                    f
-                } else {
-                    child(&f, "pom.xml")
-                };
-                by_path.get(&f).copied()
-            });
-            let mut pr = parent_idx
-                .and_then(|j| props.get(j).cloned())
+            let inherited = parents[i]
+                .and_then(|j| resolved.get(j))
+                .map(|c| c.props.clone())
                 .unwrap_or_default();
-            if let Some(ps) = p.el.child("properties") {
-                for c in &ps.children {
-                    pr.insert(c.name.clone(), c.text.trim().to_string());
-                }
-            }
-            let (pg, _) = parent_el.map(coords).unwrap_or((None, None));
-            let (g, a) = coords(&p.el);
-            let g = g.or(pg.clone()).unwrap_or_default();
-            let v =
-                p.el.text_of("version")
-                    .or_else(|| parent_el.and_then(|pe| pe.text_of("version")))
-                    .unwrap_or_default();
-            if let Some(pg) = pg {
-                pr.insert("project.parent.groupId".into(), pg);
-            }
-            pr.insert("project.groupId".into(), g.clone());
-            pr.insert("project.version".into(), v.clone());
-            pr.insert("groupId".into(), g.clone());
-            pr.insert("version".into(), v);
-            let g = interpolate(&g, &pr);
-            let a = interpolate(&a.unwrap_or_default(), &pr);
-            pr.insert("project.artifactId".into(), a.clone());
-            names[i] = format!("{g}:{a}");
-            props[i] = pr;
+            resolved[i] = coordinates(p, inherited);
         }
     }
-    let mut ids = Vec::new();
-    for (i, p) in poms.iter().enumerate() {
-        let dir = parent(&p.path).to_string();
-        ids.push(
-            cx.add_package(Package {
-                name: names[i].clone(),
-                dir,
-                ecosystem: Ecosystem::Maven,
-                manifest: p.path.clone(),
-                version: props[i]
-                    .get("project.version")
-                    .cloned()
-                    .filter(|v| !v.is_empty()),
-                root: None,
-                inherits: Vec::new(),
-                dep_names: Vec::new(),
-            }),
-        );
+    resolved
+}
+
+/// The index of the pom's `<parent>` when that parent is part of the reactor.
+fn reactor_parent(p: &Pom, by_path: &BTreeMap<String, usize>) -> Option<usize> {
+    let pe = p.el.child("parent")?;
+    let rel = pe
+        .text_of("relativePath")
+        .unwrap_or_else(|| "../pom.xml".into());
+    let f = pom_file(join(parent(&p.path), &rel)?);
+    by_path.get(&f).copied()
+}
+
+/// One pom's coordinates given the properties its parent resolved to.
+fn coordinates(p: &Pom, mut pr: BTreeMap<String, String>) -> Coordinates {
+    let parent_el = p.el.child("parent");
+    if let Some(ps) = p.el.child("properties") {
+        for c in &ps.children {
+            pr.insert(c.name.clone(), c.text.trim().to_string());
+        }
     }
-    let by_name: BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), ids[i]))
-        .collect();
+    let (pg, _) = parent_el.map(coords).unwrap_or((None, None));
+    let (g, a) = coords(&p.el);
+    let g = g.or(pg.clone()).unwrap_or_default();
+    let v =
+        p.el.text_of("version")
+            .or_else(|| parent_el.and_then(|pe| pe.text_of("version")))
+            .unwrap_or_default();
+    if let Some(pg) = pg {
+        pr.insert("project.parent.groupId".into(), pg);
+    }
+    pr.insert("project.groupId".into(), g.clone());
+    pr.insert("project.version".into(), v.clone());
+    pr.insert("groupId".into(), g.clone());
+    pr.insert("version".into(), v);
+    let g = interpolate(&g, &pr);
+    let a = interpolate(&a.unwrap_or_default(), &pr);
+    pr.insert("project.artifactId".into(), a.clone());
+    Coordinates {
+        name: format!("{g}:{a}"),
+        props: pr,
+    }
+}
+
+/// The edges of one pom to reactor packages: its parent, its dependencies (profiles
+/// included; scope and optional decide the kind) and reactor plugins it builds with.
+fn reactor_edges(
+    p: &Pom,
+    pr: &BTreeMap<String, String>,
+    by_name: &BTreeMap<&str, usize>,
+) -> Vec<(usize, EdgeKind)> {
+    let key = |el: &El| {
+        let (g, a) = coords(el);
+        format!(
+            "{}:{}",
+            interpolate(&g.unwrap_or_else(|| "org.apache.maven.plugins".into()), pr),
+            interpolate(&a.unwrap_or_default(), pr)
+        )
+    };
+    let target = |el: &El| by_name.get(key(el).as_str()).copied();
     let mut edges = Vec::new();
-    for (i, p) in poms.iter().enumerate() {
-        let pr = &props[i];
-        let key = |el: &El| {
-            let (g, a) = coords(el);
-            format!(
-                "{}:{}",
-                interpolate(&g.unwrap_or_else(|| "org.apache.maven.plugins".into()), pr),
-                interpolate(&a.unwrap_or_default(), pr)
-            )
+    if let Some(t) = p.el.child("parent").and_then(target) {
+        edges.push((t, EdgeKind::Normal));
+    }
+    let dep_lists = std::iter::once(&p.el)
+        .chain(
+            p.el.child("profiles")
+                .into_iter()
+                .flat_map(|x| x.all("profile")),
+        )
+        .filter_map(|x| x.child("dependencies"));
+    for d in dep_lists.flat_map(|deps| deps.all("dependency")) {
+        let Some(t) = target(d) else {
+            continue;
         };
-        if let Some(pe) = p.el.child("parent") {
-            if let Some(&t) = by_name.get(key(pe).as_str()) {
-                edges.push((ids[i], t, EdgeKind::Normal));
-            }
-        }
-        let dep_lists = std::iter::once(&p.el)
-            .chain(
-                p.el.child("profiles")
-                    .into_iter()
-                    .flat_map(|x| x.all("profile")),
-            )
-            .filter_map(|x| x.child("dependencies"));
-        for deps in dep_lists {
-            for d in deps.all("dependency") {
-                let Some(&t) = by_name.get(key(d).as_str()) else {
-                    continue;
-                };
-                let kind = match (
-                    d.text_of("scope").as_deref(),
-                    d.text_of("optional").as_deref(),
-                ) {
-                    (Some("test"), _) => EdgeKind::Dev,
-                    (_, Some("true")) => EdgeKind::Optional,
-                    _ => EdgeKind::Normal,
-                };
-                edges.push((ids[i], t, kind));
-            }
-        }
-        // Reactor plugins: a module building with a plugin built in the same reactor.
-        if let Some(plugins) = p.el.child("build").and_then(|b| b.child("plugins")) {
-            for pl in plugins.all("plugin") {
-                if let Some(&t) = by_name.get(key(pl).as_str()) {
-                    edges.push((ids[i], t, EdgeKind::Build));
-                }
+        let kind = match (
+            d.text_of("scope").as_deref(),
+            d.text_of("optional").as_deref(),
+        ) {
+            (Some("test"), _) => EdgeKind::Dev,
+            (_, Some("true")) => EdgeKind::Optional,
+            _ => EdgeKind::Normal,
+        };
+        edges.push((t, kind));
+    }
+    // Reactor plugins: a module building with a plugin built in the same reactor.
+    if let Some(plugins) = p.el.child("build").and_then(|b| b.child("plugins")) {
+        for pl in plugins.all("plugin") {
+            if let Some(t) = target(pl) {
+                edges.push((t, EdgeKind::Build));
             }
         }
     }
-    for (a, b, k) in edges {
-        cx.edge(a, b, k);
-    }
+    edges
 }
 
 #[cfg(test)]

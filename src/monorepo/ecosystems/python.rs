@@ -6,7 +6,7 @@ use toml::{Table, Value};
 
 use crate::monorepo::support::lock::{self, LockGraph, LockNode};
 use crate::monorepo::support::paths::{self, child, is_under, join, parent};
-use crate::monorepo::support::{parse_toml, read_at, Ctx, Effect, Sides};
+use crate::monorepo::support::{parse_toml, read_at, toml_strings, Ctx, Effect, Sides};
 use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root};
 
 /// A uv workspace's lockfile, diffed per member (rule 38).
@@ -61,17 +61,24 @@ struct Proj {
     t: Table,
 }
 
-fn str_list(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+/// The uv workspaces of a tree: their top-level roots and the root each member belongs to
+/// (a root belongs to itself).
+struct UvWorkspaces {
+    tops: Vec<String>,
+    member_root: BTreeMap<String, String>,
 }
 
 pub(crate) fn discover(cx: &mut Ctx) {
+    let projs = read_projects(cx);
+    let ws = uv_workspaces(cx, &projs);
+    let mut ids = pyproject_packages(cx, &projs, &ws);
+    ids.extend(setup_packages(cx, &projs));
+    link_dependencies(cx, &projs, &ids);
+    requirements(cx);
+}
+
+/// Every parseable `pyproject.toml`, by directory.
+fn read_projects(cx: &mut Ctx) -> BTreeMap<String, Proj> {
     let mut projs: BTreeMap<String, Proj> = BTreeMap::new();
     for m in cx.named("pyproject.toml") {
         let dir = parent(&m).to_string();
@@ -81,102 +88,114 @@ pub(crate) fn discover(cx: &mut Ctx) {
             }
         }
     }
+    projs
+}
+
+fn uv_workspace(t: &Table) -> Option<&Value> {
+    t.get("tool")
+        .and_then(|t| t.get("uv"))
+        .and_then(|u| u.get("workspace"))
+}
+
+/// The outermost uv workspaces, each pushed as a root, with their members (rule 38).
+fn uv_workspaces(cx: &mut Ctx, projs: &BTreeMap<String, Proj>) -> UvWorkspaces {
     let uv_roots: Vec<String> = projs
         .values()
-        .filter(|p| {
-            p.t.get("tool")
-                .and_then(|t| t.get("uv"))
-                .and_then(|u| u.get("workspace"))
-                .is_some()
-        })
+        .filter(|p| uv_workspace(&p.t).is_some())
         .map(|p| p.dir.clone())
         .collect();
-    let tops: Vec<String> = uv_roots
-        .iter()
-        .filter(|d| {
-            !uv_roots
-                .iter()
-                .any(|o| o != *d && is_under(d.as_bytes(), o.as_bytes()))
-        })
-        .cloned()
-        .collect();
+    let tops = paths::outermost(&uv_roots);
     let mut member_root: BTreeMap<String, String> = BTreeMap::new();
     for r in &tops {
-        let manifest = child(r, "pyproject.toml");
-        let ws = projs
-            .get(r)
-            .and_then(|p| p.t.get("tool"))
-            .and_then(|t| t.get("uv"))
-            .and_then(|u| u.get("workspace"))
-            .cloned();
-        let globs = |key: &str, cx: &mut Ctx| -> Vec<globset::GlobMatcher> {
-            str_list(ws.as_ref().and_then(|w| w.get(key)))
-                .iter()
-                .filter_map(
-                    |p| match paths::rebase_pattern(r, p).map(|f| paths::glob(&f)) {
-                        Some(Ok(g)) => Some(g),
-                        _ => {
-                            cx.diag(
-                                &manifest,
-                                None,
-                                format!("bad workspace {key} pattern {p:?}"),
-                            );
-                            None
-                        }
-                    },
-                )
-                .collect()
-        };
-        let inc = globs("members", cx);
-        let exc = globs("exclude", cx);
         member_root.insert(r.clone(), r.clone());
-        let dirs: Vec<String> = cx.dirs.iter().cloned().collect();
-        for d in dirs {
-            if d == *r || !inc.iter().any(|g| g.is_match(&d)) || exc.iter().any(|g| g.is_match(&d))
-            {
-                continue;
-            }
-            if projs.contains_key(&d) {
-                member_root.insert(d, r.clone());
-            } else if !cx.exists(&child(&d, "pyproject.toml")) {
-                cx.diag(
-                    &manifest,
-                    None,
-                    format!("member {d:?} has no pyproject.toml"),
-                );
-            }
+        let ws = projs.get(r).and_then(|p| uv_workspace(&p.t)).cloned();
+        for d in workspace_members(cx, projs, r, ws.as_ref()) {
+            member_root.insert(d, r.clone());
         }
         cx.roots.push(Root {
             ecosystem: Ecosystem::Python,
             dir: r.clone(),
-            manifest,
+            manifest: child(r, "pyproject.toml"),
             lockfiles: LOCKFILES.iter().map(|f| child(r, f)).collect(),
         });
     }
+    UvWorkspaces { tops, member_root }
+}
+
+/// The member directories of the uv workspace at `r` that hold a parsed `pyproject.toml`;
+/// bad patterns and members without one become diagnostics.
+fn workspace_members(
+    cx: &mut Ctx,
+    projs: &BTreeMap<String, Proj>,
+    r: &str,
+    ws: Option<&Value>,
+) -> Vec<String> {
+    let manifest = child(r, "pyproject.toml");
+    let globs = |key: &str, cx: &mut Ctx| -> Vec<globset::GlobMatcher> {
+        toml_strings(ws.and_then(|w| w.get(key)))
+            .iter()
+            .filter_map(
+                |p| match paths::rebase_pattern(r, p).map(|f| paths::glob(&f)) {
+                    Some(Ok(g)) => Some(g),
+                    _ => {
+                        cx.diag(
+                            &manifest,
+                            None,
+                            format!("bad workspace {key} pattern {p:?}"),
+                        );
+                        None
+                    }
+                },
+            )
+            .collect()
+    };
+    let inc = globs("members", cx);
+    let exc = globs("exclude", cx);
+    let mut members = Vec::new();
+    let dirs: Vec<String> = cx.dirs.iter().cloned().collect();
+    for d in dirs {
+        if d == r || !inc.iter().any(|g| g.is_match(&d)) || exc.iter().any(|g| g.is_match(&d)) {
+            continue;
+        }
+        if projs.contains_key(&d) {
+            members.push(d);
+        } else if !cx.exists(&child(&d, "pyproject.toml")) {
+            cx.diag(
+                &manifest,
+                None,
+                format!("member {d:?} has no pyproject.toml"),
+            );
+        }
+    }
+    members
+}
+
+/// The packages of `pyproject.toml` files: workspace members and standalone projects; a
+/// project inside a workspace but not a member is a barrier (rule 4).
+fn pyproject_packages(
+    cx: &mut Ctx,
+    projs: &BTreeMap<String, Proj>,
+    ws: &UvWorkspaces,
+) -> Vec<usize> {
     let mut ids = Vec::new();
-    for (dir, p) in &projs {
-        let in_root = tops.iter().find(|r| is_under(dir.as_bytes(), r.as_bytes()));
-        let root = member_root.get(dir).cloned();
+    for (dir, p) in projs {
+        let in_root = ws
+            .tops
+            .iter()
+            .find(|r| is_under(dir.as_bytes(), r.as_bytes()));
+        let root = ws.member_root.get(dir).cloned();
         if in_root.is_some() && root.is_none() {
             // Inside a member it is that member's fixture; elsewhere a barrier (rule 4).
-            let in_member = member_root
+            let in_member = ws
+                .member_root
                 .keys()
-                .any(|m| !tops.contains(m) && is_under(dir.as_bytes(), m.as_bytes()));
+                .any(|m| !ws.tops.contains(m) && is_under(dir.as_bytes(), m.as_bytes()));
             if !in_member {
                 cx.barrier(dir);
             }
             continue;
         }
-        let name =
-            p.t.get("project")
-                .and_then(|x| x.get("name"))
-                .or_else(|| {
-                    p.t.get("tool")
-                        .and_then(|t| t.get("poetry"))
-                        .and_then(|x| x.get("name"))
-                })
-                .and_then(Value::as_str);
-        let Some(name) = name else {
+        let Some(name) = project_name(&p.t) else {
             if root.as_deref() != Some(dir.as_str()) {
                 cx.diag(
                     &child(dir, "pyproject.toml"),
@@ -191,7 +210,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
                 .and_then(|x| x.get("version"))
                 .and_then(Value::as_str)
                 .map(str::to_string);
-        let i = cx.add_package(Package {
+        ids.push(cx.add_package(Package {
             name: normalize(name),
             dir: dir.clone(),
             ecosystem: Ecosystem::Python,
@@ -200,10 +219,45 @@ pub(crate) fn discover(cx: &mut Ctx) {
             root,
             inherits: Vec::new(),
             dep_names: Vec::new(),
-        });
-        ids.push(i);
+        }));
     }
-    // setup.py / setup.cfg projects without a pyproject.toml.
+    ids
+}
+
+/// `[project] name`, else `[tool.poetry] name`.
+fn project_name(t: &Table) -> Option<&str> {
+    t.get("project")
+        .and_then(|x| x.get("name"))
+        .or_else(|| {
+            t.get("tool")
+                .and_then(|t| t.get("poetry"))
+                .and_then(|x| x.get("name"))
+        })
+        .and_then(Value::as_str)
+}
+
+/// A package without a name of its own (`setup.py`, `setup.cfg`, a requirements file),
+/// named after its directory: `(root)` at the top.
+fn directory_package(dir: &str, manifest: &str) -> Package {
+    Package {
+        name: if dir.is_empty() {
+            "(root)".into()
+        } else {
+            normalize(paths::basename(dir))
+        },
+        dir: dir.to_string(),
+        ecosystem: Ecosystem::Python,
+        manifest: manifest.to_string(),
+        version: None,
+        root: None,
+        inherits: Vec::new(),
+        dep_names: Vec::new(),
+    }
+}
+
+/// `setup.py` / `setup.cfg` projects without a `pyproject.toml`, named after their directory.
+fn setup_packages(cx: &mut Ctx, projs: &BTreeMap<String, Proj>) -> Vec<usize> {
+    let mut ids = Vec::new();
     for f in cx
         .named("setup.py")
         .into_iter()
@@ -213,23 +267,15 @@ pub(crate) fn discover(cx: &mut Ctx) {
         if projs.contains_key(&dir) || cx.package_at(&dir, Ecosystem::Python).is_some() {
             continue;
         }
-        let name = if dir.is_empty() {
-            "(root)".to_string()
-        } else {
-            normalize(paths::basename(&dir))
-        };
-        ids.push(cx.add_package(Package {
-            name,
-            dir: dir.clone(),
-            ecosystem: Ecosystem::Python,
-            manifest: f.clone(),
-            version: None,
-            root: None,
-            inherits: Vec::new(),
-            dep_names: Vec::new(),
-        }));
+        ids.push(cx.add_package(directory_package(&dir, &f)));
     }
-    for i in ids.clone() {
+    ids
+}
+
+/// Each package's declared dependencies: its `dep_names`, and an edge to every one that
+/// resolves to a package of the tree (a path, else the workspace's sources).
+fn link_dependencies(cx: &mut Ctx, projs: &BTreeMap<String, Proj>, ids: &[usize]) {
+    for &i in ids {
         let Some(p) = cx.packages.get(i).cloned() else {
             continue;
         };
@@ -259,7 +305,6 @@ pub(crate) fn discover(cx: &mut Ctx) {
             q.dep_names = names;
         }
     }
-    requirements(cx);
 }
 
 /// Rule 38 and 39: every declared dependency with the kind of its table and, for PEP 508 or
@@ -267,7 +312,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
 fn pyproject_deps(t: &Table) -> Vec<(String, Option<String>, EdgeKind)> {
     let mut out = Vec::new();
     let project = t.get("project");
-    for r in str_list(project.and_then(|p| p.get("dependencies"))) {
+    for r in toml_strings(project.and_then(|p| p.get("dependencies"))) {
         if let Some((n, p)) = pep508(&r) {
             out.push((n, p, EdgeKind::Normal));
         }
@@ -277,7 +322,7 @@ fn pyproject_deps(t: &Table) -> Vec<(String, Option<String>, EdgeKind)> {
         .and_then(Value::as_table)
     {
         for v in o.values() {
-            for r in str_list(Some(v)) {
+            for r in toml_strings(Some(v)) {
                 if let Some((n, p)) = pep508(&r) {
                     out.push((n, p, EdgeKind::Optional));
                 }
@@ -286,7 +331,7 @@ fn pyproject_deps(t: &Table) -> Vec<(String, Option<String>, EdgeKind)> {
     }
     if let Some(g) = t.get("dependency-groups").and_then(Value::as_table) {
         for v in g.values() {
-            for r in str_list(Some(v)) {
+            for r in toml_strings(Some(v)) {
                 if let Some((n, p)) = pep508(&r) {
                     out.push((n, p, EdgeKind::Dev));
                 }
@@ -294,7 +339,7 @@ fn pyproject_deps(t: &Table) -> Vec<(String, Option<String>, EdgeKind)> {
         }
     }
     let tool = t.get("tool");
-    for r in str_list(
+    for r in toml_strings(
         tool.and_then(|x| x.get("uv"))
             .and_then(|u| u.get("dev-dependencies")),
     ) {
@@ -410,20 +455,7 @@ fn requirements(cx: &mut Ctx) {
             .map(|(i, _)| i);
         let from = match owner {
             Some(i) => i,
-            None => cx.add_package(Package {
-                name: if dir.is_empty() {
-                    "(root)".into()
-                } else {
-                    normalize(paths::basename(&dir))
-                },
-                dir: dir.clone(),
-                ecosystem: Ecosystem::Python,
-                manifest: f.clone(),
-                version: None,
-                root: None,
-                inherits: Vec::new(),
-                dep_names: Vec::new(),
-            }),
+            None => cx.add_package(directory_package(&dir, &f)),
         };
         for t in targets {
             match cx.package_at(&t, Ecosystem::Python) {
@@ -521,24 +553,14 @@ fn read_requirements(
 
 /// Rule 38: `uv.lock` diffed per member closure.
 pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
-    let Sides {
-        base,
-        head,
-        base_snap: bs,
-        head_snap: hs,
-    } = *sides;
-    let root = head
-        .roots
-        .iter()
-        .chain(base.roots.iter())
-        .find(|r| r.ecosystem == Ecosystem::Python && r.lockfiles.iter().any(|l| l == path))?;
-    let all = |reason: String| {
-        vec![Effect::All {
-            scope: Some(Ecosystem::Python),
-            reason,
-        }]
-    };
-    let (Some(Ok(a)), Some(Ok(b))) = (read_at(bs, path), read_at(hs, path)) else {
+    let root = sides
+        .root_of(Ecosystem::Python, path)
+        .filter(|r| r.lockfiles.iter().any(|l| l == path))?;
+    let all = |reason: String| Effect::all_of(Ecosystem::Python, reason);
+    let (Some(Ok(a)), Some(Ok(b))) = (
+        read_at(sides.base_snap, path),
+        read_at(sides.head_snap, path),
+    ) else {
         return Some(all(format!(
             "lockfile {path} created, deleted or unreadable"
         )));
@@ -547,108 +569,104 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
     let (Some(a), Some(b)) = (parse(&a), parse(&b)) else {
         return Some(all(format!("lockfile {path} cannot be parsed")));
     };
-    Some(
-        lock::scoped_diff(&a, &b)
-            .into_iter()
-            .map(|(name, reason)| Effect::Named {
-                eco: Ecosystem::Python,
-                root: Some(root.dir.clone()),
-                name,
-                reason,
-            })
-            .collect(),
-    )
+    Some(Effect::lock_members(Ecosystem::Python, &root.dir, &a, &b))
+}
+
+/// A uv lock entry built from the workspace (editable, virtual or a member), not a registry.
+fn uv_local(p: &Value) -> bool {
+    p.get("source").and_then(Value::as_table).is_some_and(|s| {
+        s.contains_key("editable") || s.contains_key("virtual") || s.contains_key("workspace")
+    })
+}
+
+fn uv_str<'a>(p: &'a Value, field: &str) -> &'a str {
+    p.get(field).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A lock entry's node key: its name for a local package, `name version` otherwise.
+fn uv_key(p: &Value) -> Option<String> {
+    let n = normalize(p.get("name")?.as_str()?);
+    if uv_local(p) {
+        Some(n)
+    } else {
+        Some(format!("{n} {}", uv_str(p, "version")))
+    }
+}
+
+/// Normalized name -> (node key, version) of every entry of that name.
+type UvNames = BTreeMap<String, Vec<(String, String)>>;
+
+/// The node a dependency entry names: the entry of that name and version, else the first.
+fn uv_resolve(by_name: &UvNames, d: &Value) -> Option<String> {
+    let n = normalize(d.get("name")?.as_str()?);
+    let c = by_name.get(&n)?;
+    match d.get("version").and_then(Value::as_str) {
+        Some(v) => c
+            .iter()
+            .find(|(_, cv)| cv == v)
+            .or(c.first())
+            .map(|(k, _)| k.clone()),
+        None => c.first().map(|(k, _)| k.clone()),
+    }
+}
+
+/// One lock entry as a node: its resolved dependencies (all groups), and a fingerprint of
+/// what a registry package resolved to.
+fn uv_node(p: &Value, by_name: &UvNames) -> LockNode {
+    let mut deps: Vec<String> = Vec::new();
+    let mut collect = |v: Option<&Value>| {
+        for d in v.and_then(Value::as_array).into_iter().flatten() {
+            if let Some(r) = uv_resolve(by_name, d) {
+                deps.push(r);
+            }
+        }
+    };
+    collect(p.get("dependencies"));
+    for field in ["optional-dependencies", "dev-dependencies"] {
+        if let Some(tb) = p.get(field).and_then(Value::as_table) {
+            for v in tb.values() {
+                collect(Some(v));
+            }
+        }
+    }
+    deps.sort();
+    deps.dedup();
+    let member = uv_local(p);
+    let version = uv_str(p, "version").to_string();
+    let fp = if member {
+        String::new()
+    } else {
+        format!(
+            "{version}|{:?}|{:?}|{:?}",
+            p.get("source"),
+            p.get("sdist").and_then(|s| s.get("hash")),
+            p.get("wheels"),
+        )
+    };
+    LockNode {
+        name: normalize(uv_str(p, "name")),
+        version,
+        fp,
+        deps,
+        member,
+    }
 }
 
 pub(crate) fn parse_uv_lock(text: &str) -> Option<LockGraph> {
     let t: Table = text.parse().ok()?;
     let pkgs = t.get("package").and_then(Value::as_array)?;
-    let local = |p: &Value| {
-        p.get("source").and_then(Value::as_table).is_some_and(|s| {
-            s.contains_key("editable") || s.contains_key("virtual") || s.contains_key("workspace")
-        })
-    };
-    let key = |p: &Value| -> Option<String> {
-        let n = normalize(p.get("name")?.as_str()?);
-        if local(p) {
-            Some(n)
-        } else {
-            Some(format!(
-                "{n} {}",
-                p.get("version").and_then(Value::as_str).unwrap_or("")
-            ))
-        }
-    };
-    let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let mut by_name = UvNames::new();
     for p in pkgs {
-        if let (Some(k), Some(n)) = (key(p), p.get("name").and_then(Value::as_str)) {
-            let v = p
-                .get("version")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+        if let (Some(k), Some(n)) = (uv_key(p), p.get("name").and_then(Value::as_str)) {
+            let v = uv_str(p, "version").to_string();
             by_name.entry(normalize(n)).or_default().push((k, v));
         }
     }
-    let resolve = |d: &Value| -> Option<String> {
-        let n = normalize(d.get("name")?.as_str()?);
-        let c = by_name.get(&n)?;
-        match d.get("version").and_then(Value::as_str) {
-            Some(v) => c
-                .iter()
-                .find(|(_, cv)| cv == v)
-                .or(c.first())
-                .map(|(k, _)| k.clone()),
-            None => c.first().map(|(k, _)| k.clone()),
-        }
-    };
     let mut g = LockGraph::default();
     for p in pkgs {
-        let Some(k) = key(p) else { continue };
-        let mut deps: Vec<String> = Vec::new();
-        let mut collect = |v: Option<&Value>| {
-            for d in v.and_then(Value::as_array).into_iter().flatten() {
-                if let Some(r) = resolve(d) {
-                    deps.push(r);
-                }
-            }
-        };
-        collect(p.get("dependencies"));
-        for field in ["optional-dependencies", "dev-dependencies"] {
-            if let Some(tb) = p.get(field).and_then(Value::as_table) {
-                for v in tb.values() {
-                    collect(Some(v));
-                }
-            }
+        if let Some(k) = uv_key(p) {
+            g.nodes.insert(k, uv_node(p, &by_name));
         }
-        deps.sort();
-        deps.dedup();
-        let member = local(p);
-        let version = p
-            .get("version")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let fp = if member {
-            String::new()
-        } else {
-            format!(
-                "{version}|{:?}|{:?}|{:?}",
-                p.get("source"),
-                p.get("sdist").and_then(|s| s.get("hash")),
-                p.get("wheels"),
-            )
-        };
-        g.nodes.insert(
-            k,
-            LockNode {
-                name: normalize(p.get("name").and_then(Value::as_str).unwrap_or("")),
-                version,
-                fp,
-                deps,
-                member,
-            },
-        );
     }
     Some(g)
 }

@@ -176,3 +176,15 @@ pub(crate) fn parse_toml(cx: &mut Ctx, path: &str, text: &str) -> Option<toml::T
         }
     }
 }
+
+/// The strings of a TOML array (other items skipped); empty when the value is missing or
+/// not an array.
+pub(crate) fn toml_strings(v: Option<&toml::Value>) -> Vec<String> {
+    v.and_then(toml::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}

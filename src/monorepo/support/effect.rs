@@ -2,7 +2,8 @@
 //! such a diff reads.
 
 use super::ctx::strip_bom;
-use crate::monorepo::types::{Ecosystem, EntryMode, Snapshot, MAX_MANIFEST_BYTES};
+use super::lock::{self, LockGraph};
+use crate::monorepo::types::{Ecosystem, EntryMode, Root, Snapshot, MAX_MANIFEST_BYTES};
 use crate::monorepo::workspace::Workspace;
 
 /// Both sides of a change, as an ecosystem's meaning-level diff reads them: the workspaces
@@ -13,6 +14,19 @@ pub(crate) struct Sides<'a> {
     pub head: &'a Workspace,
     pub base_snap: &'a dyn Snapshot,
     pub head_snap: &'a dyn Snapshot,
+}
+
+impl<'a> Sides<'a> {
+    /// The root of `eco` (head's, else base's) whose manifest or lockfile is `path`.
+    pub fn root_of(&self, eco: Ecosystem, path: &str) -> Option<&'a Root> {
+        self.head
+            .roots
+            .iter()
+            .chain(self.base.roots.iter())
+            .find(|r| {
+                r.ecosystem == eco && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
+            })
+    }
 }
 
 /// What a meaning-level diff of a root manifest or lockfile charges.
@@ -72,4 +86,27 @@ pub(crate) fn read_at(snap: &dyn Snapshot, path: &str) -> Option<Result<String, 
             .map(strip_bom)
             .map_err(|_| format!("{path} is not UTF-8")),
     })
+}
+
+impl Effect {
+    /// Every package of one ecosystem, for one reason.
+    pub fn all_of(eco: Ecosystem, reason: String) -> Vec<Effect> {
+        vec![Effect::All {
+            scope: Some(eco),
+            reason,
+        }]
+    }
+
+    /// The members a lockfile change reaches, by name within the root at `dir`.
+    pub fn lock_members(eco: Ecosystem, dir: &str, a: &LockGraph, b: &LockGraph) -> Vec<Effect> {
+        lock::scoped_diff(a, b)
+            .into_iter()
+            .map(|(name, reason)| Effect::Named {
+                eco,
+                root: Some(dir.to_string()),
+                name,
+                reason,
+            })
+            .collect()
+    }
 }

@@ -9,5 +9,5 @@ pub(crate) mod semver;
 pub(crate) mod xml;
 pub(crate) mod yaml;
 
-pub(crate) use ctx::{parse_toml, Ctx};
+pub(crate) use ctx::{parse_toml, toml_strings, Ctx};
 pub(crate) use effect::{read_at, Effect, Sides};

@@ -44,6 +44,19 @@ pub fn is_under(path: &[u8], dir: &[u8]) -> bool {
     path.starts_with(dir) && (path.len() == dir.len() || path[dir.len()] == b'/')
 }
 
+/// The directories of `dirs` that lie below no other one of them (the outermost
+/// workspaces), in their order.
+pub fn outermost(dirs: &[String]) -> Vec<String> {
+    dirs.iter()
+        .filter(|d| {
+            !dirs
+                .iter()
+                .any(|o| o != *d && is_under(d.as_bytes(), o.as_bytes()))
+        })
+        .cloned()
+        .collect()
+}
+
 pub fn has_component(path: &str, name: &str) -> bool {
     path.split('/').any(|c| c == name)
 }

@@ -509,19 +509,11 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
         base_snap: bs,
         head_snap: hs,
     } = *sides;
-    let root = head.roots.iter().chain(base.roots.iter()).find(|r| {
-        r.ecosystem == Ecosystem::Npm
-            && (r.manifest == path || r.lockfiles.iter().any(|l| l == path))
-    })?;
+    let root = sides.root_of(Ecosystem::Npm, path)?;
     let name = paths::basename(path);
     let old = read_at(bs, path);
     let new = read_at(hs, path);
-    let all = |reason: String| {
-        vec![Effect::All {
-            scope: Some(Ecosystem::Npm),
-            reason,
-        }]
-    };
+    let all = |reason: String| Effect::all_of(Ecosystem::Npm, reason);
     if path == root.manifest {
         let (Some(Ok(a)), Some(Ok(b))) = (old, new) else {
             return Some(all(format!("{path} created, deleted or unreadable")));

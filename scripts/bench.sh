@@ -3,15 +3,17 @@
 # REPO: a clone (bare or not) whose trunk is main or master. Needs hyperfine, GNU time, python3.
 # Environment: BIN (the repohealth binary; default target/release/repohealth), UNTIL (end of
 # the 90-day window, any --until value; default the trunk's last commit), WARMUP (hyperfine
-# warm-up runs, default 0), OUT (directory for the hyperfine JSON, default a temporary one).
+# warm-up runs, default 0), OUT (directory for the hyperfine JSON and the RSS logs, default a
+# temporary one), NOPKG=1 (also time the cold run with the package audit off).
 #
 # Runs in one hyperfine session, so every ratio compares runs on the same machine state:
 #   git log --first-parent --numstat --no-renames   the baseline: what git needs to count lines
 #   cold: analyze --since all --no-cache             everything, package audit included
-#   cold, no package audit                           the same with every ecosystem off
+#   cold, no package audit (NOPKG=1)                 the same with every ecosystem off
 #   warm: analyze --since all (cache filled)         a re-run over unchanged history
 #   90 days, cold / warm                             the default window
-# then prints each median as a ratio of git's median, and peak RSS (GNU time) of each.
+# then prints each median as a ratio of git's median, and the peak RSS of each (GNU time wraps
+# every timed run; its overhead is a fork and a wait).
 set -euo pipefail
 repo=${1:?usage: bench.sh REPO [RUNS]}
 runs=${2:-3}
@@ -27,36 +29,39 @@ nopkg=$(mktemp)
 trap 'rm -rf "$cache" "$nopkg"' EXIT
 printf '[monorepo]\ncargo = false\nnpm = false\ngo = false\npython = false\nmaven = false\ngradle = false\n' > "$nopkg"
 
+rss() { echo "/usr/bin/time -a -o $out/rss-$1.txt -f %M"; }
 gitlog="git -C $repo log --first-parent --numstat --no-renames --format=%H $trunk"
 all="$bin analyze $repo --since all --until $until --format json -q -o /dev/null"
 days="$bin analyze $repo --until $until --format json -q -o /dev/null"
-cold="$all --no-cache"
-nopkg_cmd="$all --no-cache --config $nopkg"
-warm="$all --cache-dir $cache"
-days_cold="$days --no-cache"
-days_warm="$days --cache-dir $cache"
+rm -f "$out"/rss-*.txt
 
 echo "load before: $(uptime)"
 # Fill the cache for the warm runs (the same history, so the 90-day runs find it too).
-$warm
-$days_warm
+$all --cache-dir "$cache"
+$days --cache-dir "$cache"
+extra=()
+if [ "${NOPKG:-0}" = 1 ]; then
+  extra=(-n "cold, all history, no package audit" "$(rss nopkg) $all --no-cache --config $nopkg")
+fi
 hyperfine -N -w "$warmup" -r "$runs" --export-json "$out/bench.json" --export-markdown /dev/stdout \
-  -n "git log --numstat" "$gitlog" \
-  -n "cold, all history" "$cold" \
-  -n "cold, all history, no package audit" "$nopkg_cmd" \
-  -n "warm, all history" "$warm" \
-  -n "90 days, cold" "$days_cold" \
-  -n "90 days, warm" "$days_warm"
+  -n "git log --numstat" "$(rss git) $gitlog" \
+  -n "cold, all history" "$(rss cold) $all --no-cache" \
+  "${extra[@]}" \
+  -n "warm, all history" "$(rss warm) $all --cache-dir $cache" \
+  -n "90 days, cold" "$(rss days-cold) $days --no-cache" \
+  -n "90 days, warm" "$(rss days-warm) $days --cache-dir $cache"
 echo "load after: $(uptime)"
-python3 - "$out/bench.json" <<'EOF'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
+python3 - "$out" <<'EOF'
+import glob, json, os, statistics, sys
+out = sys.argv[1]
+results = json.load(open(os.path.join(out, "bench.json")))["results"]
 base = results[0]["median"]
 print(f"{'command':40} {'median s':>9} {'mean s':>9} {'x git':>7}")
 for r in results:
     print(f"{r['command']:40} {r['median']:9.2f} {r['mean']:9.2f} {r['median'] / base:7.3f}")
+for f in sorted(glob.glob(os.path.join(out, "rss-*.txt"))):
+    kb = [int(l) for l in open(f) if l.strip().isdigit()]
+    if kb:
+        name = os.path.basename(f)[4:-4]
+        print(f"peak RSS {name:10} median {statistics.median(kb) / 1024:7.0f} MiB, max {max(kb) / 1024:7.0f} MiB")
 EOF
-for name in gitlog cold warm days_warm; do
-  cmd=${!name}
-  /usr/bin/time -f "peak RSS %M KB, %e s: $name" $cmd > /dev/null
-done

@@ -43,7 +43,7 @@ extra=()
 if [ "${NOPKG:-0}" = 1 ]; then
   extra=(-n "cold, all history, no package audit" "$(rss nopkg) $all --no-cache --config $nopkg")
 fi
-hyperfine -N -w "$warmup" -r "$runs" --export-json "$out/bench.json" --export-markdown /dev/stdout \
+hyperfine -N -w "$warmup" -r "$runs" --export-json "$out/bench.json" --export-markdown "$out/bench.md" \
   -n "git log --numstat" "$(rss git) $gitlog" \
   -n "cold, all history" "$(rss cold) $all --no-cache" \
   "${extra[@]}" \
@@ -51,14 +51,17 @@ hyperfine -N -w "$warmup" -r "$runs" --export-json "$out/bench.json" --export-ma
   -n "90 days, cold" "$(rss days-cold) $days --no-cache" \
   -n "90 days, warm" "$(rss days-warm) $days --cache-dir $cache"
 echo "load after: $(uptime)"
+cat "$out/bench.md"
 python3 - "$out" <<'EOF'
 import glob, json, os, statistics, sys
 out = sys.argv[1]
 results = json.load(open(os.path.join(out, "bench.json")))["results"]
 base = results[0]["median"]
-print(f"{'command':40} {'median s':>9} {'mean s':>9} {'x git':>7}")
+cpu = results[0]["user"] + results[0]["system"]
+print(f"{'command':40} {'median s':>9} {'mean s':>9} {'x git':>7} {'cpu s':>7} {'cpu x git':>9}")
 for r in results:
-    print(f"{r['command']:40} {r['median']:9.2f} {r['mean']:9.2f} {r['median'] / base:7.3f}")
+    c = r["user"] + r["system"]
+    print(f"{r['command']:40} {r['median']:9.2f} {r['mean']:9.2f} {r['median'] / base:7.3f} {c:7.2f} {c / cpu:9.3f}")
 for f in sorted(glob.glob(os.path.join(out, "rss-*.txt"))):
     kb = [int(l) for l in open(f) if l.strip().isdigit()]
     if kb:

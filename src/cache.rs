@@ -1,11 +1,13 @@
 //! The on-disk cache: what a run computed that the next run over the same history would
-//! compute again. Today it keeps the diff stats of every landed change, so a re-run over
-//! unchanged history reads no blob and new commits cost only their own diffs.
+//! compute again: the diff stats of every landed change, so a re-run over unchanged history
+//! reads no blob and new commits cost only their own diffs; and the commit graph (ids,
+//! parents, generation numbers) with the ref tips it was loaded from, so a re-run reads no
+//! commit to build it and moved refs cost only the commits they added.
 //!
 //! Where: `--cache-dir DIR`, else `$XDG_CACHE_HOME/repohealth`, else `~/.cache/repohealth`;
 //! never inside the analysed repository. One directory per repository (named by a hash of its
 //! git directory's canonical path, with a `repository` file naming that path); in it one file
-//! per settings key (`diffs-<key>.bin`).
+//! per settings key (`diffs-<key>.bin`, `graph-<key>.bin`).
 //!
 //! What is trusted: nothing unchecked. A file starts with a header (magic, format version,
 //! settings key, payload length, payload checksum); a file with another magic or version, a
@@ -20,6 +22,7 @@
 //! without it and says so.
 
 use crate::error::{exit, user};
+use crate::history::graph::CommitGraph;
 use crate::model::Oid;
 use crate::model::{DiffStat, EntryMode, FileStat, FileStatus};
 use anyhow::Result;
@@ -81,6 +84,13 @@ pub fn diff_settings_key(max_blob_bytes: u64, attributes: u64) -> u64 {
     let mut h = fnv(env!("CARGO_PKG_VERSION").as_bytes(), FNV_START);
     h = fnv(&max_blob_bytes.to_le_bytes(), h);
     fnv(&attributes.to_le_bytes(), h)
+}
+
+/// The key of the settings that change a commit graph: the tool version and the fingerprint
+/// of the shallow boundary and replace refs ([`crate::git::Repo::graph_fingerprint`]).
+pub fn graph_settings_key(fingerprint: u64) -> u64 {
+    let h = fnv(env!("CARGO_PKG_VERSION").as_bytes(), FNV_START);
+    fnv(&fingerprint.to_le_bytes(), fnv(b"graph", h))
 }
 
 /// The cache directory of one repository.
@@ -178,34 +188,57 @@ impl Cache {
 
     /// The diff stats stored under `key`; an unreadable file is reported, never trusted.
     pub fn load_diffs(&self, key: u64) -> Loaded {
-        let path = self.diffs_path(key);
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Loaded::default(),
-            Err(e) => {
-                return Loaded {
-                    problem: Some(format!("{}: cannot be read ({e})", path.display())),
-                    ..Loaded::default()
-                }
-            }
-        };
-        match decode_file(&bytes, key).and_then(|p| {
-            postcard::from_bytes::<DiffPayload>(p)
-                .map_err(|e| format!("payload does not decode ({e})"))
-        }) {
+        match read_payload::<DiffPayload>(&self.diffs_path(key), key) {
             Ok(payload) => Loaded {
                 diffs: payload
-                    .entries
                     .into_iter()
+                    .flat_map(|p| p.entries)
                     .map(|e| ((e.base.map(Oid), Oid(e.commit)), e.stat()))
                     .collect(),
                 problem: None,
             },
             Err(why) => Loaded {
-                problem: Some(format!("{}: {why}", path.display())),
+                problem: Some(why),
                 ..Loaded::default()
             },
         }
+    }
+
+    fn graph_path(&self, key: u64) -> PathBuf {
+        self.dir.join(format!("graph-{key:016x}.bin"))
+    }
+
+    /// The commit graph stored under `key` and the ref tips it was loaded from (None when
+    /// there is none). An unreadable file, or one whose graph fails the checks of
+    /// [`CommitGraph::from_parts`], is reported (the error) and never trusted.
+    pub fn load_graph(&self, key: u64) -> Result<Option<(Vec<Oid>, CommitGraph)>, String> {
+        let path = self.graph_path(key);
+        let Some(p) = read_payload::<GraphPayload>(&path, key)? else {
+            return Ok(None);
+        };
+        let ids = p.ids.into_iter().map(Oid).collect();
+        match CommitGraph::from_parts(ids, p.parents, p.generation) {
+            Some(g) => Ok(Some((p.tips.into_iter().map(Oid).collect(), g))),
+            None => Err(format!(
+                "{}: the stored graph is inconsistent (corrupt)",
+                path.display()
+            )),
+        }
+    }
+
+    /// Store the commit graph loaded from `tips` under `key`, replacing the file atomically.
+    pub fn store_graph(&self, key: u64, tips: &[Oid], graph: &CommitGraph) -> Result<(), String> {
+        let (ids, parents, generation) = graph.parts();
+        let payload = postcard::to_allocvec(&GraphPayload {
+            tips: tips.iter().map(|t| t.0).collect(),
+            ids: ids.iter().map(|t| t.0).collect(),
+            parents: parents.to_vec(),
+            generation: generation.to_vec(),
+        })
+        .map_err(|e| format!("cannot encode the cache ({e})"))?;
+        let path = self.graph_path(key);
+        write_atomic(&self.dir, &path, &encode_file(&payload, key))
+            .map_err(|e| format!("cache file {} cannot be written ({e})", path.display()))
     }
 
     /// Store the diff stats under `key`, replacing the file atomically.
@@ -225,6 +258,25 @@ impl Cache {
         write_atomic(&self.dir, &path, &encode_file(&payload, key))
             .map_err(|e| format!("cache file {} cannot be written ({e})", path.display()))
     }
+}
+
+/// The payload of the cache file at `path`, checked and decoded: None when there is no file,
+/// the reason (naming the file) when it cannot be trusted.
+fn read_payload<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    key: u64,
+) -> Result<Option<T>, String> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("{}: cannot be read ({e})", path.display())),
+    };
+    decode_file(&bytes, key)
+        .and_then(|p| {
+            postcard::from_bytes::<T>(p).map_err(|e| format!("payload does not decode ({e})"))
+        })
+        .map(Some)
+        .map_err(|why| format!("{}: {why}", path.display()))
 }
 
 fn encode_file(payload: &[u8], key: u64) -> Vec<u8> {
@@ -286,6 +338,16 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.flush()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[derive(Serialize, Deserialize)]
+struct GraphPayload {
+    /// The ref tips the graph was loaded from (sorted).
+    tips: Vec<[u8; 20]>,
+    ids: Vec<[u8; 20]>,
+    /// Indices into `ids`.
+    parents: Vec<Vec<u32>>,
+    generation: Vec<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -358,15 +420,16 @@ impl DiffEntry {
 }
 
 /// Numstat of each `(base, commit)` job: from the cache where it holds them, the rest
-/// computed (and stored). Without a cache, all computed.
+/// computed (and stored). Without a cache, all computed. `tick(n)`: n more jobs done.
 pub fn diff_stats(
     repo: &crate::git::Repo,
     cache: Option<&Cache>,
     jobs: &[(Option<Oid>, Oid)],
     max_blob_bytes: u64,
+    tick: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Result<DiffStat>>> {
     let Some(cache) = cache else {
-        return repo.diff_stats(jobs, max_blob_bytes);
+        return repo.diff_stats(jobs, max_blob_bytes, tick);
     };
     let key = diff_settings_key(max_blob_bytes, repo.attributes_fingerprint()?);
     let Loaded {
@@ -382,7 +445,8 @@ pub fn diff_stats(
         .copied()
         .collect();
     missing.dedup();
-    let computed = repo.diff_stats(&missing, max_blob_bytes)?;
+    tick((jobs.len() - missing.len()) as u64);
+    let computed = repo.diff_stats(&missing, max_blob_bytes, tick)?;
     let mut errors = HashMap::new();
     let mut added = false;
     for (job, r) in missing.into_iter().zip(computed) {
@@ -410,6 +474,58 @@ pub fn diff_stats(
                 .unwrap_or_else(|| anyhow::anyhow!("diffing commit {} failed", j.1))),
         })
         .collect())
+}
+
+/// How [`load_graph`] got the graph, for the trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphSource {
+    /// Walked from the refs (no cache, nothing cached, or a cache that could not be used).
+    Walked,
+    /// From the cache, the refs unchanged.
+    Cached,
+    /// From the cache, extended by this many new commits (refs moved).
+    Extended(usize),
+}
+
+/// The commit graph of everything reachable from `tips` (sorted): from the cache when it was
+/// stored for the same tips, the cached graph extended by the new commits only when refs
+/// moved, else walked. What is walked or extended is stored for the next run.
+pub fn load_graph(
+    repo: &crate::git::Repo,
+    cache: Option<&Cache>,
+    tips: &[Oid],
+) -> Result<(CommitGraph, GraphSource)> {
+    let Some(cache) = cache else {
+        return Ok((repo.load_graph(tips)?, GraphSource::Walked));
+    };
+    let key = graph_settings_key(repo.graph_fingerprint()?);
+    let cached = match cache.load_graph(key) {
+        Ok(c) => c,
+        Err(why) => {
+            warn(&format!("{why}; it is ignored and rebuilt"));
+            None
+        }
+    };
+    let (graph, source) = match cached {
+        Some((known_tips, g)) if known_tips == tips => return Ok((g, GraphSource::Cached)),
+        Some((_, g)) => match repo.new_graph_edges(&g, tips) {
+            Ok(fresh) => {
+                let n = fresh.len();
+                let extended = g.extended(fresh, tips);
+                match extended.cycle() {
+                    // The full walk names the cycle (or the unreadable commit) itself.
+                    Some(_) => (repo.load_graph(tips)?, GraphSource::Walked),
+                    None => (extended, GraphSource::Extended(n)),
+                }
+            }
+            Err(_) => (repo.load_graph(tips)?, GraphSource::Walked),
+        },
+        None => (repo.load_graph(tips)?, GraphSource::Walked),
+    };
+    if let Err(e) = cache.store_graph(key, tips, &graph) {
+        warn(&format!("{e}; the next run walks the history again"));
+    }
+    Ok((graph, source))
 }
 
 /// A cache problem, on stderr: it costs speed, never correctness.
@@ -465,7 +581,8 @@ pub fn clear(root: &Path) -> Result<usize> {
             let name = f.file_name().to_string_lossy().into_owned();
             let ours = name == MARKER
                 || name.starts_with(".tmp-")
-                || (name.starts_with("diffs-") && name.ends_with(".bin"));
+                || ((name.starts_with("diffs-") || name.starts_with("graph-"))
+                    && name.ends_with(".bin"));
             if ours {
                 std::fs::remove_file(f.path()).map_err(|err| {
                     user(

@@ -248,3 +248,45 @@ fn clear_removes_only_what_the_cache_wrote() {
     assert!(entries(&root).expect("entries").is_empty());
     assert!(root.join("someone-elses").is_dir());
 }
+
+#[test]
+fn graph_round_trip_and_an_inconsistent_graph_is_not_trusted() {
+    let (_t, cache) = open_cache();
+    assert_eq!(
+        cache
+            .load_graph(3)
+            .expect("no file is no error")
+            .map(|_| ()),
+        None
+    );
+    let g = CommitGraph::from_edges(vec![
+        (o(3), vec![o(2), o(1)]),
+        (o(2), vec![o(1)]),
+        (o(1), vec![]),
+    ]);
+    cache.store_graph(3, &[o(3)], &g).expect("store");
+    let (tips, back) = cache.load_graph(3).expect("valid").expect("stored");
+    assert_eq!(tips, vec![o(3)]);
+    assert_eq!(back.parts(), g.parts());
+    // Another key: nothing.
+    assert!(cache.load_graph(4).expect("no file").is_none());
+    // A well-formed file whose generations do not fit the parents: refused, never used.
+    let payload = postcard::to_allocvec(&GraphPayload {
+        tips: vec![o(3).0],
+        ids: vec![o(2).0, o(1).0],
+        parents: vec![vec![1], vec![]],
+        generation: vec![1, 1],
+    })
+    .expect("encode");
+    std::fs::write(cache.graph_path(3), encode_file(&payload, 3)).expect("write");
+    let why = cache.load_graph(3).expect_err("refused");
+    assert!(why.contains("inconsistent"), "{why}");
+    // Truncated.
+    cache.store_graph(3, &[o(3)], &g).expect("store");
+    let bytes = std::fs::read(cache.graph_path(3)).expect("read");
+    std::fs::write(cache.graph_path(3), &bytes[..bytes.len() - 1]).expect("write");
+    assert!(cache
+        .load_graph(3)
+        .expect_err("refused")
+        .contains("truncated"));
+}

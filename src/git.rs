@@ -415,6 +415,76 @@ impl Repo {
         }
     }
 
+    /// `(commit, parents)` of the commits reachable from `tips` that `known` lacks: what the
+    /// refs gained since `known` was loaded. Only those commits are read. A shallow clone's
+    /// boundary commits get no parents (they are not in the clone).
+    pub fn new_graph_edges(
+        &self,
+        known: &crate::history::graph::CommitGraph,
+        tips: &[Oid],
+    ) -> Result<Vec<(Oid, Vec<Oid>)>> {
+        let mut out = Vec::new();
+        let mut seen: HashSet<Oid> = HashSet::new();
+        let mut stack: Vec<Oid> = tips.to_vec();
+        while let Some(id) = stack.pop() {
+            if known.contains(&id) || !seen.insert(id) {
+                continue;
+            }
+            let commit =
+                self.repo
+                    .find_commit(to_gix(&id))
+                    .map_err(|e| GitError::MissingCommit {
+                        id,
+                        reason: error_chain(&e),
+                    })?;
+            let parents: Vec<Oid> = if self.shallow.contains(&id) {
+                Vec::new()
+            } else {
+                commit.parent_ids().map(|p| to_oid(p.detach())).collect()
+            };
+            stack.extend(parents.iter().copied());
+            out.push((id, parents));
+        }
+        Ok(out)
+    }
+
+    /// A fingerprint of what decides the parents a walk sees beyond the commits themselves:
+    /// the shallow boundary and the replace refs (`refs/replace/`). A cached graph is keyed by it.
+    pub fn graph_fingerprint(&self) -> Result<u64> {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for b in bytes.iter().chain(&[0xff]) {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        let mut shallow: Vec<&Oid> = self.shallow.iter().collect();
+        shallow.sort();
+        for id in shallow {
+            feed(&id.0);
+        }
+        feed(b"replace");
+        let platform = self.repo.references().context("reading references")?;
+        let mut replaced: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        for r in platform
+            .prefixed("refs/replace/")
+            .context("listing replace refs")?
+            .flatten()
+        {
+            let target = match r.target() {
+                gix::refs::TargetRef::Object(id) => id.as_bytes().to_vec(),
+                gix::refs::TargetRef::Symbolic(name) => name.as_bstr().to_vec(),
+            };
+            replaced.push((r.name().as_bstr().to_vec(), target));
+        }
+        replaced.sort();
+        for (name, target) in replaced {
+            feed(&name);
+            feed(&target);
+        }
+        Ok(h)
+    }
+
     /// `(commit, parents)` for every commit reachable from `tips`.
     fn graph_edges(
         &self,
@@ -571,10 +641,12 @@ impl Repo {
 
     /// Numstat of each `(base, commit)` pair (`base` None = the empty tree), in parallel on
     /// `threads` threads, in input order. Blobs larger than `max_blob_bytes` count as binary.
+    /// `tick(n)` says n more jobs are done (for a progress bar).
     pub fn diff_stats(
         &self,
         jobs: &[(Option<Oid>, Oid)],
         max_blob_bytes: u64,
+        tick: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<Result<DiffStat>>> {
         let proto = self.diff_prototype()?;
         let ts = &self.ts;
@@ -587,7 +659,16 @@ impl Repo {
             .par_chunks(per)
             .map_init(
                 || DiffWorker::new(ts.to_thread_local(), &proto, counting),
-                |w, segment| segment.iter().map(|(b, c)| w.diff(*b, *c)).collect(),
+                |w, segment| {
+                    segment
+                        .iter()
+                        .map(|(b, c)| {
+                            let d = w.diff(*b, *c);
+                            tick(1);
+                            d
+                        })
+                        .collect()
+                },
             )
             .collect();
         Ok(segments.into_iter().flatten().collect())

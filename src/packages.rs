@@ -156,6 +156,8 @@ pub fn package_list(ws: &Workspace) -> Vec<PackageOut> {
 
 /// Run the package audit over the landed changes (newest first, with their diffs and bases)
 /// and fill each change's `packages`. None when the trunk's tip has fewer than two packages.
+/// `tick(n)`: n more changes audited (for a progress bar).
+#[allow(clippy::too_many_arguments)] // the stage's inputs, each a different thing
 pub fn audit_changes(
     repo: &Repo,
     trunk_tip: Oid,
@@ -164,6 +166,7 @@ pub fn audit_changes(
     diffs: &[DiffStat],
     cfg: &monorepo::Config,
     ci_files: &[String],
+    tick: &(dyn Fn(u64) + Sync),
 ) -> Result<Option<MonorepoSection>> {
     let tip = TreeSnapshot::at(repo, Some(trunk_tip))?;
     let tip_ws = monorepo::discover(&tip, cfg);
@@ -185,7 +188,11 @@ pub fn audit_changes(
         .par_chunks(per)
         .map_init(
             || shared.local(),
-            |r, chunk| audit_segment(r, chunk, &commits, bases, diffs, cfg, &opts),
+            |r, chunk| {
+                let seg = audit_segment(r, chunk, &commits, bases, diffs, cfg, &opts);
+                tick(chunk.len() as u64);
+                seg
+            },
         )
         .collect::<Result<_>>()?;
     let mut results: Vec<(usize, &Workspace, &Affected)> = Vec::with_capacity(changes.len());

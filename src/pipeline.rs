@@ -155,6 +155,47 @@ impl Progress {
             eprintln!("repohealth: {msg}");
         }
     }
+
+    /// A progress bar for a long phase of `len` steps, with the time left: drawn on stderr
+    /// only when stderr is a terminal and the run is not quiet (never in pipes or CI, never
+    /// with `REPOHEALTH_TRACE`, whose lines it would break).
+    pub fn bar(&self, len: u64, what: &str) -> Bar {
+        if !self.on || self.trace || len == 0 {
+            return Bar(None);
+        }
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(len),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "repohealth: {msg} [{bar:30}] {pos}/{len} ({eta} left)",
+        )
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar.set_message(what.to_owned());
+        Bar(Some(bar))
+    }
+}
+
+/// A progress bar of [`Progress::bar`] (nothing when progress is off); cleared when dropped.
+pub struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    /// `n` more steps done (callable from any thread).
+    pub fn inc(&self, n: u64) {
+        if let Some(b) = &self.0 {
+            b.inc(n);
+        }
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
 }
 
 /// Run the whole analysis: every stage, in order.
@@ -226,13 +267,18 @@ pub fn open_history(opts: &Options, progress: &Progress) -> Result<OpenHistory> 
     tips.extend(ctx.production.as_ref().map(|p| p.tip));
     tips.sort();
     tips.dedup();
-    let graph = ctx.repo.load_graph(&tips)?;
-    progress.say(&format!("{} commits in the graph", graph.len()));
     let work_tree = (!ctx.facts.bare).then_some(ctx.facts.path.as_path());
     let (cache, problem) = crate::cache::Cache::open(&opts.cache, &ctx.facts.git_dir, work_tree)?;
     if let Some(p) = problem {
         crate::cache::warn(&p);
     }
+    let (graph, source) = crate::cache::load_graph(&ctx.repo, cache.as_ref(), &tips)?;
+    let how = match source {
+        crate::cache::GraphSource::Walked => "walked".to_owned(),
+        crate::cache::GraphSource::Cached => "from the cache".to_owned(),
+        crate::cache::GraphSource::Extended(n) => format!("from the cache, {n} new"),
+    };
+    progress.say(&format!("{} commits in the graph ({how})", graph.len()));
     Ok(OpenHistory {
         ctx,
         graph,
@@ -373,19 +419,41 @@ pub fn measure_landings(
         .map(|(b, c)| (*b, c.commit))
         .collect();
     let max_blob = config.size.max_blob_bytes.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
-    let stats = crate::cache::diff_stats(repo, open.cache.as_ref(), &jobs, max_blob)?;
+    let stats = {
+        let bar = progress.bar(jobs.len() as u64, "diffs");
+        let tick = |n: u64| bar.inc(n);
+        crate::cache::diff_stats(repo, open.cache.as_ref(), &jobs, max_blob, &tick)?
+    };
     progress.say("diffs done; reading .gitattributes");
     let rules = SizeRules::new(&config.size.exclude)?;
     let mut attr_cache: HashMap<Vec<u8>, Attributes> = HashMap::new();
+    // The root `.gitattributes` of each change: read from the tree only where it may differ
+    // from the previous (older) change's, that is where the change is not based on it or its
+    // diff touches the file; elsewhere it is the older change's.
+    let n = changes.len();
+    let mut texts: Vec<std::rc::Rc<Vec<u8>>> = vec![std::rc::Rc::default(); n];
+    for i in (0..n).rev() {
+        let untouched = stats[i].as_ref().is_ok_and(|d| {
+            !d.files
+                .iter()
+                .any(|f| f.path.as_slice() == b".gitattributes")
+        });
+        let carried = i + 1 < n && untouched && bases[i] == Some(changes[i + 1].commit);
+        texts[i] = if carried {
+            texts[i + 1].clone()
+        } else {
+            std::rc::Rc::new(
+                repo.blob_at(changes[i].commit, ".gitattributes")
+                    .unwrap_or_default()
+                    .unwrap_or_default(),
+            )
+        };
+    }
     let mut diffs = Vec::with_capacity(changes.len());
-    for (c, stat) in changes.iter_mut().zip(stats) {
+    for ((c, stat), text) in changes.iter_mut().zip(stats).zip(texts) {
         let stat = stat.with_context(|| format!("measuring change {}", c.commit))?;
-        let text = repo
-            .blob_at(c.commit, ".gitattributes")
-            .unwrap_or_default()
-            .unwrap_or_default();
         let attrs = attr_cache
-            .entry(text.clone())
+            .entry(text.to_vec())
             .or_insert_with(|| Attributes::parse(&String::from_utf8_lossy(&text)));
         measure::apply_size(c, &stat, &rules, attrs);
         diffs.push(stat);
@@ -460,6 +528,8 @@ pub fn audit_packages(
 ) -> Result<Option<packages::MonorepoSection>> {
     let mono_cfg = monorepo_config(config)?;
     progress.say("reading packages");
+    let bar = progress.bar(measured.changes.len() as u64, "package audit");
+    let tick = |n: u64| bar.inc(n);
     packages::audit_changes(
         &open.ctx.repo,
         open.ctx.trunk.tip,
@@ -468,6 +538,7 @@ pub fn audit_packages(
         &measured.diffs,
         &mono_cfg,
         &inventory.ci_files,
+        &tick,
     )
 }
 

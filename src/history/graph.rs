@@ -5,7 +5,7 @@
 //! whole history once per query (what a hidden-tips walk without a commit-graph file does).
 
 use crate::model::Oid;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 
 #[derive(Clone, Debug, Default)]
 pub struct CommitGraph {
@@ -81,6 +81,89 @@ impl CommitGraph {
             }
         }
         g
+    }
+
+    /// A graph from its stored parts (the on-disk cache): `parents` are indices into `ids`.
+    /// Checked before it is trusted: equal lengths, indices in range, no id twice, and each
+    /// generation one more than its parents' highest (which also rules out a cycle). None
+    /// when any check fails.
+    pub fn from_parts(
+        ids: Vec<Oid>,
+        parents: Vec<Vec<u32>>,
+        generation: Vec<u32>,
+    ) -> Option<CommitGraph> {
+        let n = ids.len();
+        if parents.len() != n || generation.len() != n || n > u32::MAX as usize {
+            return None;
+        }
+        for (ps, &gen) in parents.iter().zip(&generation) {
+            let mut max = 0;
+            for &p in ps {
+                max = max.max(*generation.get(p as usize)?);
+            }
+            if gen != max.checked_add(1)? {
+                return None;
+            }
+        }
+        let mut index = HashMap::with_capacity(n);
+        for (i, id) in ids.iter().enumerate() {
+            if index.insert(*id, i as u32).is_some() {
+                return None;
+            }
+        }
+        Some(CommitGraph {
+            ids,
+            index,
+            parents,
+            generation,
+            cycle: None,
+        })
+    }
+
+    /// The stored parts: ids, parents (indices into the ids) and generation numbers.
+    pub fn parts(&self) -> (&[Oid], &[Vec<u32>], &[u32]) {
+        (&self.ids, &self.parents, &self.generation)
+    }
+
+    /// The graph of every commit reachable from `tips`, made of this graph and `fresh`, the
+    /// `(commit, parents)` of commits this graph lacks (what a ref that moved added). Commits
+    /// no tip reaches any more (a deleted or rewritten branch) are left out, so the result is
+    /// the graph a full walk from `tips` would load.
+    pub fn extended(&self, fresh: Vec<(Oid, Vec<Oid>)>, tips: &[Oid]) -> CommitGraph {
+        let fresh: HashMap<Oid, Vec<Oid>> = fresh.into_iter().collect();
+        let mut seen: HashSet<Oid> = HashSet::with_capacity(self.ids.len() + fresh.len());
+        let mut edges = Vec::with_capacity(self.ids.len() + fresh.len());
+        let mut stack: Vec<Oid> = tips.to_vec();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            let parents: Vec<Oid> = match (fresh.get(&id), self.index.get(&id)) {
+                (Some(p), _) => p.clone(),
+                (None, Some(&n)) => self.parents[n as usize]
+                    .iter()
+                    .map(|&p| self.ids[p as usize])
+                    .collect(),
+                (None, None) => continue,
+            };
+            stack.extend(parents.iter().rev().copied());
+            edges.push((id, parents));
+        }
+        CommitGraph::from_edges(edges)
+    }
+
+    /// A [`Reach`] walk, nothing seen yet.
+    pub fn reach(&self) -> Reach<'_> {
+        Reach {
+            graph: self,
+            seen: vec![false; self.ids.len()],
+            stack: Vec::new(),
+        }
+    }
+
+    /// The generation number of a commit (None when it is not in the graph).
+    pub fn generation_of(&self, id: &Oid) -> Option<u32> {
+        self.index.get(id).map(|&n| self.generation[n as usize])
     }
 
     /// A commit that is its own ancestor, if the history has a cycle.
@@ -190,7 +273,7 @@ impl CommitGraph {
         let mut out = Vec::new();
         // Stop once every queued commit is excluded: nothing below them can be on the side.
         while state.live > 0 {
-            let Some((_, n)) = state.heap.pop() else {
+            let Some((_, _, n)) = state.heap.pop() else {
                 break;
             };
             let f = state.flags[&n];
@@ -206,12 +289,49 @@ impl CommitGraph {
     }
 }
 
+/// The commits each of a sequence of tips reaches beyond all earlier tips of the sequence:
+/// for tips `t1, t2, …` the sets `t1`, `^t1 t2`, `^t1 ^t2 t3`, … in one pass over the history
+/// (each commit visited once), instead of one side query per tip.
+pub struct Reach<'g> {
+    graph: &'g CommitGraph,
+    seen: Vec<bool>,
+    stack: Vec<u32>,
+}
+
+impl Reach<'_> {
+    /// What `tip` reaches that no earlier tip does (in no particular order), added to `out`;
+    /// with `out` None the commits are only marked. A tip not in the graph reaches nothing.
+    pub fn next(&mut self, tip: &Oid, mut out: Option<&mut Vec<Oid>>) {
+        let Some(&n) = self.graph.index.get(tip) else {
+            return;
+        };
+        if self.seen[n as usize] {
+            return;
+        }
+        self.seen[n as usize] = true;
+        self.stack.push(n);
+        while let Some(n) = self.stack.pop() {
+            if let Some(o) = out.as_deref_mut() {
+                o.push(self.graph.ids[n as usize]);
+            }
+            for &p in &self.graph.parents[n as usize] {
+                if !self.seen[p as usize] {
+                    self.seen[p as usize] = true;
+                    self.stack.push(p);
+                }
+            }
+        }
+    }
+}
+
 /// Painting state of one side query. Commits are processed highest generation first, so a
 /// commit is popped only after every descendant that could paint it.
 struct Painter<'g> {
     graph: &'g CommitGraph,
     flags: HashMap<u32, u8>,
-    heap: BinaryHeap<(u32, u32)>,
+    /// Highest generation first; equal generations by commit id, so the order does not depend
+    /// on how the graph was loaded (walked now or read from the cache).
+    heap: BinaryHeap<(u32, Oid, u32)>,
     /// Queued commits not (yet) excluded.
     live: usize,
 }
@@ -225,7 +345,11 @@ impl Painter<'_> {
         }
         self.flags.insert(n, new);
         if old == 0 {
-            self.heap.push((self.graph.generation[n as usize], n));
+            self.heap.push((
+                self.graph.generation[n as usize],
+                self.graph.ids[n as usize],
+                n,
+            ));
             if new & EXCLUDE == 0 {
                 self.live += 1;
             }
@@ -316,5 +440,108 @@ mod tests {
         assert_eq!(sorted(g.side(&[o(8)], &[o(6)])), vec![o(7), o(8)]);
         assert_eq!(g.side(&[o(6)], &[]).len(), 6);
         assert!(g.side(&[o(42)], &[]).is_empty());
+    }
+
+    /// The same commits in another order: what a cached graph extended later looks like.
+    fn reordered() -> CommitGraph {
+        CommitGraph::from_edges(vec![
+            (o(1), vec![]),
+            (o(7), vec![o(99)]),
+            (o(3), vec![o(2)]),
+            (o(2), vec![o(1)]),
+            (o(5), vec![o(4)]),
+            (o(4), vec![o(2)]),
+            (o(8), vec![o(6), o(7)]),
+            (o(6), vec![o(3), o(5)]),
+        ])
+    }
+
+    #[test]
+    fn side_order_does_not_depend_on_load_order() {
+        let (a, b) = (graph(), reordered());
+        for (inc, exc) in [
+            (vec![o(8)], vec![]),
+            (vec![o(6)], vec![o(2)]),
+            (vec![o(5), o(3)], vec![o(1)]),
+            (vec![o(8)], vec![o(4)]),
+        ] {
+            let side = a.side(&inc, &exc);
+            assert_eq!(side, b.side(&inc, &exc), "side of {inc:?} ^{exc:?}");
+        }
+        // Newest generation first, equal generations by id (highest first): 3 and 4 are
+        // both generation 3.
+        assert_eq!(a.side(&[o(6)], &[o(2)]), vec![o(6), o(5), o(4), o(3)]);
+    }
+
+    #[test]
+    fn parts_round_trip_and_bad_parts_are_refused() {
+        let g = graph();
+        let (ids, parents, gens) = g.parts();
+        let back = CommitGraph::from_parts(ids.to_vec(), parents.to_vec(), gens.to_vec())
+            .expect("valid parts");
+        assert_eq!(back.len(), 8);
+        assert_eq!(back.side(&[o(8)], &[o(6)]), g.side(&[o(8)], &[o(6)]));
+        // A wrong generation, an index out of range, a length mismatch, an id twice.
+        let mut bad = gens.to_vec();
+        bad[0] += 1;
+        assert!(CommitGraph::from_parts(ids.to_vec(), parents.to_vec(), bad).is_none());
+        let mut bad = parents.to_vec();
+        bad[0].push(42);
+        assert!(CommitGraph::from_parts(ids.to_vec(), bad, gens.to_vec()).is_none());
+        assert!(
+            CommitGraph::from_parts(ids[1..].to_vec(), parents.to_vec(), gens.to_vec()).is_none()
+        );
+        let mut twice = ids.to_vec();
+        twice[1] = twice[0];
+        assert!(CommitGraph::from_parts(twice, parents.to_vec(), gens.to_vec()).is_none());
+    }
+
+    #[test]
+    fn extended_graph_equals_a_full_load() {
+        // Cached: the history up to 6 (and the side branch 4-5); then 8 and 7 arrive.
+        let old = CommitGraph::from_edges(vec![
+            (o(6), vec![o(3), o(5)]),
+            (o(5), vec![o(4)]),
+            (o(4), vec![o(2)]),
+            (o(3), vec![o(2)]),
+            (o(2), vec![o(1)]),
+            (o(1), vec![]),
+            (o(9), vec![o(1)]), // a branch deleted since: no tip reaches it
+        ]);
+        let fresh = vec![(o(8), vec![o(6), o(7)]), (o(7), vec![o(99)])];
+        let g = old.extended(fresh, &[o(8)]);
+        let full = graph();
+        assert_eq!(g.len(), full.len());
+        assert!(!g.contains(&o(9)));
+        assert_eq!(g.cycle(), None);
+        for id in [1, 2, 3, 4, 5, 6, 7, 8] {
+            assert_eq!(
+                g.side(&[o(id)], &[]),
+                full.side(&[o(id)], &[]),
+                "side of {id}"
+            );
+            let (i, j) = (g.index[&o(id)] as usize, full.index[&o(id)] as usize);
+            assert_eq!(g.generation[i], full.generation[j]);
+        }
+    }
+
+    #[test]
+    fn reach_equals_side_queries_against_earlier_tips() {
+        let g = graph();
+        let tips = [o(3), o(42), o(5), o(8), o(6)];
+        let mut reach = g.reach();
+        let mut earlier: Vec<Oid> = Vec::new();
+        for t in &tips {
+            let mut got = Vec::new();
+            reach.next(t, Some(&mut got));
+            assert_eq!(sorted(got), sorted(g.side(&[*t], &earlier)), "tip {t:?}");
+            earlier.push(*t);
+        }
+        // Marking only: what 8 reaches is then seen.
+        let mut reach = g.reach();
+        reach.next(&o(8), None);
+        let mut got = Vec::new();
+        reach.next(&o(5), Some(&mut got));
+        assert!(got.is_empty());
     }
 }

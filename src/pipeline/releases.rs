@@ -43,19 +43,24 @@ pub fn first_release(
         .min()
         .unwrap_or(Timestamp::MAX);
     let mut out = HashMap::new();
-    let mut earlier: Vec<Oid> = Vec::new();
+    // Each tag's side against every earlier tag (`^earlier tag`), in one pass over the graph.
+    let mut reach = history.graph.reach();
+    let mut side = Vec::new();
     for t in tags.iter().filter(|t| version.is_match(&t.name)) {
         if out.len() == wanted.len() {
             break;
         }
         if t.time >= first_landing {
-            for id in history.graph.side(&[t.target], &earlier) {
-                if wanted.contains(&id) {
-                    out.entry(id).or_insert_with(|| (t.name.clone(), t.time));
+            side.clear();
+            reach.next(&t.target, Some(&mut side));
+            for id in &side {
+                if wanted.contains(id) {
+                    out.entry(*id).or_insert_with(|| (t.name.clone(), t.time));
                 }
             }
+        } else {
+            reach.next(&t.target, None);
         }
-        earlier.push(t.target);
     }
     out
 }

@@ -29,6 +29,9 @@ impl SideReader for History<'_> {
 pub struct ChainReader<'a> {
     history: &'a History<'a>,
     sides: HashMap<Oid, Vec<Oid>>,
+    /// Two-parent merges with a precomputed side, by `(first parent, second parent)`: a
+    /// query `^P1 P2` (a foxtrot's) is then that side.
+    by_parents: HashMap<(Oid, Oid), Oid>,
     commits: HashMap<Oid, Commit>,
 }
 
@@ -36,6 +39,11 @@ impl<'a> ChainReader<'a> {
     pub fn new(history: &'a History<'a>, chain: &[Commit]) -> Result<ChainReader<'a>> {
         let edges: Vec<(Oid, Vec<Oid>)> = chain.iter().map(|c| (c.id, c.parents.clone())).collect();
         let sides = history.graph.chain_sides(&edges);
+        let by_parents = chain
+            .iter()
+            .filter(|c| c.parents.len() == 2 && sides.contains_key(&c.id))
+            .map(|c| ((c.parents[0], c.parents[1]), c.id))
+            .collect();
         let mut ids: Vec<Oid> = sides.values().flatten().copied().collect();
         ids.sort_unstable();
         ids.dedup();
@@ -48,6 +56,7 @@ impl<'a> ChainReader<'a> {
         Ok(ChainReader {
             history,
             sides,
+            by_parents,
             commits,
         })
     }
@@ -55,7 +64,26 @@ impl<'a> ChainReader<'a> {
 
 impl SideReader for ChainReader<'_> {
     fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
-        self.history.side(include, exclude)
+        let known = match (include, exclude) {
+            ([p2], [p1]) => self
+                .by_parents
+                .get(&(*p1, *p2))
+                .and_then(|m| self.sides.get(m)),
+            _ => None,
+        };
+        let Some(ids) = known else {
+            return self.history.side(include, exclude);
+        };
+        // The order of a side query: newest generation first, equal ones by id.
+        let graph = self.history.graph;
+        let mut ids = ids.clone();
+        ids.sort_by_key(|id| std::cmp::Reverse((graph.generation_of(id), *id)));
+        ids.iter()
+            .map(|id| match self.commits.get(id) {
+                Some(c) => Ok(c.clone()),
+                None => self.history.repo.commit(*id),
+            })
+            .collect()
     }
     fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
         match self.sides.get(&merge.id) {

@@ -45,10 +45,14 @@ fn analyze(repo: &Path, cache: &[&str]) -> (Vec<u8>, String) {
 }
 
 fn cache_files(root: &Path) -> Vec<std::path::PathBuf> {
+    files_named(root, "diffs-")
+}
+
+fn files_named(root: &Path, prefix: &str) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for d in std::fs::read_dir(root).into_iter().flatten().flatten() {
         for f in std::fs::read_dir(d.path()).into_iter().flatten().flatten() {
-            if f.file_name().to_string_lossy().starts_with("diffs-") {
+            if f.file_name().to_string_lossy().starts_with(prefix) {
                 out.push(f.path());
             }
         }
@@ -68,6 +72,11 @@ fn warm_output_is_byte_identical_to_cold_output_on_every_fixture() {
         assert!(!cold_err.contains("warning"), "{name}: {cold_err}");
         let files = cache_files(&root);
         assert_eq!(files.len(), 1, "{name}: one diff table written");
+        assert_eq!(
+            files_named(&root, "graph-").len(),
+            1,
+            "{name}: one graph written"
+        );
         let (warm, warm_err) = analyze(&repo, &flag);
         assert!(!warm_err.contains("warning"), "{name}: {warm_err}");
         assert!(cold == uncached, "{name}: cold run differs from --no-cache");
@@ -122,4 +131,152 @@ fn a_cache_dir_inside_the_repository_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("inside the repository"));
     assert!(!inside.exists());
+}
+
+/// Run `script` (bash, with the fixture helpers) in `repo`: commits with fixed identities and dates.
+fn add_commits(repo: &Path, script: &str) {
+    let lib = root().join("fixtures").join("lib.sh");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            ". '{}'\ncd '{}'\n{script}",
+            lib.display(),
+            repo.display()
+        ))
+        .output()
+        .expect("run bash");
+    assert!(
+        out.status.success(),
+        "adding commits failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn traced(repo: &Path, cache: &[&str]) -> (Vec<u8>, String) {
+    let mut args = vec![
+        "analyze",
+        repo.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+        "--since",
+        "all",
+        "--until",
+        "@2000000000",
+    ];
+    args.extend_from_slice(cache);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_repohealth"))
+        .args(&args)
+        .env("REPOHEALTH_TRACE", "1")
+        .output()
+        .expect("run repohealth");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The commit graph is cached with the ref tips it was loaded from: a re-run reads it, a run
+/// after new commits extends it by those commits only, a run after a branch is deleted drops
+/// what only that branch reached; each output is the bytes of a `--no-cache` run.
+#[test]
+fn cached_graph_gives_the_output_of_a_walk_cold_warm_and_after_new_commits() {
+    let (_guard, repo) = build_fixture("github_merge");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("cache");
+    let flag = ["--cache-dir", root.to_str().expect("utf-8")];
+    let (cold, err) = traced(&repo, &flag);
+    assert!(err.contains("commits in the graph (walked)"), "{err}");
+    let (warm, err) = traced(&repo, &flag);
+    assert!(
+        err.contains("commits in the graph (from the cache)"),
+        "{err}"
+    );
+    assert!(warm == cold, "warm run differs from the cold run");
+    assert!(warm == analyze(&repo, &["--no-cache"]).0);
+
+    // Three new commits: a PR branch of two commits merged with a merge commit (the third).
+    add_commits(
+        &repo,
+        r#"git checkout -q -b erin/feature-z
+fx_lines z.txt "feature z" 4
+fx_commit erin $((40*DAY)) erin $((40*DAY)) "Add feature z"
+fx_append z.txt "feature z 5"
+fx_commit erin $((40*DAY + HOUR)) erin $((40*DAY + HOUR)) "Finish feature z"
+git checkout -q main
+fx_merge mia $((41*DAY)) github $((41*DAY)) $'Merge pull request #90 from erin/feature-z\n\nAdd feature z' erin/feature-z
+git branch -q -D erin/feature-z"#,
+    );
+    let (after, err) = traced(&repo, &flag);
+    assert!(
+        err.contains("commits in the graph (from the cache, 3 new)"),
+        "{err}"
+    );
+    let (walked, _) = analyze(&repo, &["--no-cache"]);
+    assert!(
+        after == walked,
+        "extended graph gives other output than a walk"
+    );
+    assert!(after != cold, "the new merge is in the output");
+    let json: serde_json::Value = serde_json::from_slice(&after).expect("json");
+    assert!(json["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .any(|c| c["pr"] == 90 && c["branch_commits"] == 2));
+
+    // A live branch, then its deletion: the graph follows the refs both ways.
+    add_commits(
+        &repo,
+        r#"git checkout -q -b frank/wip
+fx_lines w.txt "wip" 2
+fx_commit frank $((42*DAY)) frank $((42*DAY)) "Work in progress"
+git checkout -q main"#,
+    );
+    let (live, err) = traced(&repo, &flag);
+    assert!(err.contains("(from the cache, 1 new)"), "{err}");
+    assert!(live == analyze(&repo, &["--no-cache"]).0);
+    add_commits(&repo, "git branch -q -D frank/wip");
+    let (gone, err) = traced(&repo, &flag);
+    assert!(err.contains("(from the cache, 0 new)"), "{err}");
+    assert!(
+        gone == walked,
+        "after the branch is deleted: the output before it"
+    );
+
+    // A damaged graph file is said, ignored and rebuilt.
+    let graph = files_named(&root, "graph-");
+    assert_eq!(graph.len(), 1);
+    let bytes = std::fs::read(&graph[0]).expect("read");
+    std::fs::write(&graph[0], &bytes[..bytes.len() - 3]).expect("truncate");
+    let (damaged, err) = traced(&repo, &flag);
+    assert!(err.contains("truncated") && err.contains("walked"), "{err}");
+    assert!(damaged == walked);
+}
+
+/// Progress bars are for terminals: with stderr piped, a run that is not quiet writes no
+/// carriage return and no escape sequence there.
+#[test]
+fn piped_stderr_gets_no_progress_bars() {
+    let (_guard, repo) = build_fixture("monorepo_cargo");
+    let out = repohealth(&[
+        "analyze",
+        repo.to_str().expect("utf-8"),
+        "--since",
+        "all",
+        "--no-cache",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success());
+    assert!(
+        !out.stderr.iter().any(|b| *b == b'\r' || *b == 0x1b),
+        "{:?}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.stdout.iter().any(|b| *b == b'\r' || *b == 0x1b));
 }

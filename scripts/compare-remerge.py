@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compare `repohealth analyze --remerge` with `git merge-tree --write-tree` on a real history.
 
-Usage: scripts/compare-remerge.py REPO [--since WHEN] [--bin PATH] [--limit N] [--show N]
+Usage: scripts/compare-remerge.py REPO [--since WHEN] [--until WHEN] [--bin PATH] [--limit N] [--show N]
 
 For every landed change that repohealth re-merged (clean or conflicted), runs
 `git merge-tree --write-tree --name-only --allow-unrelated-histories OURS THEIRS` on the same
@@ -30,15 +30,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("repo")
     ap.add_argument("--since", default="all")
+    ap.add_argument("--until", default=None, help="end of the window (passed to analyze)")
     ap.add_argument("--bin", default="target/release/repohealth")
     ap.add_argument("--limit", type=int, default=0, help="compare at most N changes (0: all)")
     ap.add_argument("--show", type=int, default=10)
     a = ap.parse_args()
 
-    out = subprocess.run(
-        [a.bin, "analyze", a.repo, "--since", a.since, "--format", "json", "--quiet", "--remerge",
-         "--remerge-budget", "100000"],
-        capture_output=True, check=True)
+    cmd = [a.bin, "analyze", a.repo, "--since", a.since, "--format", "json", "--quiet",
+           "--remerge", "--remerge-budget", "100000"]
+    if a.until:
+        cmd += ["--until", a.until]
+    out = subprocess.run(cmd, capture_output=True, check=True)
     analysis = json.loads(out.stdout)
     git_dir = git(a.repo, "rev-parse", "--absolute-git-dir")[1].strip()
     # git merge-tree writes the merged objects: keep them out of the repository.
@@ -100,7 +102,7 @@ def main():
 
     n = stats["compared"]
     pct = lambda k, d: f"{stats[k]}/{d} ({100.0 * stats[k] / d:.2f}%)" if d else "n/a"
-    print(f"repository: {a.repo} (window {a.since})")
+    print(f"repository: {a.repo} (window {a.since}" + (f" until {a.until})" if a.until else ")"))
     print(f"re-merged and compared: {n}; skipped by repohealth: {stats['skipped']}")
     print(f"conflicted: git {stats['git_conflicted']}, repohealth {stats['ours_conflicted']}")
     print(f"status agrees: {pct('status_agree', n)}")

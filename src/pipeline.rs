@@ -579,6 +579,7 @@ pub fn score_models(
         bots: &opts.config.bots,
         window: (window_start, opts.until),
         last_landing: measured.last_landing,
+        remerge: measured.remerge.as_ref(),
     };
     Ok(score::score(&input, &score_cfg))
 }

@@ -2,7 +2,7 @@
 //! `ort` strategy does, and compare the result with the tree the history recorded. Nothing is
 //! written to the repository.
 
-use super::{to_gix, Repo};
+use super::{to_gix, to_oid, Repo};
 use crate::model::Oid;
 use anyhow::{Context, Result};
 use gix::bstr::ByteSlice;
@@ -176,6 +176,39 @@ impl RemergeWorker {
     }
 
     fn merge(&mut self, job: &RemergeJob) -> Result<RemergeOutcome> {
+        for id in [job.ours, job.theirs, job.recorded] {
+            if !self.repo.has_object(to_gix(&id)) {
+                return Ok(RemergeOutcome::Skipped(format!(
+                    "commit {id} is missing from the clone"
+                )));
+            }
+        }
+        if let Some(outcome) = self.disjoint_merge(job)? {
+            return Ok(outcome);
+        }
+        let (tree_id, conflicted) = self.full_merge(job)?;
+        let merged = self
+            .repo
+            .find_tree(tree_id)
+            .map_err(|e| anyhow::anyhow!("reading the re-merged tree: {e}"))?;
+        let recorded = tree_of(&self.repo, job.recorded)?;
+        let differs = if recorded.id == tree_id {
+            Vec::new()
+        } else {
+            let mut d = changed_files(&merged, &recorded, &mut self.diff_cache, job.recorded)?;
+            d.sort();
+            d.dedup();
+            d
+        };
+        Ok(RemergeOutcome::Merged {
+            conflicted,
+            differs,
+        })
+    }
+
+    /// The merge itself, with gix's commit merge: the merged tree (in memory) and the paths git
+    /// would leave conflicted, sorted.
+    fn full_merge(&mut self, job: &RemergeJob) -> Result<(gix::ObjectId, Vec<String>)> {
         use gix::merge::plumbing::tree::{apply_index_entries::RemovalMode, TreatAsUnresolved};
         use gix::prelude::Write;
         let RemergeWorker {
@@ -185,13 +218,6 @@ impl RemergeWorker {
             blob_merge,
         } = self;
         let repo = &*repo;
-        for id in [job.ours, job.theirs, job.recorded] {
-            if !repo.has_object(to_gix(&id)) {
-                return Ok(RemergeOutcome::Skipped(format!(
-                    "commit {id} is missing from the clone"
-                )));
-            }
-        }
         let (ours, theirs) = (job.ours.to_hex(), job.theirs.to_hex());
         let labels = gix::merge::blob::builtin_driver::text::Labels {
             ancestor: None,
@@ -232,37 +258,159 @@ impl RemergeWorker {
             conflicted.sort();
             conflicted.dedup();
         }
-        let recorded = repo
-            .find_commit(to_gix(&job.recorded))
-            .and_then(|c| c.tree())
-            .map_err(|e| anyhow::anyhow!("reading the tree of {}: {e}", job.recorded))?;
-        let mut differs = Vec::new();
-        if recorded.id != tree_id {
-            let merged = repo
-                .find_tree(tree_id)
-                .map_err(|e| anyhow::anyhow!("reading the re-merged tree: {e}"))?;
-            let mut platform = merged
-                .changes()
-                .with_context(|| format!("comparing with {}", job.recorded))?;
-            platform.options(|o| {
-                o.track_rewrites(None);
-            });
-            platform
-                .for_each_to_obtain_tree_with_cache(&recorded, diff_cache, |change| {
-                    if !change.entry_mode().is_tree() {
-                        differs.push(change.location().to_str_lossy().into_owned());
-                    }
-                    Ok(std::ops::ControlFlow::Continue(()))
-                })
-                .map_err(|e| anyhow::anyhow!("comparing with {}: {e}", job.recorded))?;
-            differs.sort();
-            differs.dedup();
-        }
-        Ok(RemergeOutcome::Merged {
-            conflicted,
-            differs,
-        })
+        Ok((tree_id, conflicted))
     }
+
+    /// The fast path: with one merge base and sides that changed disjoint paths (no path, or
+    /// directory of a path, changed by both; no deletion in a directory the other side
+    /// changes, so no rename can meet the other side's work), the merge is clean and its tree
+    /// takes each path from the side that changed it. Then only the recorded tree needs
+    /// comparing, path by path; the content merges and rename detection are skipped. None
+    /// when the fast path does not apply.
+    fn disjoint_merge(&mut self, job: &RemergeJob) -> Result<Option<RemergeOutcome>> {
+        let repo = &self.repo;
+        let mut graph = repo.revision_graph(self.commit_graph.as_ref());
+        let bases = repo
+            .merge_bases_many_with_graph(to_gix(&job.ours), &[to_gix(&job.theirs)], &mut graph)
+            .with_context(|| format!("merge bases of {} and {}", job.ours, job.theirs))?;
+        let [base] = bases.as_slice() else {
+            return Ok(None);
+        };
+        let base_tree = tree_of(repo, to_oid(base.detach()))?;
+        let ours = tree_of(repo, job.ours)?;
+        let theirs = tree_of(repo, job.theirs)?;
+        let o = SideChanges::new(&base_tree, &ours, &mut self.diff_cache)?;
+        let t = SideChanges::new(&base_tree, &theirs, &mut self.diff_cache)?;
+        if o.interferes(&t) {
+            return Ok(None);
+        }
+        let recorded = tree_of(repo, job.recorded)?;
+        let mut differs: Vec<String> =
+            changed_files(&ours, &recorded, &mut self.diff_cache, job.recorded)?
+                .into_iter()
+                .filter(|p| !t.files.contains(p.as_bytes().as_bstr()))
+                .collect();
+        for p in &t.files {
+            if entry_at(&theirs, p.as_ref())? != entry_at(&recorded, p.as_ref())? {
+                differs.push(p.to_str_lossy().into_owned());
+            }
+        }
+        differs.sort();
+        differs.dedup();
+        Ok(Some(RemergeOutcome::Merged {
+            conflicted: Vec::new(),
+            differs,
+        }))
+    }
+}
+
+/// The tree of a commit.
+fn tree_of(repo: &gix::Repository, commit: Oid) -> Result<gix::Tree<'_>> {
+    repo.find_commit(to_gix(&commit))
+        .and_then(|c| c.tree())
+        .map_err(|e| anyhow::anyhow!("reading the tree of {commit}: {e}"))
+}
+
+/// The paths of the non-tree entries that differ between two trees (no rename tracking).
+fn changed_files(
+    from: &gix::Tree<'_>,
+    to: &gix::Tree<'_>,
+    cache: &mut gix::diff::blob::Platform,
+    what: Oid,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut platform = from
+        .changes()
+        .with_context(|| format!("comparing with {what}"))?;
+    platform.options(|o| {
+        o.track_rewrites(None);
+    });
+    platform
+        .for_each_to_obtain_tree_with_cache(to, cache, |change| {
+            if !change.entry_mode().is_tree() {
+                out.push(change.location().to_str_lossy().into_owned());
+            }
+            Ok(std::ops::ControlFlow::Continue(()))
+        })
+        .map_err(|e| anyhow::anyhow!("comparing with {what}: {e}"))?;
+    Ok(out)
+}
+
+/// The mode and object at `path` of a tree; None when absent.
+fn entry_at(
+    tree: &gix::Tree<'_>,
+    path: &gix::bstr::BStr,
+) -> Result<Option<(gix::objs::tree::EntryMode, gix::ObjectId)>> {
+    let e = tree
+        .lookup_entry(path.split(|b| *b == b'/'))
+        .map_err(|e| anyhow::anyhow!("looking up {path}: {e}"))?;
+    Ok(e.map(|e| (e.mode(), e.object_id())))
+}
+
+/// What one side of a merge changed against the merge base: every changed non-tree path,
+/// the directories holding them, and the directories holding deletions (where a rename, of a
+/// file or a directory, may start).
+struct SideChanges {
+    files: std::collections::HashSet<gix::bstr::BString>,
+    dirs: std::collections::HashSet<gix::bstr::BString>,
+    deletion_dirs: std::collections::HashSet<gix::bstr::BString>,
+}
+
+impl SideChanges {
+    fn new(
+        base: &gix::Tree<'_>,
+        side: &gix::Tree<'_>,
+        cache: &mut gix::diff::blob::Platform,
+    ) -> Result<SideChanges> {
+        use gix::object::tree::diff::Change;
+        let mut out = SideChanges {
+            files: Default::default(),
+            dirs: Default::default(),
+            deletion_dirs: Default::default(),
+        };
+        let mut platform = base.changes().context("comparing with the merge base")?;
+        platform.options(|o| {
+            o.track_rewrites(None);
+        });
+        platform
+            .for_each_to_obtain_tree_with_cache(side, cache, |change| {
+                if !change.entry_mode().is_tree() {
+                    let path = change.location();
+                    let deleted = matches!(change, Change::Deletion { .. });
+                    for d in parent_dirs(path) {
+                        out.dirs.insert(d.to_owned());
+                        if deleted {
+                            out.deletion_dirs.insert(d.to_owned());
+                        }
+                    }
+                    out.files.insert(path.to_owned());
+                }
+                Ok(std::ops::ControlFlow::Continue(()))
+            })
+            .map_err(|e| anyhow::anyhow!("comparing with the merge base: {e}"))?;
+        Ok(out)
+    }
+
+    /// Whether the two sides' changes can meet in a merge: a path both changed, a path one
+    /// changed where the other changed something below it, or a deletion (a possible rename
+    /// source) in a directory where the other side changed something.
+    fn interferes(&self, other: &SideChanges) -> bool {
+        let meets = |a: &SideChanges, b: &SideChanges| {
+            a.files
+                .iter()
+                .any(|p| b.files.contains(p) || b.dirs.contains(p))
+                || a.deletion_dirs.iter().any(|d| b.dirs.contains(d))
+        };
+        meets(self, other) || meets(other, self)
+    }
+}
+
+/// `a/b/c` -> `a/b`, `a` (the root is no directory a rename can move).
+fn parent_dirs(path: &gix::bstr::BStr) -> impl Iterator<Item = &gix::bstr::BStr> {
+    path.iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'/')
+        .map(move |(i, _)| path[..i].as_bstr())
 }
 
 /// Where git's merge puts the two sides of a file whose type differs on each side (a regular

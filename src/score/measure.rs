@@ -128,6 +128,7 @@ pub(crate) fn measure(metric: Metric, f: &Facts, min: usize) -> Measured {
         Metric::ReviewedShare => reviewed_share(f, min),
         Metric::ReleaseInterval => release_interval(f),
         Metric::CiConfig => ci_config(f),
+        Metric::ConflictRate => conflict_rate(f, min),
     }
 }
 
@@ -486,6 +487,44 @@ fn size(metric: Metric, f: &Facts, min: usize) -> Measured {
         ));
     }
     val(over.len() as f64 / n as f64, e)
+}
+
+/// The conflict rate of the re-merges, with the rate by branch lifetime as evidence.
+fn conflict_rate(f: &Facts, min: usize) -> Measured {
+    let Some(m) = f.input.remerge else {
+        return na("not measured: run analyze with --remerge".into());
+    };
+    let n = m.remerged;
+    if n < min {
+        return na(format!(
+            "{} re-merged, fewer than {min}",
+            plural(n, "change")
+        ));
+    }
+    let by_life: Vec<String> = m
+        .by_lifetime
+        .iter()
+        .filter(|b| b.remerged > 0)
+        .map(|b| format!("{} {}/{}", b.bucket, b.conflicted, b.remerged))
+        .collect();
+    let mut e = format!(
+        "{} of {} conflict when merged again",
+        m.conflicted,
+        plural(n, "re-merged change")
+    );
+    if !by_life.is_empty() {
+        e.push_str(&format!("; by branch lifetime: {}", by_life.join(", ")));
+    }
+    if !m.examples.is_empty() {
+        let ex: Vec<String> = m
+            .examples
+            .iter()
+            .take(EXAMPLES)
+            .map(|o| o.short(10))
+            .collect();
+        e.push_str(&format!("; e.g. {}", ex.join(", ")));
+    }
+    val(m.conflicted as f64 / n as f64, e)
 }
 
 #[cfg(test)]

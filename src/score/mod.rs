@@ -87,6 +87,9 @@ pub struct ScoreInput<'a> {
     /// The latest landing before the window, when the walk saw one: an empty window says when
     /// it was and which `--since` covers it.
     pub last_landing: Option<Timestamp>,
+    /// The re-merges' conflict rates (`--remerge`); without them the conflict-rate criterion
+    /// is not measured and left out of the cards.
+    pub remerge: Option<&'a crate::history::remerge::RemergeMetrics>,
 }
 
 /// The scoring stage's output. `cadence` is not serialised with the rest: the caller places it
@@ -122,6 +125,7 @@ pub fn score(input: &ScoreInput, cfg: &ScoreConfig) -> Scoring {
         let results = cfg
             .criteria_of(model)
             .iter()
+            .filter(|def| def.metric != Metric::ConflictRate || input.remerge.is_some())
             .map(|def| measure::evaluate(def, &facts, cfg.min_evidence.max(1)))
             .collect();
         scores.insert(model.id().to_string(), card::scorecard(results));

@@ -249,7 +249,7 @@ pub fn advice(metric: Metric) -> Advice {
         Metric::LifetimeMedian | Metric::LifetimeP90 | Metric::LongLivedBranches => SHORTEN,
         Metric::ActiveBranches => FEWER_BRANCHES,
         Metric::SizeOverLimitShare | Metric::SizeMedian => SMALL,
-        Metric::IntegrationFrequency => INTEGRATE,
+        Metric::IntegrationFrequency | Metric::ConflictRate => INTEGRATE,
         Metric::ReviewedShare => REVIEW,
         Metric::ExtraLongLivedLines => RETIRE_LINES,
         Metric::ReleaseInterval => RELEASE,

@@ -110,6 +110,7 @@ struct History {
     lines: Vec<LineActivity>,
     ci: Vec<String>,
     bots: Vec<String>,
+    remerge: Option<crate::history::remerge::RemergeMetrics>,
 }
 
 impl History {
@@ -129,6 +130,7 @@ impl History {
             bots: &self.bots,
             window: WINDOW,
             last_landing: None,
+            remerge: self.remerge.as_ref(),
         };
         let s = score(&input, cfg);
         // Every view renders without panicking.
@@ -757,6 +759,7 @@ fn empty_window_says_when_the_last_landing_was() {
         window: WINDOW,
         // 40 days before the window's end, 12 before its start.
         last_landing: Some(MON - 12 * D + 3 * H),
+        remerge: None,
     };
     let s = score(&input, &ScoreConfig::default());
     let f = &s.findings[0];
@@ -792,6 +795,7 @@ fn degenerate_windows_and_values_do_not_panic() {
         bots: &[],
         window: (10, 5), // until before since
         last_landing: None,
+        remerge: None,
     };
     let s = score(&input, &ScoreConfig::default());
     // 3 changes < min evidence 5: sampled criteria are n/a, counted ones are not.
@@ -1102,4 +1106,80 @@ fn one_publish_that_tags_many_packages_is_one_release() {
     let s = h.run();
     assert_eq!(s.cadence.release_tags.len(), before + 1);
     assert!(s.cadence.release_tags.contains(&"@acme/a@1.0.0".to_owned()));
+}
+
+#[test]
+fn conflict_rate_is_scored_only_when_re_merged() {
+    use crate::history::remerge::{BucketRate, RemergeMetrics};
+    let mut h = History {
+        changes: (0..10)
+            .map(|i| change(i, "main", MON + i as i64 * D))
+            .collect(),
+        ..History::default()
+    };
+    // Without --remerge the criterion is not in any card: not measured, never zero.
+    let s = h.run();
+    for model in ["trunk_based", "github_flow", "gitflow"] {
+        assert!(s.scores[model]
+            .criteria
+            .iter()
+            .all(|c| c.id != "conflict_rate"));
+    }
+    // 3 of 20 re-merges conflict: 15%, halfway between the 5% target and the 25% failing mark.
+    h.remerge = Some(RemergeMetrics {
+        remerged: 20,
+        clean: 17,
+        conflicted: 3,
+        conflict_rate: Some(0.15),
+        examples: vec![oid(1)],
+        by_lifetime: vec![
+            BucketRate {
+                bucket: "<1d".into(),
+                remerged: 15,
+                conflicted: 1,
+                ..BucketRate::default()
+            },
+            BucketRate {
+                bucket: ">3w".into(),
+                remerged: 5,
+                conflicted: 2,
+                ..BucketRate::default()
+            },
+        ],
+        ..RemergeMetrics::default()
+    });
+    let s = h.run();
+    for model in ["trunk_based", "github_flow"] {
+        assert_eq!(
+            mv(&s, model, "conflict_rate"),
+            (Some(0.15), Some(50.0), Status::Partial),
+            "{model}"
+        );
+    }
+    assert!(s.scores["gitflow"]
+        .criteria
+        .iter()
+        .all(|c| c.id != "conflict_rate"));
+    let c = crit(&s, "trunk_based", "conflict_rate");
+    assert_eq!(c.metric.id(), "remerge_conflict_rate");
+    assert_eq!(
+        c.source.url,
+        "https://martinfowler.com/articles/branching-patterns.html"
+    );
+    assert!(
+        c.evidence.starts_with("3 of 20 re-merged changes conflict when merged again; by branch lifetime: <1d 1/15, >3w 2/5"),
+        "{}",
+        c.evidence
+    );
+    // Re-merged, but too few to judge: n/a, not zero.
+    h.remerge = Some(RemergeMetrics {
+        remerged: 2,
+        conflicted: 2,
+        ..RemergeMetrics::default()
+    });
+    let s = h.run();
+    assert_eq!(
+        mv(&s, "trunk_based", "conflict_rate"),
+        (None, None, Status::NotApplicable)
+    );
 }

@@ -202,19 +202,29 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
     let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
     let mut packages = Vec::new();
     for p in &ws.packages {
-        let facts = match monorepo::manifest_ecosystem(&p.manifest) {
-            Some(eco) if eco == p.ecosystem => repo
-                .blob_at(tip, &p.manifest)?
-                .and_then(|b| monorepo::manifest_facts(eco, &String::from_utf8_lossy(&b))),
-            _ => None,
-        };
+        let mut facts = None;
+        for manifest in registry_manifests(&p.manifest) {
+            if monorepo::manifest_ecosystem(&manifest) != Some(p.ecosystem) {
+                continue;
+            }
+            if let Some(b) = repo.blob_at(tip, &manifest)? {
+                facts = monorepo::manifest_facts(p.ecosystem, &String::from_utf8_lossy(&b));
+                break;
+            }
+        }
         let mut facts = facts.unwrap_or_default();
         // Names as the registry compares them, on both sides of an edge.
         for q in &mut facts.requires {
             q.name = monorepo::registry_name(p.ecosystem, &q.name);
         }
+        let name = match &facts.group {
+            // Gradle publishes a project as `group:name`, the name being the last segment of
+            // its project path (`:libs:core` -> `core`).
+            Some(g) => format!("{g}:{}", p.name.rsplit(':').next().unwrap_or(&p.name)),
+            None => monorepo::registry_name(p.ecosystem, &p.name),
+        };
         packages.push(RepoPackage {
-            name: monorepo::registry_name(p.ecosystem, &p.name),
+            name,
             dir: monorepo::shown_dir(&p.dir).to_string(),
             ecosystem: p.ecosystem,
             version: p.version.clone().or(facts.version),
@@ -521,4 +531,20 @@ pub fn collect(
         change_sets,
         author_window_sets,
     })
+}
+
+/// The files that say what a package publishes: its manifest, or for the root project of a
+/// Gradle build (whose manifest is the settings file) the build script beside it.
+fn registry_manifests(manifest: &str) -> Vec<String> {
+    let (dir, file) = match manifest.rsplit_once('/') {
+        Some((d, f)) => (format!("{d}/"), f),
+        None => (String::new(), manifest),
+    };
+    match file {
+        "settings.gradle" | "settings.gradle.kts" => ["build.gradle.kts", "build.gradle"]
+            .iter()
+            .map(|f| format!("{dir}{f}"))
+            .collect(),
+        _ => vec![manifest.to_owned()],
+    }
 }

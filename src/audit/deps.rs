@@ -252,7 +252,9 @@ pub fn dependencies(inputs: &[RepoInput], releases: &[Vec<Release>]) -> Vec<Depe
             for q in &p.requires {
                 for (bi, bpi) in definers(inputs, &q.name) {
                     let b = &inputs[bi];
-                    if bi == ai || b.packages[bpi].ecosystem != p.ecosystem {
+                    // Same registry, not same ecosystem: a Maven project consumes what a
+                    // Gradle build publishes (both Maven Central coordinates).
+                    if bi == ai || b.packages[bpi].ecosystem.registry() != p.ecosystem.registry() {
                         continue;
                     }
                     let rel: Vec<&Release> = releases[bi]

@@ -25,6 +25,9 @@ pub struct Requirement {
 pub struct ManifestFacts {
     pub name: Option<String>,
     pub version: Option<String>,
+    /// Gradle: the `group` a build script sets. The project's registry name is
+    /// `group:project`, and the project name comes from the settings, not from this text.
+    pub group: Option<String>,
     pub requires: Vec<Requirement>,
 }
 
@@ -36,12 +39,13 @@ pub fn manifest_ecosystem(path: &str) -> Option<Ecosystem> {
         "go.mod" => Some(Ecosystem::Go),
         "pyproject.toml" => Some(Ecosystem::Python),
         "pom.xml" => Some(Ecosystem::Maven),
+        "build.gradle" | "build.gradle.kts" => Some(Ecosystem::Gradle),
         _ => None,
     }
 }
 
 /// Read one manifest's text. None when it cannot be parsed (or the ecosystem's manifest
-/// declares nothing for a registry: Gradle build scripts are scanned for project edges only).
+/// declares nothing for a registry: a .NET project's name may come from its file name).
 pub fn manifest_facts(eco: Ecosystem, text: &str) -> Option<ManifestFacts> {
     let mut f = match eco {
         Ecosystem::Npm => npm_facts(text),
@@ -49,9 +53,9 @@ pub fn manifest_facts(eco: Ecosystem, text: &str) -> Option<ManifestFacts> {
         Ecosystem::Go => go_facts(text),
         Ecosystem::Python => python_facts(text),
         Ecosystem::Maven => maven_facts(text),
-        // Gradle scripts are scanned for project edges only; a .NET project's name may come
-        // from its file name, which the text alone does not give.
-        Ecosystem::Gradle | Ecosystem::Dotnet => None,
+        Ecosystem::Gradle => Some(gradle_facts(text)),
+        // A .NET project's name may come from its file name, which the text alone does not give.
+        Ecosystem::Dotnet => None,
     }?;
     f.requires.sort();
     f.requires.dedup();
@@ -167,6 +171,7 @@ fn npm_facts(text: &str) -> Option<ManifestFacts> {
         name: s("name"),
         version: s("version"),
         requires,
+        group: None,
     })
 }
 
@@ -206,6 +211,7 @@ fn cargo_facts(text: &str) -> Option<ManifestFacts> {
         name: s("name").map(str::to_string),
         version: s("version").map(str::to_string),
         requires,
+        group: None,
     })
 }
 
@@ -215,6 +221,7 @@ fn go_facts(text: &str) -> Option<ManifestFacts> {
     Some(ManifestFacts {
         name: Some(module),
         version: None,
+        group: None,
         requires: f
             .requires
             .iter()
@@ -331,7 +338,63 @@ fn python_facts(text: &str) -> Option<ManifestFacts> {
         name: field("name").map(|n| python::normalize(&n)),
         version: field("version"),
         requires,
+        group: None,
     })
+}
+
+/// The configurations of a Gradle build script and the edge kind each stands for.
+fn gradle_kind(configuration: &str) -> Option<EdgeKind> {
+    Some(match configuration {
+        "implementation" | "api" | "compile" | "runtimeOnly" | "runtime" => EdgeKind::Normal,
+        "compileOnly" | "compileOnlyApi" | "annotationProcessor" | "kapt" | "ksp" => {
+            EdgeKind::Build
+        }
+        c if c.starts_with("test") || c.starts_with("androidTest") => EdgeKind::Dev,
+        _ => return None,
+    })
+}
+
+/// A Gradle build script (Groovy or Kotlin DSL): its `group` and `version` assignments and
+/// every external module dependency written as coordinates, `"group:name:version"` or
+/// `group: 'g', name: 'n', version: 'v'`. Project dependencies (`project(":lib")`) are edges
+/// inside the build, read by discovery; version catalogs and computed strings are not read.
+fn gradle_facts(text: &str) -> ManifestFacts {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static ASSIGN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^\s*(group|version)\s*=\s*["']([^"'$]+)["']"#).expect("valid")
+    });
+    static COORDS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?m)^\s*(\w+)\s*\(?\s*["']([^"':\s$]+):([^"':\s$]+)(?::([^"'\s$]+))?["']"#)
+            .expect("valid")
+    });
+    static MAP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r#"(?m)^\s*(\w+)\s*\(?\s*group\s*[:=]\s*["']([^"']+)["']\s*,\s*name\s*[:=]\s*["']([^"']+)["'](?:\s*,\s*version\s*[:=]\s*["']([^"']+)["'])?"#,
+        )
+        .expect("valid")
+    });
+    let mut f = ManifestFacts::default();
+    for c in ASSIGN.captures_iter(text) {
+        let v = Some(c[2].to_string());
+        match &c[1] {
+            "group" => f.group = f.group.take().or(v),
+            _ => f.version = f.version.take().or(v),
+        }
+    }
+    for re in [&*COORDS, &*MAP] {
+        for c in re.captures_iter(text) {
+            let Some(kind) = gradle_kind(&c[1]) else {
+                continue;
+            };
+            f.requires.push(Requirement {
+                name: format!("{}:{}", &c[2], &c[3]),
+                requirement: c.get(4).map(|m| m.as_str().to_string()),
+                kind,
+            });
+        }
+    }
+    f
 }
 
 fn maven_facts(text: &str) -> Option<ManifestFacts> {
@@ -395,6 +458,7 @@ fn maven_facts(text: &str) -> Option<ManifestFacts> {
         name,
         version: version.map(|v| maven::interpolate(&v, &props)),
         requires,
+        group: None,
     })
 }
 
@@ -518,6 +582,43 @@ mod tests {
             vec![
                 req("junit:junit", Some("4"), EdgeKind::Dev),
                 req("org.b:lib", Some("2.1"), EdgeKind::Normal),
+            ]
+        );
+    }
+
+    #[test]
+    fn gradle_scripts_groovy_and_kotlin() {
+        let groovy = "plugins { id 'java' }\ngroup = 'com.acme'\nversion = '1.2.0'\n\
+            dependencies {\n  implementation 'com.google.guava:guava:33.0.0-jre'\n\
+              api project(':core')\n  testImplementation \"junit:junit:4.13.2\"\n\
+              compileOnly group: 'org.projectlombok', name: 'lombok', version: '1.18.30'\n\
+              runtimeOnly 'org.postgresql:postgresql'\n  foo 'not:a:dependency'\n}\n";
+        let f = manifest_facts(Ecosystem::Gradle, groovy).expect("facts");
+        assert_eq!(f.group.as_deref(), Some("com.acme"));
+        assert_eq!(f.version.as_deref(), Some("1.2.0"));
+        assert_eq!(
+            f.requires,
+            [
+                req(
+                    "com.google.guava:guava",
+                    Some("33.0.0-jre"),
+                    EdgeKind::Normal
+                ),
+                req("junit:junit", Some("4.13.2"), EdgeKind::Dev),
+                req("org.postgresql:postgresql", None, EdgeKind::Normal),
+                req("org.projectlombok:lombok", Some("1.18.30"), EdgeKind::Build),
+            ]
+        );
+        let kotlin = "group = \"com.acme\"\nversion = \"$rootVersion\"\n\
+            dependencies {\n    implementation(\"com.acme:core:1.2.0\")\n\
+                kapt(group = \"com.acme\", name = \"gen\", version = \"0.9\")\n}\n";
+        let f = manifest_facts(Ecosystem::Gradle, kotlin).expect("facts");
+        assert_eq!(f.version, None, "a computed version is not read");
+        assert_eq!(
+            f.requires,
+            [
+                req("com.acme:core", Some("1.2.0"), EdgeKind::Normal),
+                req("com.acme:gen", Some("0.9"), EdgeKind::Build),
             ]
         );
     }

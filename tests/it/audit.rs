@@ -479,3 +479,61 @@ fn audit_output_matches_its_schema() {
     bad["coupling"]["extra"] = json!(1);
     assert!(!v.is_valid(&bad));
 }
+
+/// Gradle builds publish `group:project` coordinates and consume coordinates; a Maven project
+/// and a Gradle build that require what a Gradle build publishes are edges to it
+/// (fixtures/audit/jvm.sh).
+#[test]
+fn gradle_and_maven_coordinates_are_edges_across_repositories() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let top = dir.path().join("jvm");
+    let out = Command::new("bash")
+        .arg(root().join("fixtures/audit/jvm.sh"))
+        .arg(&top)
+        .output()
+        .expect("run the jvm script");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let args: Vec<String> = ["platform", "billing", "mobile"]
+        .iter()
+        .map(|r| top.join(r).to_string_lossy().into_owned())
+        .collect();
+    let j = audit_json(&args);
+    let names: Vec<&str> = j["repositories"][0]["packages"]
+        .as_array()
+        .expect("packages")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(names, ["platform", "com.acme:core", "com.acme:testkit"]);
+    let edges: Vec<(String, String, String, String, String)> = j["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .flat_map(|d| {
+            d["via"].as_array().expect("via").iter().map(move |v| {
+                (
+                    d["from"].as_str().expect("from").to_owned(),
+                    d["to"].as_str().expect("to").to_owned(),
+                    v["requires"].as_str().expect("requires").to_owned(),
+                    v["requirement"].as_str().expect("requirement").to_owned(),
+                    v["kind"].as_str().expect("kind").to_owned(),
+                )
+            })
+        })
+        .collect();
+    let e = |f: &str, t: &str, r: &str, v: &str, k: &str| {
+        (f.into(), t.into(), r.into(), v.into(), k.into())
+    };
+    assert_eq!(
+        edges,
+        [
+            e("billing", "platform", "com.acme:core", "1.1.0", "normal"),
+            e("billing", "platform", "com.acme:testkit", "1.2.0", "dev"),
+            e("mobile", "platform", "com.acme:core", "1.2.0", "normal"),
+        ]
+    );
+}

@@ -20,12 +20,27 @@ impl Eq for Version {}
 impl Version {
     /// node-semver's strict reading: the crate also accepts trailing text (`1.2.3_x`), which
     /// `semver.valid` rejects, so anything beyond the version's own characters is refused.
+    /// Empty identifiers (`1.2.3-rc.`, `1.2.3+b.`) are refused too: the crate accepts them
+    /// as versions but not inside ranges, and node-semver accepts neither.
     pub fn parse(s: &str) -> Option<Version> {
         let s = s.trim();
         if !s
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '='))
         {
+            return None;
+        }
+        let (rest, build) = match s.split_once('+') {
+            Some((r, b)) => (r, Some(b)),
+            None => (s, None),
+        };
+        let pre = rest.split_once('-').map(|(_, p)| p);
+        let ids_ok = |ids: &str| {
+            ids.split('.').all(|id| {
+                !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+        };
+        if ![pre, build].into_iter().flatten().all(ids_ok) {
             return None;
         }
         nodejs_semver::Version::parse(s).ok().map(Version)
@@ -121,5 +136,30 @@ mod tests {
         );
         assert_eq!(Version::parse("4.0.4_@types+node@17.0.45"), None);
         assert_eq!(satisfies("^4", "4.0.4_react@18"), None);
+        // Found by fuzz_semver: an empty build identifier.
+        assert_eq!(Version::parse("1.2.3-rc.1+b."), None);
+        assert_eq!(Version::parse("1.2.3-"), None);
+        assert_eq!(Version::parse("1.2.3-rc.3-rc.1+1+b.5"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+
+        /// Ranges and versions, arbitrary or mutated: no panic, and an exact version always
+        /// satisfies itself.
+        #[test]
+        fn fuzz_semver(
+            range in crate::fuzzing::mutated_text(">=1.2.3-rc.1 <2 || ^0.0.4 || 1.x - 3.4 || ~1.2"),
+            version in crate::fuzzing::mutated_text("1.2.3-rc.1+b.5"),
+        ) {
+            let _ = satisfies(&range, &version);
+            if let Some(v) = Version::parse(&version) {
+                proptest::prop_assert!(v == v.clone());
+                let exact = version.trim().trim_start_matches(['v', '=']).to_string();
+                if Version::parse(&exact).is_some() && !exact.contains(' ') {
+                    proptest::prop_assert_eq!(satisfies(&exact, &exact), Some(true), "{}", exact);
+                }
+            }
+        }
     }
 }

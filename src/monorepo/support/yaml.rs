@@ -305,4 +305,22 @@ mod tests {
         assert!(y.get("settings").is_some());
         assert!(y.get("importers").is_none());
     }
+
+    const SEED: &str = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a: {specifier: ^1.0.0, version: 1.2.0}\npackages:\n  a@1.2.0:\n    resolution: {integrity: sha512-x}\n    deprecated: |\n      text\n\n      more\n  ? 'long@1.0.0(peer@2)'\n  : dependencies:\n      b: &v 2.0.0\n      c: *v\nlist: [x, 'y', \"z\"]\n---\nlast: ~\n";
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+
+        /// Arbitrary and mutated YAML: an error with a line in the text, or a tree; no panic.
+        #[test]
+        fn fuzz_yaml(text in crate::fuzzing::mutated_text(SEED)) {
+            match parse(&text) {
+                Ok(_) => {}
+                Err(e) => proptest::prop_assert!(
+                    e.line >= 1 && e.line as usize <= text.lines().count().max(1) + 1,
+                    "line {} of {}", e.line, text.lines().count()
+                ),
+            }
+        }
+    }
 }

@@ -1,19 +1,13 @@
 //! Helpers shared by the ecosystem readers and by `affected`, below both: the discovery
 //! context, meaning-level effects, path utilities, lockfile graphs and the small parsers.
 
-#[cfg(test)]
-mod compare_tests;
 mod ctx;
 mod effect;
 pub(crate) mod lock;
 pub(crate) mod paths;
 pub(crate) mod semver;
-#[cfg(test)]
-pub(crate) mod semver_old;
 pub(crate) mod xml;
 pub(crate) mod yaml;
-#[cfg(test)]
-pub(crate) mod yaml_old;
 
 pub(crate) use ctx::{parse_toml, Ctx};
 pub(crate) use effect::{read_at, Effect, Sides};

@@ -34,7 +34,18 @@ impl Version {
             Some((r, b)) => (r, Some(b)),
             None => (s, None),
         };
-        let pre = rest.split_once('-').map(|(_, p)| p);
+        let (core, pre) = match rest.split_once('-') {
+            Some((c, p)) => (c, Some(p)),
+            None => (rest, None),
+        };
+        let core = core.trim_start_matches(['v', '=']);
+        if core.split('.').count() != 3
+            || !core
+                .split('.')
+                .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        {
+            return None;
+        }
         let ids_ok = |ids: &str| {
             ids.split('.').all(|id| {
                 !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -140,6 +151,7 @@ mod tests {
         assert_eq!(Version::parse("1.2.3-rc.1+b."), None);
         assert_eq!(Version::parse("1.2.3-"), None);
         assert_eq!(Version::parse("1.2.3-rc.3-rc.1+1+b.5"), None);
+        assert_eq!(Version::parse("1.2.3.-rc.1+b.5.5"), None);
     }
 
     proptest::proptest! {

@@ -859,6 +859,20 @@ fn decode_text(b: &BStr, encoding: Option<&BStr>) -> String {
     }
 }
 
+/// A commit whose author or committer line has no date, or one that does not fit 64 bits,
+/// reads as 1970-01-01 (the model's times are plain seconds); say so once per run, naming
+/// the first such commit read (commits are read in parallel: any one of them).
+fn warn_undated(id: Oid) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static WARNED: AtomicBool = AtomicBool::new(false);
+    if !WARNED.swap(true, Ordering::Relaxed) {
+        eprintln!(
+            "repohealth: warning: commit {id} has no readable date in its author or committer \
+             line; it counts as 1970-01-01T00:00:00Z (further such commits are not reported)"
+        );
+    }
+}
+
 fn read_commit(
     repo: &gix::Repository,
     mailmap: &gix::mailmap::Snapshot,
@@ -876,7 +890,13 @@ fn read_commit(
     })?;
     let text = |b: &BStr| decode_text(b, c.encoding);
     let sig = |s: gix::actor::SignatureRef<'_>| -> Signature {
-        let time = s.time().map(|t| t.seconds).unwrap_or(0);
+        let time = match s.time() {
+            Ok(t) if !s.time.trim().is_empty() => t.seconds,
+            _ => {
+                warn_undated(id);
+                0
+            }
+        };
         Signature {
             name: text(s.name),
             email: text(s.email),

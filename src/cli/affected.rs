@@ -106,7 +106,11 @@ pub(super) fn run(args: AffectedArgs) -> Result<i32> {
             };
             let mut out = String::new();
             for p in list {
-                out.push_str(if args.paths { &p.path } else { &p.name });
+                if args.paths {
+                    out.push_str(&p.path);
+                } else {
+                    out.push_str(&report.result.label(p));
+                }
                 out.push('\n');
             }
             out

@@ -1,7 +1,7 @@
 //! Affected packages of a change: charge each changed path to an owner, diff root manifests and
 //! lockfiles by meaning, then walk dependents (rules 6, 8, 9, 11 and the ecosystem rules).
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use petgraph::stable_graph::NodeIndex;
 use petgraph::Direction;
@@ -74,6 +74,35 @@ pub struct Affected {
     pub all: bool,
     pub all_reason: Option<String>,
     pub warnings: Vec<String>,
+    /// Names that two or more packages of the base or head workspace share (vite has such
+    /// test packages); plain output labels those `name@path`. Not part of the JSON, which
+    /// always gives both.
+    #[serde(skip)]
+    pub shared_names: BTreeSet<String>,
+}
+
+impl Affected {
+    /// How plain output names a package: its name, or `name@path` when another package of
+    /// the workspace has the same name.
+    pub fn label(&self, p: &AffectedPackage) -> String {
+        if self.shared_names.contains(&p.name) {
+            format!("{}@{}", p.name, p.path)
+        } else {
+            p.name.clone()
+        }
+    }
+}
+
+/// Names held by two or more packages of `ws`.
+fn shared_names(ws: &Workspace) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut shared = BTreeSet::new();
+    for p in &ws.packages {
+        if !seen.insert(p.name.as_str()) {
+            shared.insert(p.name.clone());
+        }
+    }
+    shared
 }
 
 fn entry(p: &Package, reason: String) -> AffectedPackage {
@@ -134,6 +163,8 @@ pub fn affected(
     charge_globals(head, &mut charges, &mut out);
     let reached = walk_dependents(head, &charges, opts);
     finish(head, &charges, &reached, &mut out);
+    out.shared_names = shared_names(base);
+    out.shared_names.extend(shared_names(head));
     out
 }
 
@@ -405,6 +436,7 @@ pub fn affected_all(head: &Workspace, reason: &str) -> Affected {
         affected,
         all: true,
         all_reason: Some(reason.to_string()),
+        shared_names: shared_names(head),
         ..Affected::default()
     }
 }

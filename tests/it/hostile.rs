@@ -592,6 +592,33 @@ fn dates_beyond_64_bits_and_missing_dates_do_not_stop_the_analysis() {
     let v = o.json();
     assert_eq!(subjects(&v).len(), 7);
     assert!(subjects(&v).contains(&"No date at all".to_owned()));
+    // Both read as 1970, and stderr says so once, naming one of the two commits.
+    let undated: Vec<String> = v["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| {
+            ["No date at all", "Date beyond i64"].contains(&c["subject"].as_str().unwrap_or(""))
+        })
+        .map(|c| {
+            assert_eq!(c["landed_at"], "1970-01-01T00:00:00Z", "{c}");
+            c["commit"].as_str().unwrap_or("").to_owned()
+        })
+        .collect();
+    assert_eq!(undated.len(), 2);
+    assert_eq!(
+        o.stderr.matches("has no readable date").count(),
+        1,
+        "{}",
+        o.stderr
+    );
+    assert!(
+        undated.iter().any(|id| o
+            .stderr
+            .contains(&format!("commit {id} has no readable date"))),
+        "{}",
+        o.stderr
+    );
 }
 
 // --- manifests, includes and configuration ---------------------------------------------------

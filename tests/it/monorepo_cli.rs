@@ -382,3 +382,41 @@ fn dotnet_graph_and_analyze() {
     let saving = m["audit"]["ci_saving"].as_f64().expect("ci_saving");
     assert!((saving - 1.0 / 3.0).abs() < 1e-9, "{saving}");
 }
+
+#[test]
+fn pnpm_same_named_packages_resolve_like_pnpm() {
+    let (_g, repo) = build_fixture("monorepo_pnpm_dupes");
+    let r = repo.to_str().expect("path");
+    let run = |base: &str, head: &str, json: bool| {
+        let mut all = vec!["affected", r, "--base", base, "--head", head];
+        if json {
+            all.extend_from_slice(&["--format", "json"]);
+        }
+        repohealth(&all)
+    };
+    assert_eq!(
+        lines(&run("base", "change-a", false)),
+        ["legacy", "@t/ssr-html@packages/ssr-a"]
+    );
+    // app uses the 1.0.0 package: a change there reaches it (it used to resolve to ssr-a).
+    assert_eq!(
+        lines(&run("change-a", "change-b", false)),
+        ["app", "@t/ssr-html@packages/ssr-b"]
+    );
+    assert_eq!(
+        reasons(&run("change-a", "change-b", true)),
+        owned(&[
+            ("packages/app", "normal dependency of @t/ssr-html"),
+            ("packages/ssr-b", "changed: packages/ssr-b/index.js"),
+        ])
+    );
+    let out = repohealth(&["graph", r, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        v["edges"],
+        serde_json::json!([
+            {"from": "packages/app", "to": "packages/ssr-b", "kind": "normal"},
+            {"from": "packages/legacy", "to": "packages/ssr-a", "kind": "normal"}
+        ])
+    );
+}

@@ -1,7 +1,12 @@
-//! A small YAML subset reader for `pnpm-workspace.yaml` and `pnpm-lock.yaml`: block mappings
-//! and sequences, plain and quoted scalars, one-line (or balanced multi-line) flow collections,
-//! block scalars, comments. Anchors, tags and multi-document streams are not interpreted.
-//! Written here rather than pulling in a full YAML stack for two machine-written files.
+//! YAML for `pnpm-workspace.yaml`, `pnpm-lock.yaml` and yarn berry lockfiles, read with the
+//! `saphyr-parser` crate (a YAML 1.2 parser) into a small tree that keeps every scalar as the
+//! text it is written as: `1.10` stays `1.10` (a version, not the float 1.1), `true` stays text
+//! that [`Yaml::as_bool`] reads. A plain `~`, `null` or an empty value is [`Yaml::Null`].
+//! Aliases are expanded (within a budget, so a "billion laughs" document stops with an error);
+//! tags are dropped. A stream of several documents is read as its last one, as pnpm reads a
+//! lockfile that starts with its environment document.
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Yaml {
@@ -56,392 +61,129 @@ pub struct YamlError {
     pub message: String,
 }
 
-#[derive(Debug, Clone)]
-struct Line {
-    indent: usize,
-    text: String,
-    no: u32,
+/// Deepest nesting of collections accepted.
+const MAX_DEPTH: usize = 200;
+/// Most nodes that alias expansion may create in one document.
+const MAX_ALIAS_NODES: usize = 1_000_000;
+
+enum Frame {
+    Seq(Vec<Yaml>, usize),
+    /// Entries, the key waiting for its value, the anchor id.
+    Map(Vec<(String, Yaml)>, Option<String>, usize),
 }
 
-fn strip_comment(s: &str) -> &str {
-    let mut quote: Option<char> = None;
-    let mut prev = ' ';
-    for (i, c) in s.char_indices() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None if (c == '\'' || c == '"')
-                && (prev == ' '
-                    || prev == ':'
-                    || prev == '-'
-                    || prev == '['
-                    || prev == '{'
-                    || prev == ','
-                    || i == 0) =>
-            {
-                quote = Some(c)
-            }
-            None if c == '#' && (i == 0 || prev == ' ' || prev == '\t') => return &s[..i],
-            None => {}
-        }
-        prev = c;
+impl Frame {
+    fn wants_key(&self) -> bool {
+        matches!(self, Frame::Map(_, None, _))
     }
-    s
+}
+
+fn size(y: &Yaml) -> usize {
+    match y {
+        Yaml::Seq(v) => 1 + v.iter().map(size).sum::<usize>(),
+        Yaml::Map(m) => 1 + m.iter().map(|(_, v)| size(v)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    docs: Vec<Yaml>,
+    /// Anchored nodes by anchor id, for aliases.
+    anchors: std::collections::HashMap<usize, Yaml>,
+    alias_nodes: usize,
+}
+
+impl Builder {
+    /// Attach a finished node to its parent (or end the document).
+    fn push(&mut self, node: Yaml, anchor: usize) -> Result<(), String> {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq(items, _)) => items.push(node),
+            Some(Frame::Map(entries, key, _)) => match key.take() {
+                Some(k) => entries.push((k, node)),
+                None => match node {
+                    Yaml::Str(s) => *key = Some(s),
+                    Yaml::Null => *key = Some(String::new()),
+                    _ => return Err("a mapping key that is a collection is not supported".into()),
+                },
+            },
+        }
+        Ok(())
+    }
+
+    fn event(&mut self, ev: Event<'_>) -> Result<(), String> {
+        match ev {
+            Event::Scalar(v, style, anchor, _tag) => {
+                let as_key = self.stack.last().is_some_and(Frame::wants_key);
+                let node = if !as_key
+                    && style == ScalarStyle::Plain
+                    && matches!(&*v, "" | "~" | "null" | "Null" | "NULL")
+                {
+                    Yaml::Null
+                } else {
+                    Yaml::Str(v.into_owned())
+                };
+                self.push(node, anchor)
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().ok_or("unknown alias")?;
+                self.alias_nodes = self.alias_nodes.saturating_add(size(&node));
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err("aliases expand to too many nodes".into());
+                }
+                self.push(node, 0)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    return Err("nesting too deep".into());
+                }
+                self.stack.push(match ev {
+                    Event::SequenceStart(..) => Frame::Seq(Vec::new(), anchor),
+                    _ => Frame::Map(Vec::new(), None, anchor),
+                });
+                Ok(())
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq(items, anchor)) => self.push(Yaml::Seq(items), anchor),
+                Some(Frame::Map(entries, _, anchor)) => self.push(Yaml::Map(entries), anchor),
+                None => Err("unbalanced collection".into()),
+            },
+            Event::DocumentStart(_) => {
+                self.anchors.clear();
+                self.alias_nodes = 0;
+                Ok(())
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => Ok(()),
+        }
+    }
+}
+
+fn line_of(l: usize) -> u32 {
+    u32::try_from(l.max(1)).unwrap_or(u32::MAX)
 }
 
 pub fn parse(text: &str) -> Result<Yaml, YamlError> {
-    let mut lines = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let trimmed_start = raw.trim_start_matches(' ');
-        if trimmed_start.starts_with('\t') {
-            return Err(YamlError {
-                line: no,
-                message: "tab in indentation".into(),
-            });
-        }
-        let body = strip_comment(trimmed_start).trim_end();
-        if body.is_empty() || body == "---" || body == "..." || body.starts_with('%') {
-            continue;
-        }
-        lines.push(Line {
-            indent: raw.len() - trimmed_start.len(),
-            text: body.to_string(),
-            no,
-        });
+    let mut b = Builder {
+        stack: Vec::new(),
+        docs: Vec::new(),
+        anchors: std::collections::HashMap::new(),
+        alias_nodes: 0,
+    };
+    for ev in Parser::new_from_str(text) {
+        let (ev, span) = ev.map_err(|e| YamlError {
+            line: line_of(e.marker().line()),
+            message: e.info().to_string(),
+        })?;
+        b.event(ev).map_err(|message| YamlError {
+            line: line_of(span.start.line()),
+            message,
+        })?;
     }
-    if lines.is_empty() {
-        return Ok(Yaml::Null);
-    }
-    let mut p = Parser { lines, pos: 0 };
-    let indent = p.lines[0].indent;
-    let v = p.block(indent, 0)?;
-    if let Some(l) = p.lines.get(p.pos) {
-        return Err(YamlError {
-            line: l.no,
-            message: "unexpected indentation".into(),
-        });
-    }
-    Ok(v)
-}
-
-struct Parser {
-    lines: Vec<Line>,
-    pos: usize,
-}
-
-fn is_seq_item(t: &str) -> bool {
-    t == "-" || t.starts_with("- ")
-}
-
-/// Splits `key: value` at the first `: ` (or a trailing `:`) outside quotes.
-fn split_key(t: &str) -> Option<(String, &str)> {
-    let bytes = t.as_bytes();
-    if bytes.first() == Some(&b'"') || bytes.first() == Some(&b'\'') {
-        let q = bytes[0];
-        let mut i = 1;
-        while i < bytes.len() {
-            if bytes[i] == q {
-                if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                    i += 2;
-                    continue;
-                }
-                if q == b'"' && bytes[i - 1] == b'\\' {
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            i += 1;
-        }
-        let rest = t.get(i + 1..)?.trim_start();
-        let rest = rest.strip_prefix(':')?;
-        let key = unquote(t.get(..=i)?).ok()?;
-        return Some((key, rest.trim()));
-    }
-    if let Some(i) = t.find(": ") {
-        return Some((t[..i].trim().to_string(), t[i + 2..].trim()));
-    }
-    t.strip_suffix(':').map(|k| (k.trim().to_string(), ""))
-}
-
-fn unquote(s: &str) -> Result<String, String> {
-    let s = s.trim();
-    if let Some(inner) = s.strip_prefix('\'') {
-        let inner = inner.strip_suffix('\'').ok_or("unterminated quote")?;
-        return Ok(inner.replace("''", "'"));
-    }
-    if let Some(inner) = s.strip_prefix('"') {
-        let inner = inner.strip_suffix('"').ok_or("unterminated quote")?;
-        let mut out = String::new();
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => out.push('\n'),
-                    Some('t') => out.push('\t'),
-                    Some(o) => out.push(o),
-                    None => {}
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        return Ok(out);
-    }
-    Ok(s.to_string())
-}
-
-fn balanced(s: &str) -> bool {
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    for c in s.chars() {
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' => quote = Some(c),
-                '{' | '[' => depth += 1,
-                '}' | ']' => depth -= 1,
-                _ => {}
-            },
-        }
-    }
-    depth <= 0
-}
-
-impl Parser {
-    fn err(&self, message: &str) -> YamlError {
-        YamlError {
-            line: self
-                .lines
-                .get(self.pos)
-                .or(self.lines.last())
-                .map(|l| l.no)
-                .unwrap_or(1),
-            message: message.to_string(),
-        }
-    }
-
-    fn block(&mut self, indent: usize, depth: usize) -> Result<Yaml, YamlError> {
-        if depth > 200 {
-            return Err(self.err("nesting too deep"));
-        }
-        let Some(first) = self.lines.get(self.pos) else {
-            return Ok(Yaml::Null);
-        };
-        if is_seq_item(&first.text) {
-            let mut items = Vec::new();
-            while let Some(l) = self.lines.get(self.pos) {
-                if l.indent != indent || !is_seq_item(&l.text) {
-                    break;
-                }
-                let rest = l.text[1..].trim_start().to_string();
-                let offset = l.text.len() - rest.len();
-                if rest.is_empty() {
-                    self.pos += 1;
-                    match self.lines.get(self.pos) {
-                        Some(n) if n.indent > indent => {
-                            let ni = n.indent;
-                            items.push(self.block(ni, depth + 1)?);
-                        }
-                        _ => items.push(Yaml::Null),
-                    }
-                } else if is_seq_item(&rest)
-                    || (split_key(&rest).is_some() && !rest.starts_with(['{', '[']))
-                {
-                    // `- key: v` starts a mapping indented at the key's column.
-                    let ni = indent + offset;
-                    if let Some(l) = self.lines.get_mut(self.pos) {
-                        l.indent = ni;
-                        l.text = rest;
-                    }
-                    items.push(self.block(ni, depth + 1)?);
-                } else {
-                    self.pos += 1;
-                    items.push(self.scalar_or_flow(rest, indent)?);
-                }
-            }
-            return Ok(Yaml::Seq(items));
-        }
-        let mut map = Vec::new();
-        while let Some(l) = self.lines.get(self.pos) {
-            if l.indent < indent {
-                break;
-            }
-            if l.indent > indent {
-                return Err(self.err("unexpected indentation"));
-            }
-            if is_seq_item(&l.text) {
-                break;
-            }
-            let Some((key, rest)) = split_key(&l.text) else {
-                return Err(self.err("expected `key: value`"));
-            };
-            let rest = rest.to_string();
-            self.pos += 1;
-            let value = if rest.is_empty() {
-                match self.lines.get(self.pos) {
-                    Some(n) if n.indent > indent => {
-                        let ni = n.indent;
-                        self.block(ni, depth + 1)?
-                    }
-                    Some(n) if n.indent == indent && is_seq_item(&n.text) => {
-                        self.block(indent, depth + 1)?
-                    }
-                    _ => Yaml::Null,
-                }
-            } else if rest.starts_with('|') || rest.starts_with('>') {
-                self.block_scalar(indent, rest.starts_with('>'))
-            } else {
-                self.scalar_or_flow(rest, indent)?
-            };
-            map.push((key, value));
-        }
-        Ok(Yaml::Map(map))
-    }
-
-    /// `|` and `>` scalars: the raw lines indented deeper than the key.
-    fn block_scalar(&mut self, indent: usize, fold: bool) -> Yaml {
-        let mut parts = Vec::new();
-        while let Some(l) = self.lines.get(self.pos) {
-            if l.indent <= indent {
-                break;
-            }
-            parts.push(l.text.clone());
-            self.pos += 1;
-        }
-        Yaml::Str(parts.join(if fold { " " } else { "\n" }))
-    }
-
-    fn scalar_or_flow(&mut self, mut rest: String, indent: usize) -> Result<Yaml, YamlError> {
-        if rest.starts_with('{') || rest.starts_with('[') {
-            while !balanced(&rest) {
-                match self.lines.get(self.pos) {
-                    Some(l) if l.indent > indent || l.text.starts_with(['}', ']']) => {
-                        rest.push(' ');
-                        rest.push_str(&l.text);
-                        self.pos += 1;
-                    }
-                    _ => return Err(self.err("unterminated flow collection")),
-                }
-            }
-            let mut f = Flow {
-                s: rest.as_bytes(),
-                i: 0,
-            };
-            let v = f.value(0).map_err(|m| self.err(m))?;
-            return Ok(v);
-        }
-        if rest.starts_with('&') || rest.starts_with('!') {
-            // Anchors and tags are kept as text: nothing pnpm writes needs them.
-            return Ok(Yaml::Str(rest));
-        }
-        if matches!(rest.as_str(), "~" | "null" | "Null" | "NULL") {
-            return Ok(Yaml::Null);
-        }
-        unquote(&rest).map(Yaml::Str).map_err(|m| self.err(&m))
-    }
-}
-
-struct Flow<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Flow<'_> {
-    fn ws(&mut self) {
-        while self.s.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
-            self.i += 1;
-        }
-    }
-
-    fn value(&mut self, depth: usize) -> Result<Yaml, &'static str> {
-        if depth > 100 {
-            return Err("nesting too deep");
-        }
-        self.ws();
-        match self.s.get(self.i) {
-            Some(b'{') => {
-                self.i += 1;
-                let mut m = Vec::new();
-                loop {
-                    self.ws();
-                    if self.s.get(self.i) == Some(&b'}') {
-                        self.i += 1;
-                        return Ok(Yaml::Map(m));
-                    }
-                    let k = self.scalar(true)?;
-                    self.ws();
-                    let v = if self.s.get(self.i) == Some(&b':') {
-                        self.i += 1;
-                        self.value(depth + 1)?
-                    } else {
-                        Yaml::Null
-                    };
-                    m.push((k, v));
-                    self.ws();
-                    match self.s.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b'}') => {}
-                        _ => return Err("expected , or } in flow mapping"),
-                    }
-                }
-            }
-            Some(b'[') => {
-                self.i += 1;
-                let mut v = Vec::new();
-                loop {
-                    self.ws();
-                    if self.s.get(self.i) == Some(&b']') {
-                        self.i += 1;
-                        return Ok(Yaml::Seq(v));
-                    }
-                    v.push(self.value(depth + 1)?);
-                    self.ws();
-                    match self.s.get(self.i) {
-                        Some(b',') => self.i += 1,
-                        Some(b']') => {}
-                        _ => return Err("expected , or ] in flow sequence"),
-                    }
-                }
-            }
-            _ => self.scalar(false).map(Yaml::Str),
-        }
-    }
-
-    fn scalar(&mut self, key: bool) -> Result<String, &'static str> {
-        self.ws();
-        let start = self.i;
-        if let Some(q @ (b'\'' | b'"')) = self.s.get(self.i).copied() {
-            self.i += 1;
-            while let Some(c) = self.s.get(self.i) {
-                if *c == q {
-                    if q == b'\'' && self.s.get(self.i + 1) == Some(&b'\'') {
-                        self.i += 2;
-                        continue;
-                    }
-                    self.i += 1;
-                    let raw =
-                        std::str::from_utf8(&self.s[start..self.i]).map_err(|_| "bad UTF-8")?;
-                    return unquote(raw).map_err(|_| "unterminated quote");
-                }
-                if *c == b'\\' && q == b'"' {
-                    self.i += 1;
-                }
-                self.i += 1;
-            }
-            return Err("unterminated quote");
-        }
-        while let Some(c) = self.s.get(self.i) {
-            if matches!(c, b',' | b'}' | b']') || (key && *c == b':') {
-                break;
-            }
-            self.i += 1;
-        }
-        let raw = std::str::from_utf8(&self.s[start..self.i]).map_err(|_| "bad UTF-8")?;
-        Ok(raw.trim().to_string())
-    }
+    Ok(b.docs.pop().unwrap_or(Yaml::Null))
 }
 
 #[cfg(test)]
@@ -511,7 +253,86 @@ mod tests {
     fn errors_name_the_line() {
         let e = parse("a: 1\n  b: 2\n").expect_err("bad indent");
         assert_eq!(e.line, 2);
+        assert!(e.message.contains("mapping values"), "{}", e.message);
+        // An unterminated flow mapping is noticed where the input ends.
         let e = parse("a:\n  b: {x: 1\n").expect_err("unterminated");
-        assert_eq!(e.line, 2);
+        assert_eq!(e.line, 3, "{}", e.message);
+        let e = parse("a:\n\tb: 1\n").expect_err("tab");
+        assert_eq!(e.line, 2, "{}", e.message);
+    }
+
+    #[test]
+    fn scalars_stay_as_written() {
+        let y = parse("v: 1.10\nn: ~\ne:\nq: ''\nb: true\nd: 2024-01-01\nk: &a {x: 1}\nr: *a\n")
+            .expect("parses");
+        assert_eq!(y.get("v").and_then(Yaml::as_str), Some("1.10"));
+        assert_eq!(y.get("n"), Some(&Yaml::Null));
+        assert_eq!(y.get("e"), Some(&Yaml::Null));
+        assert_eq!(y.get("q").and_then(Yaml::as_str), Some(""));
+        assert_eq!(y.get("b").and_then(Yaml::as_bool), Some(true));
+        assert_eq!(y.get("d").and_then(Yaml::as_str), Some("2024-01-01"));
+        assert_eq!(y.get("r"), y.get("k"));
+        assert_eq!(
+            y.get("r").and_then(|r| r.get("x")).and_then(Yaml::as_str),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn bounded() {
+        let deep = "[".repeat(500);
+        let e = parse(&deep).expect_err("deep");
+        assert_eq!(e.message, "recursion limit exceeded");
+        let block: String = (0..250).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let e = parse(&block).expect_err("deep block");
+        assert_eq!(e.message, "nesting too deep");
+        assert_eq!(e.line, 201);
+        // Nine levels of nine aliases would be 387,420,489 nodes.
+        let mut laughs = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (p, c) in ('a'..'j').zip('b'..'k') {
+            laughs.push_str(&format!(
+                "{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+            ));
+        }
+        let e = parse(&laughs).expect_err("laughs");
+        assert_eq!(e.message, "aliases expand to too many nodes");
+    }
+
+    #[test]
+    fn last_document_of_a_stream() {
+        let y = parse("---\nlockfileVersion: '9.0'\nimporters: {}\n---\nlockfileVersion: '9.0'\nsettings: {}\n")
+            .expect("parses");
+        assert!(y.get("settings").is_some());
+        assert!(y.get("importers").is_none());
+    }
+
+    const SEED: &str = "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a: {specifier: ^1.0.0, version: 1.2.0}\npackages:\n  a@1.2.0:\n    resolution: {integrity: sha512-x}\n    deprecated: |\n      text\n\n      more\n  ? 'long@1.0.0(peer@2)'\n  : dependencies:\n      b: &v 2.0.0\n      c: *v\nlist: [x, 'y', \"z\"]\n---\nlast: ~\n";
+
+    fn breaks(text: &str) -> usize {
+        text.chars().filter(|c| matches!(c, '\n' | '\r')).count()
+    }
+
+    #[test]
+    fn carriage_returns_break_lines() {
+        let e = parse("(\r\u{1}\r\0").expect_err("control characters");
+        assert!(e.line as usize <= breaks("(\r\u{1}\r\0") + 2, "{e:?}");
+        assert_eq!(e.line, 3, "{e:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+
+        /// Arbitrary and mutated YAML: an error with a line in the text, or a tree; no panic.
+        #[test]
+        fn fuzz_yaml(text in crate::fuzzing::mutated_text(SEED)) {
+            match parse(&text) {
+                Ok(_) => {}
+                // YAML breaks lines at `\r` too (found by fuzz_yaml: "(\r\u{1}\r\0").
+                Err(e) => proptest::prop_assert!(
+                    e.line >= 1 && e.line as usize <= breaks(&text) + 2,
+                    "line {} of {}", e.line, breaks(&text)
+                ),
+            }
+        }
     }
 }

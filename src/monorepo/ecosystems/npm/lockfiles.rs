@@ -482,3 +482,264 @@ pub(crate) fn parse_yarn_v1(
     }
     Some(g)
 }
+
+/// Deepest bracket nesting of a JSON-like text, strings skipped: a recursive parser is given
+/// only texts that stay within `limit`, so hostile nesting cannot exhaust the stack.
+fn nesting_within(text: &str, limit: usize) -> bool {
+    let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match b {
+                _ if esc => esc = false,
+                b'\\' => esc = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Package names of a bun lockfile key: `a/@s/b/c` is `a` > `@s/b` > `c` (a scoped name takes
+/// two segments).
+fn bun_path(key: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut scoped = false;
+    for (i, c) in key.char_indices() {
+        if i == start && c == '@' {
+            scoped = true;
+        }
+        if c == '/' {
+            if scoped {
+                scoped = false;
+                continue;
+            }
+            out.push(&key[start..i]);
+            start = i + 1;
+        }
+    }
+    if start < key.len() {
+        out.push(&key[start..]);
+    }
+    out
+}
+
+/// `bun.lock` (text, JSONC with trailing commas): `workspaces` keyed by directory are the
+/// members, with their declared dependencies; `packages` maps an install path of names
+/// (`name`, or `parent/name` when not hoisted) to `[ "name@version", registry, {deps},
+/// integrity ]`, or `[ "name@workspace:dir" ]` for a workspace package. A dependency is found
+/// the way bun places it: under the dependent's own path first, then each shorter path.
+pub(crate) fn parse_bun_lock(text: &str) -> Option<LockGraph> {
+    let text = strip_bom_str(text);
+    if !nesting_within(text, 64) {
+        return None;
+    }
+    let v: Value =
+        jsonc_parser::parse_to_serde_value(text, &jsonc_parser::ParseOptions::default()).ok()?;
+    let pkgs = v.get("packages")?.as_object()?;
+    let workspaces = v.get("workspaces")?.as_object()?;
+    // Identity of the entry at a key: `importer:<dir>` or `name@version`.
+    let ident = |key: &str| -> Option<String> {
+        let first = pkgs.get(key)?.get(0)?.as_str()?;
+        match first.split_once("@workspace:") {
+            Some((_, dir)) => Some(format!(
+                "importer:{}",
+                if dir.is_empty() { "." } else { dir }
+            )),
+            None => Some(first.to_string()),
+        }
+    };
+    // The key `name` resolves to from the install path `from` (names).
+    let resolve = |from: &[&str], name: &str| -> Option<String> {
+        for n in (0..=from.len()).rev() {
+            let mut k = from[..n].join("/");
+            if !k.is_empty() {
+                k.push('/');
+            }
+            k.push_str(name);
+            if pkgs.contains_key(&k) {
+                return Some(k);
+            }
+        }
+        None
+    };
+    let dep_names = |o: Option<&Value>| -> Vec<String> {
+        let mut out = Vec::new();
+        for f in [
+            "dependencies",
+            "devDependencies",
+            "optionalDependencies",
+            "peerDependencies",
+        ] {
+            if let Some(m) = o.and_then(|o| o.get(f)).and_then(Value::as_object) {
+                out.extend(m.keys().cloned());
+            }
+        }
+        out
+    };
+    let mut g = LockGraph::default();
+    for (dir, w) in workspaces {
+        let name = w.get("name").and_then(Value::as_str).unwrap_or("");
+        let from: Vec<&str> = if name.is_empty() {
+            Vec::new()
+        } else {
+            vec![name]
+        };
+        let deps = dep_names(Some(w))
+            .iter()
+            .filter_map(|n| resolve(&from, n).and_then(|k| ident(&k)))
+            .filter(|d| d.strip_prefix("importer:") != Some(if dir.is_empty() { "." } else { dir }))
+            .collect();
+        let dir = if dir.is_empty() { "." } else { dir.as_str() };
+        g.nodes
+            .insert(format!("importer:{dir}"), member_node(dir, deps));
+    }
+    for (key, e) in pkgs {
+        let Some(id) = ident(key) else { continue };
+        if id.starts_with("importer:") {
+            continue;
+        }
+        let Some(arr) = e.as_array() else { continue };
+        let path = bun_path(key);
+        let info = arr.iter().find(|x| x.is_object());
+        let mut deps: Vec<String> = dep_names(info)
+            .iter()
+            .filter_map(|n| resolve(&path, n).and_then(|k| ident(&k)))
+            .collect();
+        deps.sort();
+        deps.dedup();
+        let (name, version) = split_key(&id);
+        let rest: Vec<String> = arr
+            .iter()
+            .skip(1)
+            .filter(|x| !x.is_object())
+            .map(|x| x.to_string())
+            .collect();
+        let node = LockNode {
+            name,
+            fp: format!("{version}|{}", rest.join("|")),
+            version,
+            deps,
+            member: false,
+        };
+        // The same `name@version` may sit at several paths: one node, the union of its deps.
+        match g.nodes.get_mut(&id) {
+            Some(n) => {
+                n.deps.extend(node.deps);
+                n.deps.sort();
+                n.deps.dedup();
+            }
+            None => {
+                g.nodes.insert(id, node);
+            }
+        }
+    }
+    Some(g)
+}
+
+/// `package-lock.json` v1 (npm 5 and 6): `dependencies` nested by install location, each with
+/// `version`, `resolved`, `integrity`, `requires` (names to ranges) and its own nested
+/// `dependencies`. A required name is found in the entry's own nested map, then in each
+/// enclosing one, as node finds `node_modules`. A `file:` version that names a workspace
+/// package is that member. The lockfile lists no workspaces, so the members' ranges come from
+/// the manifests at each revision and resolve at the top level.
+pub(crate) fn parse_package_lock_v1(
+    text: &str,
+    importers: &[(String, Vec<(String, String)>)],
+) -> Option<LockGraph> {
+    let v: Value = serde_json::from_str(strip_bom_str(text)).ok()?;
+    if v.get("lockfileVersion").and_then(Value::as_u64) != Some(1) {
+        return None;
+    }
+    let top = v.get("dependencies").and_then(Value::as_object)?;
+    let members: Vec<&str> = importers.iter().map(|(d, _)| d.as_str()).collect();
+    let ident = |name: &str, e: &Value| -> String {
+        let version = e.get("version").and_then(Value::as_str).unwrap_or("");
+        if let Some(dir) = version.strip_prefix("file:") {
+            let dir = dir.trim_start_matches("./");
+            if members.contains(&dir) {
+                return format!("importer:{dir}");
+            }
+        }
+        format!("{name}@{version}")
+    };
+    type Scope<'a> = &'a serde_json::Map<String, Value>;
+    fn find<'a>(scopes: &[Scope<'a>], name: &str) -> Option<&'a Value> {
+        scopes.iter().rev().find_map(|s| s.get(name))
+    }
+    let mut g = LockGraph::default();
+    // Depth-first over install locations, with the chain of enclosing scopes.
+    let mut stack: Vec<(Vec<Scope>, &String, &Value)> =
+        top.iter().map(|(n, e)| (vec![top], n, e)).collect();
+    while let Some((scopes, name, e)) = stack.pop() {
+        let id = ident(name, e);
+        let mut inner = scopes.clone();
+        if let Some(nested) = e.get("dependencies").and_then(Value::as_object) {
+            inner.push(nested);
+            for (n, c) in nested {
+                stack.push((inner.clone(), n, c));
+            }
+        }
+        if id.starts_with("importer:") {
+            continue;
+        }
+        let mut deps: Vec<String> = e
+            .get("requires")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|o| o.keys())
+            .filter_map(|n| find(&inner, n).map(|t| ident(n, t)))
+            .collect();
+        deps.sort();
+        deps.dedup();
+        let version = e
+            .get("version")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let node = LockNode {
+            name: name.clone(),
+            fp: format!(
+                "{version}|{}|{}",
+                e.get("resolved").and_then(Value::as_str).unwrap_or(""),
+                e.get("integrity").and_then(Value::as_str).unwrap_or("")
+            ),
+            version,
+            deps,
+            member: false,
+        };
+        match g.nodes.get_mut(&id) {
+            Some(n) => {
+                n.deps.extend(node.deps);
+                n.deps.sort();
+                n.deps.dedup();
+            }
+            None => {
+                g.nodes.insert(id, node);
+            }
+        }
+    }
+    for (dir, ranges) in importers {
+        let deps = ranges
+            .iter()
+            .filter_map(|(n, _)| top.get(n).map(|e| ident(n, e)))
+            .filter(|d| d.strip_prefix("importer:") != Some(dir.as_str()))
+            .collect();
+        g.nodes
+            .insert(format!("importer:{dir}"), member_node(dir, deps));
+    }
+    Some(g)
+}

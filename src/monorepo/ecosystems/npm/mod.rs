@@ -14,7 +14,10 @@ use crate::monorepo::workspace::Workspace;
 mod lockfiles;
 
 use lockfiles::importers;
-pub(crate) use lockfiles::{parse_package_lock, parse_pnpm_lock, parse_yarn_berry, parse_yarn_v1};
+pub(crate) use lockfiles::{
+    parse_bun_lock, parse_package_lock, parse_package_lock_v1, parse_pnpm_lock, parse_yarn_berry,
+    parse_yarn_v1,
+};
 
 pub(crate) const DEP_FIELDS: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
@@ -463,21 +466,17 @@ fn resolve(
     dep: &str,
     spec: &str,
 ) -> Option<usize> {
-    let by_name = |name: &str| {
-        cx.packages
-            .iter()
-            .position(|p| p.ecosystem == Ecosystem::Npm && p.name == name && p.root == from.root)
-    };
     let by_dir = |rel: &str| join(&from.dir, rel).and_then(|d| cx.package_at(&d, Ecosystem::Npm));
     if let Some(rest) = spec.strip_prefix("workspace:") {
         if rest.starts_with('.') || rest.starts_with('/') {
             return by_dir(rest);
         }
         // `workspace:<alias>@<range>` names another package.
-        if let Some(at) = rest.rfind('@').filter(|i| *i > 0) {
-            return by_name(&rest[..at]);
-        }
-        return by_name(dep);
+        let (name, range) = match rest.rfind('@').filter(|i| *i > 0) {
+            Some(at) => (&rest[..at], &rest[at + 1..]),
+            None => (dep, rest),
+        };
+        return pick(cx, from, name, Pick::Workspace(range));
     }
     for pre in ["link:", "file:", "portal:"] {
         if let Some(rest) = spec.strip_prefix(pre) {
@@ -491,12 +490,65 @@ fn resolve(
     if !info.link_plain {
         return None;
     }
-    let t = by_name(dep)?;
-    let version = cx.packages.get(t)?.version.as_deref()?;
     let _ = info.manager;
-    match semver::satisfies(spec, version) {
-        Some(true) => Some(t),
-        _ => None,
+    pick(cx, from, dep, Pick::Plain(spec))
+}
+
+/// How a dependency names a workspace package.
+#[derive(Clone, Copy)]
+enum Pick<'a> {
+    /// `workspace:<range>`: the package must be in the workspace.
+    Workspace(&'a str),
+    /// A plain range, linked only when a workspace version satisfies it (rule 28).
+    Plain(&'a str),
+}
+
+/// The package `name` resolves to among the same-named packages of `from`'s workspace, the way
+/// pnpm picks: the highest version satisfying the range (`workspace:*`, `^` and `~` take the
+/// highest version, prereleases included; a package without a version counts as `0.0.0`), and
+/// among equal versions the last by directory. A single `workspace:` candidate is taken
+/// whatever its version (pnpm would refuse the install otherwise).
+fn pick(cx: &Ctx, from: &Package, name: &str, how: Pick) -> Option<usize> {
+    let mut cands: Vec<usize> = (0..cx.packages.len())
+        .filter(|i| {
+            let p = &cx.packages[*i];
+            p.ecosystem == Ecosystem::Npm && p.name == name && p.root == from.root
+        })
+        .collect();
+    cands.sort_by(|a, b| cx.packages[*a].dir.cmp(&cx.packages[*b].dir));
+    let version = |i: usize| cx.packages[i].version.as_deref().unwrap_or("0.0.0");
+    let best = |ok: &dyn Fn(usize) -> bool| {
+        let mut best: Option<(semver::Version, usize)> = None;
+        for &i in &cands {
+            let Some(v) = semver::Version::parse(version(i)) else {
+                continue;
+            };
+            if ok(i) && best.as_ref().is_none_or(|(b, _)| v >= *b) {
+                best = Some((v, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    };
+    match how {
+        Pick::Workspace(r) => {
+            if cands.len() <= 1 {
+                return cands.first().copied();
+            }
+            if matches!(r, "" | "*" | "^" | "~") {
+                return best(&|_| true).or(cands.last().copied());
+            }
+            best(&|i| semver::satisfies(r, version(i)) == Some(true))
+                .or_else(|| best(&|_| true))
+                .or(cands.last().copied())
+        }
+        Pick::Plain(r) => match cands.as_slice() {
+            // One candidate keeps the old rule: its version must be given and satisfy.
+            [one] => {
+                let v = cx.packages[*one].version.as_deref()?;
+                (semver::satisfies(r, v) == Some(true)).then_some(*one)
+            }
+            _ => best(&|i| semver::satisfies(r, version(i)) == Some(true)),
+        },
     }
 }
 
@@ -538,7 +590,7 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
             };
             Some(diff_pnpm_workspace(&root.dir, path, &a, &b))
         }
-        "pnpm-lock.yaml" | "package-lock.json" | "yarn.lock" => {
+        "pnpm-lock.yaml" | "package-lock.json" | "yarn.lock" | "bun.lock" => {
             let (Some(Ok(ta)), Some(Ok(tb))) = (old, new) else {
                 return Some(all(format!(
                     "lockfile {path} created, deleted or unreadable"
@@ -547,7 +599,12 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
             use lock::memo_parse;
             let parse = |text: &str, ws: &Workspace, snap: &dyn Snapshot| match name {
                 "pnpm-lock.yaml" => memo_parse("pnpm", text, parse_pnpm_lock),
+                "package-lock.json" if is_package_lock_v1(text) => {
+                    parse_package_lock_v1(text, &importers(ws, snap, &root.dir))
+                        .map(std::rc::Rc::new)
+                }
                 "package-lock.json" => memo_parse("npm", text, parse_package_lock),
+                "bun.lock" => memo_parse("bun", text, parse_bun_lock),
                 _ if text.contains("__metadata:") => memo_parse("berry", text, parse_yarn_berry),
                 _ => parse_yarn_v1(text, &importers(ws, snap, &root.dir)).map(std::rc::Rc::new),
             };
@@ -573,9 +630,22 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
                     .collect(),
             )
         }
-        // Rule 31: bun's lockfiles are not read; no scoping.
         _ => Some(all(format!("lockfile: {path} (not scoped per package)"))),
     }
+}
+
+/// A v1 `package-lock.json` (npm 5 and 6): `"lockfileVersion": 1`. Probed on the text, so
+/// that a large v2/v3 lockfile is not parsed twice.
+fn is_package_lock_v1(text: &str) -> bool {
+    let Some(i) = text.find("\"lockfileVersion\"") else {
+        return false;
+    };
+    let rest = text[i + "\"lockfileVersion\"".len()..].trim_start();
+    let Some(rest) = rest.strip_prefix(':') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with('1') && !rest[1..].starts_with(|c: char| c.is_ascii_digit())
 }
 
 fn diff_root_json(dir: &str, path: &str, a: &Value, b: &Value) -> Vec<Effect> {

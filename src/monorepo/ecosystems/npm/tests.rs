@@ -566,3 +566,192 @@ fn rule_31_npm_and_yarn_lockfiles_are_scoped_too() {
         assert_eq!(pr(&r.affected), want_lodash, "{lockfile}");
     }
 }
+
+#[test]
+fn rule_26_same_name_resolves_like_pnpm() {
+    // Two packages named `dup`: 1.0.0 under packages/dup-a, 2.0.0 under packages/dup-b;
+    // two named `twin` with one version (the last directory wins, as in pnpm's map).
+    let m = [
+        pkg("dup", "1.0.0", ""),
+        pkg("dup", "2.0.0", ""),
+        pkg("twin", "0.0.0", ""),
+        pkg(
+            "star",
+            "1.0.0",
+            "\"dependencies\": {\"dup\": \"workspace:*\", \"twin\": \"workspace:*\"}",
+        ),
+        pkg(
+            "one",
+            "1.0.0",
+            "\"dependencies\": {\"dup\": \"workspace:^1.0.0\"}",
+        ),
+        pkg("plain", "1.0.0", "\"dependencies\": {\"dup\": \"~1.0.0\"}"),
+        pkg("none", "1.0.0", "\"dependencies\": {\"dup\": \"^3\"}"),
+    ];
+    let files = pnpm_files(&[
+        (
+            "pnpm-workspace.yaml",
+            "packages:\n  - 'packages/*'\nlinkWorkspacePackages: true\n",
+        ),
+        ("packages/dup-a/package.json", &m[0]),
+        ("packages/dup-b/package.json", &m[1]),
+        ("packages/twin-a/package.json", &m[2]),
+        ("packages/twin-b/package.json", &m[2]),
+        ("packages/star/package.json", &m[3]),
+        ("packages/one/package.json", &m[4]),
+        ("packages/plain/package.json", &m[5]),
+        ("packages/none/package.json", &m[6]),
+    ]);
+    let ws = discover(&MemSnap::new(&files), &Config::default());
+    let got: Vec<(String, String)> = edges(&ws).into_iter().map(|(f, t, _)| (f, t)).collect();
+    assert_eq!(
+        got,
+        pairs(&[
+            ("packages/one", "packages/dup-a"),
+            ("packages/plain", "packages/dup-a"),
+            ("packages/star", "packages/dup-b"),
+            ("packages/star", "packages/twin-b"),
+        ])
+    );
+    // A change to the package a dependent really uses reaches it; plain output tells the
+    // two `dup` packages apart.
+    let (bs, hs) = revise(&files, &[("packages/dup-a/index.js", Some("x"))]);
+    let r = run(&bs, &hs, &opts());
+    assert_eq!(
+        pr(&r.affected),
+        pairs(&[
+            ("packages/dup-a", "changed: packages/dup-a/index.js"),
+            ("packages/one", "normal dependency of dup"),
+            ("packages/plain", "normal dependency of dup"),
+        ])
+    );
+    let labels: Vec<String> = r.affected.iter().map(|p| r.label(p)).collect();
+    assert_eq!(labels, vec!["dup@packages/dup-a", "one", "plain"]);
+}
+
+const BUN_LOCK: &str = r#"{
+  "lockfileVersion": 1,
+  "workspaces": {
+    "": { "name": "root" },
+    "packages/a": { "name": "a", "dependencies": { "b": "workspace:*", "left-pad": "^1.3.0" } },
+    "packages/b": { "name": "b", "dependencies": { "lodash": "^4" } },
+    "packages/c": { "name": "c", "dependencies": { "a": "workspace:*" } },
+    // A comment, as bun allows.
+  },
+  "packages": {
+    "a": ["a@workspace:packages/a"],
+    "b": ["b@workspace:packages/b"],
+    "c": ["c@workspace:packages/c"],
+    "left-pad": ["left-pad@1.3.0", "", { "dependencies": { "x": "^1" } }, "sha512-lp"],
+    "lodash": ["lodash@4.17.21", "", {}, "sha512-lo"],
+    "x": ["x@1.0.0", "", {}, "sha512-x1"],
+    "left-pad/x": ["x@2.0.0", "", {}, "sha512-x2"],
+  },
+}
+"#;
+
+#[test]
+fn rule_31_bun_lock_is_scoped() {
+    let root = "{\"name\": \"root\", \"workspaces\": [\"packages/*\"]}";
+    let a = pkg(
+        "a",
+        "1.0.0",
+        "\"dependencies\": {\"b\": \"workspace:*\", \"left-pad\": \"^1.3.0\"}",
+    );
+    let b = pkg("b", "1.0.0", "\"dependencies\": {\"lodash\": \"^4\"}");
+    let c = pkg("c", "1.0.0", "\"dependencies\": {\"a\": \"workspace:*\"}");
+    let files = [
+        ("package.json", root),
+        ("bun.lock", BUN_LOCK),
+        ("packages/a/package.json", a.as_str()),
+        ("packages/b/package.json", b.as_str()),
+        ("packages/c/package.json", c.as_str()),
+    ];
+    // `x` under left-pad (2.0.0, not the hoisted 1.0.0) changes: a and its dependent c (two
+    // versions of x were locked, so the new one reads as added).
+    let bump = BUN_LOCK.replace(
+        "x@2.0.0\", \"\", {}, \"sha512-x2",
+        "x@2.0.1\", \"\", {}, \"sha512-x3",
+    );
+    let (bs, hs) = revise(&files, &[("bun.lock", Some(&bump))]);
+    let r = run(&bs, &hs, &opts());
+    assert_eq!(
+        pr(&r.affected),
+        pairs(&[
+            ("packages/a", "lockfile: x 2.0.1 added"),
+            ("packages/c", "normal dependency of a"),
+        ])
+    );
+    // The hoisted x@1.0.0 is used by nobody's closure: nothing.
+    let bump = BUN_LOCK.replace("sha512-x1", "sha512-x9");
+    let (bs, hs) = revise(&files, &[("bun.lock", Some(&bump))]);
+    let r = run(&bs, &hs, &opts());
+    assert!(r.affected.is_empty() && !r.all, "{r:?}");
+    // lodash: b, and a and c through it.
+    let bump = BUN_LOCK.replace(
+        "lodash@4.17.21\", \"\", {}, \"sha512-lo",
+        "lodash@4.17.22\", \"\", {}, \"sha512-l2",
+    );
+    let (bs, hs) = revise(&files, &[("bun.lock", Some(&bump))]);
+    let r = run(&bs, &hs, &opts());
+    assert_eq!(
+        pr(&r.affected),
+        pairs(&[
+            ("packages/a", "normal dependency of b"),
+            ("packages/b", "lockfile: lodash 4.17.21 -> 4.17.22"),
+            ("packages/c", "normal dependency of a"),
+        ])
+    );
+    // Unparsable: every npm package.
+    let (bs, hs) = revise(&files, &[("bun.lock", Some("{ not json"))]);
+    let r = run(&bs, &hs, &opts());
+    assert_eq!(r.affected.len(), 4, "{r:?}");
+}
+
+const LOCK_V1: &str = r#"{
+  "name": "root",
+  "lockfileVersion": 1,
+  "requires": true,
+  "dependencies": {
+    "a": { "version": "file:packages/a", "requires": { "left-pad": "^1.3.0" } },
+    "left-pad": { "version": "1.3.0", "integrity": "sha512-lp", "requires": { "x": "^2" },
+      "dependencies": { "x": { "version": "2.0.0", "integrity": "sha512-x2" } } },
+    "x": { "version": "1.0.0", "integrity": "sha512-x1" },
+    "lodash": { "version": "4.17.21", "integrity": "sha512-lo" }
+  }
+}
+"#;
+
+#[test]
+fn rule_31_package_lock_v1_is_scoped() {
+    let root = pkg(
+        "root",
+        "1.0.0",
+        "\"workspaces\": [\"packages/*\"], \"dependencies\": {\"lodash\": \"^4\", \"x\": \"^1\"}",
+    );
+    let a = pkg("a", "1.0.0", "\"dependencies\": {\"left-pad\": \"^1.3.0\"}");
+    let files = [
+        ("package.json", root.as_str()),
+        ("package-lock.json", LOCK_V1),
+        ("packages/a/package.json", a.as_str()),
+    ];
+    // The nested x under left-pad: only a.
+    let bump = LOCK_V1.replace(
+        "\"2.0.0\", \"integrity\": \"sha512-x2\"",
+        "\"2.0.1\", \"integrity\": \"sha512-x3\"",
+    );
+    let (bs, hs) = revise(&files, &[("package-lock.json", Some(&bump))]);
+    let r = run(&bs, &hs, &opts());
+    assert_eq!(
+        pr(&r.affected),
+        pairs(&[("packages/a", "lockfile: x 2.0.1 added")])
+    );
+    // The hoisted x: only the root, which requires it.
+    let bump = LOCK_V1.replace(
+        "\"1.0.0\", \"integrity\": \"sha512-x1\"",
+        "\"1.0.1\", \"integrity\": \"sha512-x4\"",
+    );
+    let (bs, hs) = revise(&files, &[("package-lock.json", Some(&bump))]);
+    let r = run(&bs, &hs, &opts());
+    assert_eq!(pr(&r.affected), pairs(&[(".", "lockfile: x 1.0.1 added")]));
+}

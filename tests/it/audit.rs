@@ -11,16 +11,21 @@ const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
 
 fn family() -> (tempfile::TempDir, PathBuf) {
+    build_family("family")
+}
+
+/// Run `fixtures/audit/NAME.sh` into a fresh directory: the repositories of one family.
+fn build_family(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let top = dir.path().join("family");
+    let top = dir.path().join(name);
     let out = Command::new("bash")
-        .arg(root().join("fixtures/audit/family.sh"))
+        .arg(root().join(format!("fixtures/audit/{name}.sh")))
         .arg(&top)
         .output()
         .expect("run the family script");
     assert!(
         out.status.success(),
-        "family.sh failed: {}",
+        "{name}.sh failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     (dir, top)
@@ -485,18 +490,7 @@ fn audit_output_matches_its_schema() {
 /// (fixtures/audit/jvm.sh).
 #[test]
 fn gradle_and_maven_coordinates_are_edges_across_repositories() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let top = dir.path().join("jvm");
-    let out = Command::new("bash")
-        .arg(root().join("fixtures/audit/jvm.sh"))
-        .arg(&top)
-        .output()
-        .expect("run the jvm script");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_g, top) = build_family("jvm");
     let args: Vec<String> = ["platform", "billing", "mobile"]
         .iter()
         .map(|r| top.join(r).to_string_lossy().into_owned())

@@ -200,64 +200,9 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
     let tip = h.tip;
     let repo = Repo::open(path)?;
     let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
-    let mut packages = Vec::new();
-    for p in &ws.packages {
-        let mut facts = None;
-        for manifest in registry_manifests(&p.manifest) {
-            if monorepo::manifest_ecosystem(&manifest) != Some(p.ecosystem) {
-                continue;
-            }
-            if let Some(b) = repo.blob_at(tip, &manifest)? {
-                facts = monorepo::manifest_facts(p.ecosystem, &String::from_utf8_lossy(&b));
-                break;
-            }
-        }
-        let mut facts = facts.unwrap_or_default();
-        // Names as the registry compares them, on both sides of an edge.
-        for q in &mut facts.requires {
-            q.name = monorepo::registry_name(p.ecosystem, &q.name);
-        }
-        let name = match &facts.group {
-            // Gradle publishes a project as `group:name`, the name being the last segment of
-            // its project path (`:libs:core` -> `core`).
-            Some(g) => format!("{g}:{}", p.name.rsplit(':').next().unwrap_or(&p.name)),
-            None => monorepo::registry_name(p.ecosystem, &p.name),
-        };
-        packages.push(RepoPackage {
-            name,
-            dir: monorepo::shown_dir(&p.dir).to_string(),
-            ecosystem: p.ecosystem,
-            version: p.version.clone().or(facts.version),
-            requires: facts.requires,
-        });
-    }
-    let internal_edges = ws
-        .edges()
-        .into_iter()
-        .filter_map(|(a, b, k)| {
-            Some((
-                monorepo::shown_dir(&ws.package(a)?.dir).to_string(),
-                monorepo::shown_dir(&ws.package(b)?.dir).to_string(),
-                k,
-            ))
-        })
-        .collect();
-    let mut changes: Vec<&crate::model::Change> = h.changes.iter().collect();
-    changes.sort_by_key(|c| (c.landed_at, c.commit));
-    let landings = changes
-        .iter()
-        .map(|c| Landing {
-            commit: c.commit,
-            commits: c.commits.clone(),
-            landed_at: c.landed_at,
-            author: c.author.clone(),
-            bot: crate::score::is_bot(&c.author, &config.bots),
-            subject: c.subject.clone(),
-            message: h.messages.get(&c.commit).cloned().unwrap_or_default(),
-            source_branch: c.source_branch.clone(),
-            pr: c.pr,
-        })
-        .collect();
+    let packages = repo_packages(&repo, tip, &ws)?;
+    let internal_edges = internal_edges(&ws);
+    let landings = landings(&h, &config);
     let files: Vec<String> = repo
         .tree_files(tip)?
         .iter()
@@ -299,6 +244,77 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         workspace: ws,
         input,
     })
+}
+
+/// The packages of the workspace at the tip, named as their registry names them, with the
+/// facts (version, requirements, group) their manifests declare.
+fn repo_packages(repo: &Repo, tip: Oid, ws: &Workspace) -> Result<Vec<RepoPackage>> {
+    let mut packages = Vec::new();
+    for p in &ws.packages {
+        let mut facts = None;
+        for manifest in registry_manifests(&p.manifest) {
+            if monorepo::manifest_ecosystem(&manifest) != Some(p.ecosystem) {
+                continue;
+            }
+            if let Some(b) = repo.blob_at(tip, &manifest)? {
+                facts = monorepo::manifest_facts(p.ecosystem, &String::from_utf8_lossy(&b));
+                break;
+            }
+        }
+        let mut facts = facts.unwrap_or_default();
+        // Names as the registry compares them, on both sides of an edge.
+        for q in &mut facts.requires {
+            q.name = monorepo::registry_name(p.ecosystem, &q.name);
+        }
+        let name = match &facts.group {
+            // Gradle publishes a project as `group:name`, the name being the last segment of
+            // its project path (`:libs:core` -> `core`).
+            Some(g) => format!("{g}:{}", p.name.rsplit(':').next().unwrap_or(&p.name)),
+            None => monorepo::registry_name(p.ecosystem, &p.name),
+        };
+        packages.push(RepoPackage {
+            name,
+            dir: monorepo::shown_dir(&p.dir).to_string(),
+            ecosystem: p.ecosystem,
+            version: p.version.clone().or(facts.version),
+            requires: facts.requires,
+        });
+    }
+    Ok(packages)
+}
+
+/// The workspace's own edges, between package directories as shown.
+fn internal_edges(ws: &Workspace) -> Vec<(String, String, crate::monorepo::EdgeKind)> {
+    ws.edges()
+        .into_iter()
+        .filter_map(|(a, b, k)| {
+            Some((
+                monorepo::shown_dir(&ws.package(a)?.dir).to_string(),
+                monorepo::shown_dir(&ws.package(b)?.dir).to_string(),
+                k,
+            ))
+        })
+        .collect()
+}
+
+/// The landed changes in landing order, with their whole messages and bot flags.
+fn landings(h: &HistoryRead, config: &Config) -> Vec<Landing> {
+    let mut changes: Vec<&crate::model::Change> = h.changes.iter().collect();
+    changes.sort_by_key(|c| (c.landed_at, c.commit));
+    changes
+        .iter()
+        .map(|c| Landing {
+            commit: c.commit,
+            commits: c.commits.clone(),
+            landed_at: c.landed_at,
+            author: c.author.clone(),
+            bot: crate::score::is_bot(&c.author, &config.bots),
+            subject: c.subject.clone(),
+            message: h.messages.get(&c.commit).cloned().unwrap_or_default(),
+            source_branch: c.source_branch.clone(),
+            pr: c.pr,
+        })
+        .collect()
 }
 
 /// Phase two: follow the manifests that matter across repositories along the landings:

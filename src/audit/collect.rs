@@ -317,6 +317,80 @@ fn landings(h: &HistoryRead, config: &Config) -> Vec<Landing> {
         .collect()
 }
 
+/// A manifest worth following along the landings, and the index of its package.
+struct Tracked {
+    manifest: String,
+    package: usize,
+}
+
+/// The manifests of packages others require or that require packages defined elsewhere.
+fn tracked_manifests(
+    input: &RepoInput,
+    ws: &Workspace,
+    required: &BTreeSet<String>,
+    defined_elsewhere: &BTreeSet<String>,
+) -> Vec<Tracked> {
+    let mut tracked = Vec::new();
+    for (i, p) in ws.packages.iter().enumerate() {
+        let rp = &input.packages[i];
+        let consumes = rp
+            .requires
+            .iter()
+            .any(|q| defined_elsewhere.contains(&q.name));
+        if (required.contains(&rp.name) || consumes)
+            && monorepo::manifest_ecosystem(&p.manifest) == Some(p.ecosystem)
+        {
+            tracked.push(Tracked {
+                manifest: p.manifest.clone(),
+                package: i,
+            });
+        }
+    }
+    tracked
+}
+
+/// The requirements on packages defined elsewhere that a landing changed in one manifest
+/// (its facts `old` before and `new` after it).
+fn requirement_changes(
+    pkg: &RepoPackage,
+    l: &Landing,
+    old: &Option<monorepo::ManifestFacts>,
+    new: &Option<monorepo::ManifestFacts>,
+    defined_elsewhere: &BTreeSet<String>,
+) -> Vec<RequirementChange> {
+    let mut changes = Vec::new();
+    let reqs = |f: &Option<monorepo::ManifestFacts>| -> BTreeMap<String, Option<String>> {
+        f.iter()
+            .flat_map(|f| f.requires.iter())
+            .map(|q| {
+                let name = monorepo::registry_name(pkg.ecosystem, &q.name);
+                (name, q.requirement.clone())
+            })
+            .filter(|(n, _)| defined_elsewhere.contains(n))
+            .collect()
+    };
+    let (before, after) = (reqs(old), reqs(new));
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for n in names {
+        let (b, a) = (
+            before.get(n).cloned().flatten(),
+            after.get(n).cloned().flatten(),
+        );
+        if b != a {
+            changes.push(RequirementChange {
+                package: pkg.name.clone(),
+                dir: pkg.dir.clone(),
+                dependency: n.clone(),
+                before: b,
+                after: a,
+                at: l.landed_at,
+                commit: l.commit,
+            });
+        }
+    }
+    changes
+}
+
 /// Phase two: follow the manifests that matter across repositories along the landings:
 /// version changes of packages others require (releases), and requirement changes on
 /// packages other repositories define (bumps).
@@ -327,24 +401,12 @@ fn follow_manifests(
     required: &BTreeSet<String>,
     defined_elsewhere: &BTreeSet<String>,
 ) -> Result<()> {
-    let mut tracked: Vec<(String, usize)> = Vec::new();
-    for (i, p) in ws.packages.iter().enumerate() {
-        let rp = &input.packages[i];
-        let consumes = rp
-            .requires
-            .iter()
-            .any(|q| defined_elsewhere.contains(&q.name));
-        if (required.contains(&rp.name) || consumes)
-            && monorepo::manifest_ecosystem(&p.manifest) == Some(p.ecosystem)
-        {
-            tracked.push((p.manifest.clone(), i));
-        }
-    }
+    let tracked = tracked_manifests(input, ws, required, defined_elsewhere);
     if tracked.is_empty() || input.landings.is_empty() {
         return Ok(());
     }
     let repo = Repo::open(path)?;
-    let paths: Vec<String> = tracked.iter().map(|t| t.0.clone()).collect();
+    let paths: Vec<String> = tracked.iter().map(|t| t.manifest.clone()).collect();
     let facts_of = |blob: Option<Oid>, eco| -> Result<Option<monorepo::ManifestFacts>> {
         Ok(match blob {
             Some(b) => monorepo::manifest_facts(eco, &String::from_utf8_lossy(&repo.blob(b)?)),
@@ -360,18 +422,21 @@ fn follow_manifests(
         None => vec![None; paths.len()],
     };
     let mut facts: Vec<Option<monorepo::ManifestFacts>> = Vec::with_capacity(paths.len());
-    for (k, (_, i)) in tracked.iter().enumerate() {
-        facts.push(facts_of(blobs[k], ws.packages[*i].ecosystem)?);
+    for t in &tracked {
+        facts.push(facts_of(
+            blobs[facts.len()],
+            ws.packages[t.package].ecosystem,
+        )?);
     }
     let mut releases = Vec::new();
     let mut changes = Vec::new();
     for l in &input.landings {
         let now = repo.blob_ids_at(l.commit, &paths)?;
-        for (k, (_, i)) in tracked.iter().enumerate() {
+        for (k, t) in tracked.iter().enumerate() {
             if now[k] == blobs[k] {
                 continue;
             }
-            let pkg = &input.packages[*i];
+            let pkg = &input.packages[t.package];
             let new = facts_of(now[k], pkg.ecosystem)?;
             let old_version = facts[k].as_ref().and_then(|f| f.version.clone());
             let new_version = new.as_ref().and_then(|f| f.version.clone());
@@ -385,35 +450,13 @@ fn follow_manifests(
                     source: ReleaseSource::Manifest,
                 });
             }
-            let reqs = |f: &Option<monorepo::ManifestFacts>| -> BTreeMap<String, Option<String>> {
-                f.iter()
-                    .flat_map(|f| f.requires.iter())
-                    .map(|q| {
-                        let name = monorepo::registry_name(pkg.ecosystem, &q.name);
-                        (name, q.requirement.clone())
-                    })
-                    .filter(|(n, _)| defined_elsewhere.contains(n))
-                    .collect()
-            };
-            let (before, after) = (reqs(&facts[k]), reqs(&new));
-            let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-            for n in names {
-                let (b, a) = (
-                    before.get(n).cloned().flatten(),
-                    after.get(n).cloned().flatten(),
-                );
-                if b != a {
-                    changes.push(RequirementChange {
-                        package: pkg.name.clone(),
-                        dir: pkg.dir.clone(),
-                        dependency: n.clone(),
-                        before: b,
-                        after: a,
-                        at: l.landed_at,
-                        commit: l.commit,
-                    });
-                }
-            }
+            changes.extend(requirement_changes(
+                pkg,
+                l,
+                &facts[k],
+                &new,
+                defined_elsewhere,
+            ));
             facts[k] = new;
             blobs[k] = now[k];
         }

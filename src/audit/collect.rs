@@ -200,64 +200,9 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
     let tip = h.tip;
     let repo = Repo::open(path)?;
     let ws = crate::packages::workspace_at(&repo, &tip.to_hex(), &mono_cfg)?;
-    let mut packages = Vec::new();
-    for p in &ws.packages {
-        let mut facts = None;
-        for manifest in registry_manifests(&p.manifest) {
-            if monorepo::manifest_ecosystem(&manifest) != Some(p.ecosystem) {
-                continue;
-            }
-            if let Some(b) = repo.blob_at(tip, &manifest)? {
-                facts = monorepo::manifest_facts(p.ecosystem, &String::from_utf8_lossy(&b));
-                break;
-            }
-        }
-        let mut facts = facts.unwrap_or_default();
-        // Names as the registry compares them, on both sides of an edge.
-        for q in &mut facts.requires {
-            q.name = monorepo::registry_name(p.ecosystem, &q.name);
-        }
-        let name = match &facts.group {
-            // Gradle publishes a project as `group:name`, the name being the last segment of
-            // its project path (`:libs:core` -> `core`).
-            Some(g) => format!("{g}:{}", p.name.rsplit(':').next().unwrap_or(&p.name)),
-            None => monorepo::registry_name(p.ecosystem, &p.name),
-        };
-        packages.push(RepoPackage {
-            name,
-            dir: monorepo::shown_dir(&p.dir).to_string(),
-            ecosystem: p.ecosystem,
-            version: p.version.clone().or(facts.version),
-            requires: facts.requires,
-        });
-    }
-    let internal_edges = ws
-        .edges()
-        .into_iter()
-        .filter_map(|(a, b, k)| {
-            Some((
-                monorepo::shown_dir(&ws.package(a)?.dir).to_string(),
-                monorepo::shown_dir(&ws.package(b)?.dir).to_string(),
-                k,
-            ))
-        })
-        .collect();
-    let mut changes: Vec<&crate::model::Change> = h.changes.iter().collect();
-    changes.sort_by_key(|c| (c.landed_at, c.commit));
-    let landings = changes
-        .iter()
-        .map(|c| Landing {
-            commit: c.commit,
-            commits: c.commits.clone(),
-            landed_at: c.landed_at,
-            author: c.author.clone(),
-            bot: crate::score::is_bot(&c.author, &config.bots),
-            subject: c.subject.clone(),
-            message: h.messages.get(&c.commit).cloned().unwrap_or_default(),
-            source_branch: c.source_branch.clone(),
-            pr: c.pr,
-        })
-        .collect();
+    let packages = repo_packages(&repo, tip, &ws)?;
+    let internal_edges = internal_edges(&ws);
+    let landings = landings(&h, &config);
     let files: Vec<String> = repo
         .tree_files(tip)?
         .iter()
@@ -301,6 +246,151 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
     })
 }
 
+/// The packages of the workspace at the tip, named as their registry names them, with the
+/// facts (version, requirements, group) their manifests declare.
+fn repo_packages(repo: &Repo, tip: Oid, ws: &Workspace) -> Result<Vec<RepoPackage>> {
+    let mut packages = Vec::new();
+    for p in &ws.packages {
+        let mut facts = None;
+        for manifest in registry_manifests(&p.manifest) {
+            if monorepo::manifest_ecosystem(&manifest) != Some(p.ecosystem) {
+                continue;
+            }
+            if let Some(b) = repo.blob_at(tip, &manifest)? {
+                facts = monorepo::manifest_facts(p.ecosystem, &String::from_utf8_lossy(&b));
+                break;
+            }
+        }
+        let mut facts = facts.unwrap_or_default();
+        // Names as the registry compares them, on both sides of an edge.
+        for q in &mut facts.requires {
+            q.name = monorepo::registry_name(p.ecosystem, &q.name);
+        }
+        let name = match &facts.group {
+            // Gradle publishes a project as `group:name`, the name being the last segment of
+            // its project path (`:libs:core` -> `core`).
+            Some(g) => format!("{g}:{}", p.name.rsplit(':').next().unwrap_or(&p.name)),
+            None => monorepo::registry_name(p.ecosystem, &p.name),
+        };
+        packages.push(RepoPackage {
+            name,
+            dir: monorepo::shown_dir(&p.dir).to_string(),
+            ecosystem: p.ecosystem,
+            version: p.version.clone().or(facts.version),
+            requires: facts.requires,
+        });
+    }
+    Ok(packages)
+}
+
+/// The workspace's own edges, between package directories as shown.
+fn internal_edges(ws: &Workspace) -> Vec<(String, String, crate::monorepo::EdgeKind)> {
+    ws.edges()
+        .into_iter()
+        .filter_map(|(a, b, k)| {
+            Some((
+                monorepo::shown_dir(&ws.package(a)?.dir).to_string(),
+                monorepo::shown_dir(&ws.package(b)?.dir).to_string(),
+                k,
+            ))
+        })
+        .collect()
+}
+
+/// The landed changes in landing order, with their whole messages and bot flags.
+fn landings(h: &HistoryRead, config: &Config) -> Vec<Landing> {
+    let mut changes: Vec<&crate::model::Change> = h.changes.iter().collect();
+    changes.sort_by_key(|c| (c.landed_at, c.commit));
+    changes
+        .iter()
+        .map(|c| Landing {
+            commit: c.commit,
+            commits: c.commits.clone(),
+            landed_at: c.landed_at,
+            author: c.author.clone(),
+            bot: crate::score::is_bot(&c.author, &config.bots),
+            subject: c.subject.clone(),
+            message: h.messages.get(&c.commit).cloned().unwrap_or_default(),
+            source_branch: c.source_branch.clone(),
+            pr: c.pr,
+        })
+        .collect()
+}
+
+/// A manifest worth following along the landings, and the index of its package.
+struct Tracked {
+    manifest: String,
+    package: usize,
+}
+
+/// The manifests of packages others require or that require packages defined elsewhere.
+fn tracked_manifests(
+    input: &RepoInput,
+    ws: &Workspace,
+    required: &BTreeSet<String>,
+    defined_elsewhere: &BTreeSet<String>,
+) -> Vec<Tracked> {
+    let mut tracked = Vec::new();
+    for (i, p) in ws.packages.iter().enumerate() {
+        let rp = &input.packages[i];
+        let consumes = rp
+            .requires
+            .iter()
+            .any(|q| defined_elsewhere.contains(&q.name));
+        if (required.contains(&rp.name) || consumes)
+            && monorepo::manifest_ecosystem(&p.manifest) == Some(p.ecosystem)
+        {
+            tracked.push(Tracked {
+                manifest: p.manifest.clone(),
+                package: i,
+            });
+        }
+    }
+    tracked
+}
+
+/// The requirements on packages defined elsewhere that a landing changed in one manifest
+/// (its facts `old` before and `new` after it).
+fn requirement_changes(
+    pkg: &RepoPackage,
+    l: &Landing,
+    old: &Option<monorepo::ManifestFacts>,
+    new: &Option<monorepo::ManifestFacts>,
+    defined_elsewhere: &BTreeSet<String>,
+) -> Vec<RequirementChange> {
+    let mut changes = Vec::new();
+    let reqs = |f: &Option<monorepo::ManifestFacts>| -> BTreeMap<String, Option<String>> {
+        f.iter()
+            .flat_map(|f| f.requires.iter())
+            .map(|q| {
+                let name = monorepo::registry_name(pkg.ecosystem, &q.name);
+                (name, q.requirement.clone())
+            })
+            .filter(|(n, _)| defined_elsewhere.contains(n))
+            .collect()
+    };
+    let (before, after) = (reqs(old), reqs(new));
+    let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
+    for n in names {
+        let (b, a) = (
+            before.get(n).cloned().flatten(),
+            after.get(n).cloned().flatten(),
+        );
+        if b != a {
+            changes.push(RequirementChange {
+                package: pkg.name.clone(),
+                dir: pkg.dir.clone(),
+                dependency: n.clone(),
+                before: b,
+                after: a,
+                at: l.landed_at,
+                commit: l.commit,
+            });
+        }
+    }
+    changes
+}
+
 /// Phase two: follow the manifests that matter across repositories along the landings:
 /// version changes of packages others require (releases), and requirement changes on
 /// packages other repositories define (bumps).
@@ -311,24 +401,12 @@ fn follow_manifests(
     required: &BTreeSet<String>,
     defined_elsewhere: &BTreeSet<String>,
 ) -> Result<()> {
-    let mut tracked: Vec<(String, usize)> = Vec::new();
-    for (i, p) in ws.packages.iter().enumerate() {
-        let rp = &input.packages[i];
-        let consumes = rp
-            .requires
-            .iter()
-            .any(|q| defined_elsewhere.contains(&q.name));
-        if (required.contains(&rp.name) || consumes)
-            && monorepo::manifest_ecosystem(&p.manifest) == Some(p.ecosystem)
-        {
-            tracked.push((p.manifest.clone(), i));
-        }
-    }
+    let tracked = tracked_manifests(input, ws, required, defined_elsewhere);
     if tracked.is_empty() || input.landings.is_empty() {
         return Ok(());
     }
     let repo = Repo::open(path)?;
-    let paths: Vec<String> = tracked.iter().map(|t| t.0.clone()).collect();
+    let paths: Vec<String> = tracked.iter().map(|t| t.manifest.clone()).collect();
     let facts_of = |blob: Option<Oid>, eco| -> Result<Option<monorepo::ManifestFacts>> {
         Ok(match blob {
             Some(b) => monorepo::manifest_facts(eco, &String::from_utf8_lossy(&repo.blob(b)?)),
@@ -344,18 +422,21 @@ fn follow_manifests(
         None => vec![None; paths.len()],
     };
     let mut facts: Vec<Option<monorepo::ManifestFacts>> = Vec::with_capacity(paths.len());
-    for (k, (_, i)) in tracked.iter().enumerate() {
-        facts.push(facts_of(blobs[k], ws.packages[*i].ecosystem)?);
+    for t in &tracked {
+        facts.push(facts_of(
+            blobs[facts.len()],
+            ws.packages[t.package].ecosystem,
+        )?);
     }
     let mut releases = Vec::new();
     let mut changes = Vec::new();
     for l in &input.landings {
         let now = repo.blob_ids_at(l.commit, &paths)?;
-        for (k, (_, i)) in tracked.iter().enumerate() {
+        for (k, t) in tracked.iter().enumerate() {
             if now[k] == blobs[k] {
                 continue;
             }
-            let pkg = &input.packages[*i];
+            let pkg = &input.packages[t.package];
             let new = facts_of(now[k], pkg.ecosystem)?;
             let old_version = facts[k].as_ref().and_then(|f| f.version.clone());
             let new_version = new.as_ref().and_then(|f| f.version.clone());
@@ -369,35 +450,13 @@ fn follow_manifests(
                     source: ReleaseSource::Manifest,
                 });
             }
-            let reqs = |f: &Option<monorepo::ManifestFacts>| -> BTreeMap<String, Option<String>> {
-                f.iter()
-                    .flat_map(|f| f.requires.iter())
-                    .map(|q| {
-                        let name = monorepo::registry_name(pkg.ecosystem, &q.name);
-                        (name, q.requirement.clone())
-                    })
-                    .filter(|(n, _)| defined_elsewhere.contains(n))
-                    .collect()
-            };
-            let (before, after) = (reqs(&facts[k]), reqs(&new));
-            let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
-            for n in names {
-                let (b, a) = (
-                    before.get(n).cloned().flatten(),
-                    after.get(n).cloned().flatten(),
-                );
-                if b != a {
-                    changes.push(RequirementChange {
-                        package: pkg.name.clone(),
-                        dir: pkg.dir.clone(),
-                        dependency: n.clone(),
-                        before: b,
-                        after: a,
-                        at: l.landed_at,
-                        commit: l.commit,
-                    });
-                }
-            }
+            changes.extend(requirement_changes(
+                pkg,
+                l,
+                &facts[k],
+                &new,
+                defined_elsewhere,
+            ));
             facts[k] = new;
             blobs[k] = now[k];
         }

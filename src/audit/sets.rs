@@ -140,10 +140,28 @@ impl Links {
     }
 }
 
-/// The strong links between landings: every evidence but the author window.
+/// The strong links between landings: every evidence but the author window (references,
+/// the same branch, a bump after its release).
 fn strong_links(inputs: &[RepoInput], bumps: &[Bump], opts: &AuditOptions) -> Links {
     let mut links = Links { edges: Vec::new() };
-    let mut keyed: BTreeMap<(EvidenceKind, String), Vec<Lid>> = BTreeMap::new();
+    let keyed = reference_links(inputs, &mut links);
+    for ((kind, detail), mut members) in keyed {
+        members.sort();
+        members.dedup();
+        links.group(&members, kind, &detail);
+    }
+    same_branch_links(inputs, opts, &mut links);
+    bump_links(inputs, bumps, opts, &mut links);
+    links
+}
+
+/// Landings that share a cited key or an unresolved reference, by (kind, detail).
+type Keyed = BTreeMap<(EvidenceKind, String), Vec<Lid>>;
+
+/// Cross-references (`owner/repo#N`, URLs) that name a landing become links; those that name
+/// none, and issue keys, are returned grouped by what they cite.
+fn reference_links(inputs: &[RepoInput], links: &mut Links) -> Keyed {
+    let mut keyed: Keyed = BTreeMap::new();
     for (ri, r) in inputs.iter().enumerate() {
         for (li, l) in r.landings.iter().enumerate() {
             let text = format!("{}\n{}", l.subject, l.message);
@@ -198,12 +216,11 @@ fn strong_links(inputs: &[RepoInput], bumps: &[Bump], opts: &AuditOptions) -> Li
             }
         }
     }
-    for ((kind, detail), mut members) in keyed {
-        members.sort();
-        members.dedup();
-        links.group(&members, kind, &detail);
-    }
-    // The same source branch, within the branch window.
+    keyed
+}
+
+/// The same source branch, within the branch window.
+fn same_branch_links(inputs: &[RepoInput], opts: &AuditOptions, links: &mut Links) {
     let mut by_branch: BTreeMap<&str, Vec<(Timestamp, Lid)>> = BTreeMap::new();
     for (ri, r) in inputs.iter().enumerate() {
         for (li, l) in r.landings.iter().enumerate() {
@@ -226,7 +243,10 @@ fn strong_links(inputs: &[RepoInput], bumps: &[Bump], opts: &AuditOptions) -> Li
             }
         }
     }
-    // A bump that lands soon after the release it adopts.
+}
+
+/// A bump that lands soon after the release it adopts.
+fn bump_links(inputs: &[RepoInput], bumps: &[Bump], opts: &AuditOptions, links: &mut Links) {
     for b in bumps {
         if b.adopted_at - b.released_at > opts.bump_window_seconds {
             continue;
@@ -251,7 +271,6 @@ fn strong_links(inputs: &[RepoInput], bumps: &[Bump], opts: &AuditOptions) -> Li
             format!("{} {}", b.requires, b.version),
         );
     }
-    links
 }
 
 fn find(parent: &mut BTreeMap<Lid, Lid>, x: Lid) -> Lid {

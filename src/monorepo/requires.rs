@@ -264,6 +264,20 @@ fn python_facts(text: &str) -> Option<ManifestFacts> {
             .and_then(Value::as_str)
             .map(str::to_string)
     };
+    let mut requires = pep621_requires(&t, project);
+    requires.extend(poetry_requires(poetry));
+    Some(ManifestFacts {
+        name: field("name").map(|n| python::normalize(&n)),
+        version: field("version"),
+        requires,
+        group: None,
+    })
+}
+
+/// The PEP 621 requirements of a `pyproject.toml`: `[project] dependencies`, then the
+/// optional dependencies, then the PEP 735 dependency groups (development).
+fn pep621_requires(t: &toml::Table, project: Option<&toml::Value>) -> Vec<Requirement> {
+    use toml::Value;
     let mut requires = Vec::new();
     let pep = |v: Option<&Value>, kind: EdgeKind, out: &mut Vec<Requirement>| {
         for r in v.and_then(Value::as_array).into_iter().flatten() {
@@ -281,22 +295,26 @@ fn python_facts(text: &str) -> Option<ManifestFacts> {
         EdgeKind::Normal,
         &mut requires,
     );
-    for table in [
-        project.and_then(|p| p.get("optional-dependencies")),
-        t.get("dependency-groups"),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        let kind = if table.0 == 0 {
-            EdgeKind::Optional
-        } else {
-            EdgeKind::Dev
-        };
-        for v in table.1.and_then(Value::as_table).into_iter().flatten() {
+    let grouped = [
+        (
+            project.and_then(|p| p.get("optional-dependencies")),
+            EdgeKind::Optional,
+        ),
+        (t.get("dependency-groups"), EdgeKind::Dev),
+    ];
+    for (table, kind) in grouped {
+        for v in table.and_then(Value::as_table).into_iter().flatten() {
             pep(Some(v.1), kind, &mut requires);
         }
     }
+    requires
+}
+
+/// The requirements of `[tool.poetry]`: dependencies, dev-dependencies, then each group
+/// (`main` is normal, the others development); `python` itself is not a package.
+fn poetry_requires(poetry: Option<&toml::Value>) -> Vec<Requirement> {
+    use toml::Value;
+    let mut requires = Vec::new();
     let mut poetry_tables = vec![(poetry.and_then(|p| p.get("dependencies")), EdgeKind::Normal)];
     poetry_tables.push((
         poetry.and_then(|p| p.get("dev-dependencies")),
@@ -334,12 +352,7 @@ fn python_facts(text: &str) -> Option<ManifestFacts> {
             });
         }
     }
-    Some(ManifestFacts {
-        name: field("name").map(|n| python::normalize(&n)),
-        version: field("version"),
-        requires,
-        group: None,
-    })
+    requires
 }
 
 /// The configurations of a Gradle build script and the edge kind each stands for.

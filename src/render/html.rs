@@ -473,194 +473,26 @@ pub fn num(v: f64) -> String {
 
 /// `analyze --format html`: the same data as the JSON, as one page of charts and tables.
 pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
-    use crate::render::{duration, opt_duration, opt_num, share};
     let m = &a.metrics.measured;
     let mut body = String::new();
     for w in &a.warnings {
         let _ = writeln!(body, "<p class=\"warn\">{}</p>", esc(w));
     }
-    // Scorecards.
+    // Scorecards, trend, histograms and strategy mix: one grid of figures.
     body.push_str("<h2>Scorecards</h2>\n<div class=\"grid\">\n");
-    let models: Vec<String> = a
-        .scoring
-        .scores
-        .keys()
-        .map(|k| k.replace('_', " "))
-        .collect();
-    let scores: Vec<Option<f64>> = a.scoring.scores.values().map(|c| c.score).collect();
-    let desc = format!(
-        "Score 0-100 against each workflow model over the window; the history resembles {} most.",
-        a.scoring
-            .detected_model
-            .map_or("no model (not enough evidence)", |m| m.title())
-    );
-    let svg = grouped_chart(
-        "scores",
-        "Scores",
-        &desc,
-        &models,
-        &[("score".into(), scores)],
-        100.0,
-    );
-    let grid = Grid {
-        header: ["model", "score", "evidence"].map(str::to_owned).to_vec(),
-        rows: a
-            .scoring
-            .scores
-            .iter()
-            .map(|(k, c)| {
-                vec![
-                    k.replace('_', " "),
-                    c.score
-                        .map(|s| format!("{s:.0}"))
-                        .unwrap_or_else(|| "n/a".into()),
-                    format!("{:.0}%", c.coverage * 100.0),
-                ]
-            })
-            .collect(),
-    };
-    body.push_str(&figure("scorecards", "Scores", &desc, &svg, &grid, false));
+    body.push_str(&scores_figure(a));
 
     // Trend of landings over the whole window: weekly while that fits, monthly beyond.
     body.push_str(&landing_trend(a, &num));
 
-    // Lifetime and size histograms, strategy mix.
-    let life = lifetime_bars(&m.lifetime.buckets);
-    let size = size_bars(&crate::report::stats::size_buckets(&a.changes));
-    let grid_of = |what: &str, bars: &[(String, f64)]| Grid {
-        header: vec![what.to_owned(), "changes".to_owned()],
-        rows: bars.iter().map(|(l, n)| vec![l.clone(), num(*n)]).collect(),
-    };
-    let desc = format!(
-        "Branch lifetimes of {} changes with a known lifetime ({} unknown): median {}, p90 {}.",
-        m.lifetime.known,
-        m.lifetime.unknown,
-        opt_duration(m.lifetime.p50_seconds),
-        opt_duration(m.lifetime.p90_seconds)
-    );
-    let svg = bar_chart("life", "Lifetime histogram", &desc, &life);
-    body.push_str(&figure(
-        "lifetime-histogram",
-        "Lifetime histogram",
-        &desc,
-        &svg,
-        &grid_of("lifetime", &life),
-        false,
-    ));
-    let desc = format!(
-        "Change sizes in lines (lockfiles, vendored and generated files left out): median {}, p90 {}, {} over 400 lines.",
-        opt_num(m.size.p50),
-        opt_num(m.size.p90),
-        share(m.size.over_400_share)
-    );
-    let svg = bar_chart("size", "Size histogram", &desc, &size);
-    body.push_str(&figure(
-        "size-histogram",
-        "Size histogram",
-        &desc,
-        &svg,
-        &grid_of("size", &size),
-        false,
-    ));
-    let mix: Vec<(String, f64)> = m
-        .strategy_mix
-        .iter()
-        .map(|(k, v)| (k.clone(), *v as f64))
-        .collect();
-    let desc = "Landed changes by how they reached the trunk.";
-    let svg = bar_chart("mix", "Strategy mix", desc, &mix);
-    let grid = Grid {
-        header: vec!["strategy".into(), "changes".into(), "share".into()],
-        rows: crate::render::mix_rows(&m.strategy_mix, m.changes)
-            .into_iter()
-            .map(|r| r.to_vec())
-            .collect(),
-    };
-    body.push_str(&figure(
-        "strategy-mix",
-        "Strategy mix",
-        desc,
-        &svg,
-        &grid,
-        false,
-    ));
+    body.push_str(&histogram_figures(a));
+    if let Some(r) = &a.metrics.remerge {
+        body.push_str(&remerge_figure(r));
+    }
     body.push_str("</div>\n");
 
-    // Recommendation and findings.
-    let r = &a.scoring.recommendation;
-    let _ = writeln!(body, "<h2>Recommendation</h2>\n<p>{}</p>", esc(&r.summary));
-    if !r.phases.is_empty() {
-        body.push_str("<ol>\n");
-        for p in &r.phases {
-            let _ = writeln!(
-                body,
-                "<li>{} <span class=\"src\">({})</span></li>",
-                esc(&p.text),
-                esc(&p.source.cite())
-            );
-        }
-        body.push_str("</ol>\n");
-    }
-    if !a.scoring.findings.is_empty() {
-        body.push_str("<h2>Findings</h2>\n<ul class=\"plain\">\n");
-        for f in &a.scoring.findings {
-            let _ = writeln!(body, "<li>{}</li>", esc(&f.message));
-        }
-        body.push_str("</ul>\n");
-    }
-
-    // Notable changes and live branches.
-    let change_rows = |cs: Vec<&crate::model::Change>| Grid {
-        header: ["commit", "PR", "subject", "lifetime", "size"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: cs
-            .into_iter()
-            .map(|c| {
-                vec![
-                    c.commit.short(10),
-                    c.pr.map(|p| format!("#{p}")).unwrap_or_default(),
-                    crate::render::clip(&c.subject, 60),
-                    opt_duration(c.lifetime_seconds),
-                    opt_num(c.size),
-                ]
-            })
-            .collect(),
-    };
-    body.push_str("<h2>Longest-lived changes</h2>\n");
-    body.push_str(&table(&change_rows(crate::render::longest_lived(
-        &a.changes, 5,
-    ))));
-    body.push_str("<h2>Largest changes</h2>\n");
-    body.push_str(&table(&change_rows(crate::render::largest(&a.changes, 5))));
-    let live = Grid {
-        header: ["branch", "ahead", "behind", "age", "idle", "flags"]
-            .map(str::to_owned)
-            .to_vec(),
-        rows: a
-            .branches
-            .iter()
-            .map(|b| {
-                let mut flags = Vec::new();
-                if b.long_lived {
-                    flags.push("long-lived");
-                }
-                if b.stale {
-                    flags.push("stale");
-                }
-                vec![
-                    b.name.clone(),
-                    b.ahead.to_string(),
-                    b.behind.to_string(),
-                    opt_duration(b.age_seconds),
-                    duration(b.idle_seconds),
-                    flags.join(", "),
-                ]
-            })
-            .collect(),
-    };
-    let _ = writeln!(body, "<h2>Live branches ({})</h2>", a.branches.len());
-    body.push_str(&folded_table(&live, 15, "branches"));
+    body.push_str(&recommendation_section(a));
+    body.push_str(&notable_sections(a));
 
     let since_text = a
         .window
@@ -740,6 +572,251 @@ fn landing_trend(a: &crate::pipeline::Analysis, num: &dyn Fn(f64) -> String) -> 
             .collect(),
     };
     figure("weekly-trend", &title, &desc, &svg, &grid, false)
+}
+
+/// The score of each workflow model, as bars and a table.
+fn scores_figure(a: &crate::pipeline::Analysis) -> String {
+    let mut body = String::new();
+    let models: Vec<String> = a
+        .scoring
+        .scores
+        .keys()
+        .map(|k| k.replace('_', " "))
+        .collect();
+    let scores: Vec<Option<f64>> = a.scoring.scores.values().map(|c| c.score).collect();
+    let desc = format!(
+        "Score 0-100 against each workflow model over the window; the history resembles {} most.",
+        a.scoring
+            .detected_model
+            .map_or("no model (not enough evidence)", |m| m.title())
+    );
+    let svg = grouped_chart(
+        "scores",
+        "Scores",
+        &desc,
+        &models,
+        &[("score".into(), scores)],
+        100.0,
+    );
+    let grid = Grid {
+        header: ["model", "score", "evidence"].map(str::to_owned).to_vec(),
+        rows: a
+            .scoring
+            .scores
+            .iter()
+            .map(|(k, c)| {
+                vec![
+                    k.replace('_', " "),
+                    c.score
+                        .map(|s| format!("{s:.0}"))
+                        .unwrap_or_else(|| "n/a".into()),
+                    format!("{:.0}%", c.coverage * 100.0),
+                ]
+            })
+            .collect(),
+    };
+    body.push_str(&figure("scorecards", "Scores", &desc, &svg, &grid, false));
+
+    body
+}
+
+/// Lifetime and size histograms and the strategy mix.
+fn histogram_figures(a: &crate::pipeline::Analysis) -> String {
+    use crate::render::{opt_duration, opt_num, share};
+    let m = &a.metrics.measured;
+    let mut body = String::new();
+    let life = lifetime_bars(&m.lifetime.buckets);
+    let size = size_bars(&crate::report::stats::size_buckets(&a.changes));
+    let grid_of = |what: &str, bars: &[(String, f64)]| Grid {
+        header: vec![what.to_owned(), "changes".to_owned()],
+        rows: bars.iter().map(|(l, n)| vec![l.clone(), num(*n)]).collect(),
+    };
+    let desc = format!(
+        "Branch lifetimes of {} changes with a known lifetime ({} unknown): median {}, p90 {}.",
+        m.lifetime.known,
+        m.lifetime.unknown,
+        opt_duration(m.lifetime.p50_seconds),
+        opt_duration(m.lifetime.p90_seconds)
+    );
+    let svg = bar_chart("life", "Lifetime histogram", &desc, &life);
+    body.push_str(&figure(
+        "lifetime-histogram",
+        "Lifetime histogram",
+        &desc,
+        &svg,
+        &grid_of("lifetime", &life),
+        false,
+    ));
+    let desc = format!(
+        "Change sizes in lines (lockfiles, vendored and generated files left out): median {}, p90 {}, {} over 400 lines.",
+        opt_num(m.size.p50),
+        opt_num(m.size.p90),
+        share(m.size.over_400_share)
+    );
+    let svg = bar_chart("size", "Size histogram", &desc, &size);
+    body.push_str(&figure(
+        "size-histogram",
+        "Size histogram",
+        &desc,
+        &svg,
+        &grid_of("size", &size),
+        false,
+    ));
+    let mix: Vec<(String, f64)> = m
+        .strategy_mix
+        .iter()
+        .map(|(k, v)| (k.clone(), *v as f64))
+        .collect();
+    let desc = "Landed changes by how they reached the trunk.";
+    let svg = bar_chart("mix", "Strategy mix", desc, &mix);
+    let grid = Grid {
+        header: vec!["strategy".into(), "changes".into(), "share".into()],
+        rows: crate::render::mix_rows(&m.strategy_mix, m.changes)
+            .into_iter()
+            .map(|r| r.to_vec())
+            .collect(),
+    };
+    body.push_str(&figure(
+        "strategy-mix",
+        "Strategy mix",
+        desc,
+        &svg,
+        &grid,
+        false,
+    ));
+    body
+}
+
+/// The recommendation with its phases and sources, and the findings.
+fn recommendation_section(a: &crate::pipeline::Analysis) -> String {
+    let mut body = String::new();
+    let r = &a.scoring.recommendation;
+    let _ = writeln!(body, "<h2>Recommendation</h2>\n<p>{}</p>", esc(&r.summary));
+    if !r.phases.is_empty() {
+        body.push_str("<ol>\n");
+        for p in &r.phases {
+            let _ = writeln!(
+                body,
+                "<li>{} <span class=\"src\">({})</span></li>",
+                esc(&p.text),
+                esc(&p.source.cite())
+            );
+        }
+        body.push_str("</ol>\n");
+    }
+    if !a.scoring.findings.is_empty() {
+        body.push_str("<h2>Findings</h2>\n<ul class=\"plain\">\n");
+        for f in &a.scoring.findings {
+            let _ = writeln!(body, "<li>{}</li>", esc(&f.message));
+        }
+        body.push_str("</ul>\n");
+    }
+
+    body
+}
+
+/// The longest-lived and largest changes and the live branches.
+fn notable_sections(a: &crate::pipeline::Analysis) -> String {
+    use crate::render::{duration, opt_duration, opt_num};
+    let mut body = String::new();
+    let change_rows = |cs: Vec<&crate::model::Change>| Grid {
+        header: ["commit", "PR", "subject", "lifetime", "size"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: cs
+            .into_iter()
+            .map(|c| {
+                vec![
+                    c.commit.short(10),
+                    c.pr.map(|p| format!("#{p}")).unwrap_or_default(),
+                    crate::render::clip(&c.subject, 60),
+                    opt_duration(c.lifetime_seconds),
+                    opt_num(c.size),
+                ]
+            })
+            .collect(),
+    };
+    body.push_str("<h2>Longest-lived changes</h2>\n");
+    body.push_str(&table(&change_rows(crate::render::longest_lived(
+        &a.changes, 5,
+    ))));
+    body.push_str("<h2>Largest changes</h2>\n");
+    body.push_str(&table(&change_rows(crate::render::largest(&a.changes, 5))));
+    let live = Grid {
+        header: ["branch", "ahead", "behind", "age", "idle", "flags"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: a
+            .branches
+            .iter()
+            .map(|b| {
+                let mut flags = Vec::new();
+                if b.long_lived {
+                    flags.push("long-lived");
+                }
+                if b.stale {
+                    flags.push("stale");
+                }
+                vec![
+                    b.name.clone(),
+                    b.ahead.to_string(),
+                    b.behind.to_string(),
+                    opt_duration(b.age_seconds),
+                    duration(b.idle_seconds),
+                    flags.join(", "),
+                ]
+            })
+            .collect(),
+    };
+    let _ = writeln!(body, "<h2>Live branches ({})</h2>", a.branches.len());
+    body.push_str(&folded_table(&live, 15, "branches"));
+
+    body
+}
+/// `--remerge`: the share of re-merged units of work that conflict, per branch-lifetime
+/// bucket. Buckets with nothing re-merged have no rate: they are in the table as "n/a" and
+/// have no bar.
+fn remerge_figure(r: &crate::history::remerge::RemergeMetrics) -> String {
+    let bars: Vec<(String, f64)> = r
+        .by_lifetime
+        .iter()
+        .filter_map(|b| Some((b.bucket.clone(), b.conflict_rate? * 100.0)))
+        .collect();
+    let overall = r
+        .conflict_rate
+        .map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "n/a".into());
+    let desc = format!(
+        "Merges and squashes merged again in memory, as git's default merge would: the share \
+         that conflicts, in percent, by how long the branch lived. Overall {} conflicted of {} \
+         re-merged ({overall}); {} skipped, {} of unknown lifetime.",
+        r.conflicted, r.remerged, r.skipped, r.lifetime_unknown
+    );
+    let title = "Conflict rate by branch lifetime (%)";
+    let svg = bar_chart("remerge", title, &desc, &bars);
+    let grid = Grid {
+        header: vec![
+            "lifetime".into(),
+            "re-merged".into(),
+            "conflicted".into(),
+            "rate".into(),
+        ],
+        rows: r
+            .by_lifetime
+            .iter()
+            .map(|b| {
+                vec![
+                    b.bucket.clone(),
+                    b.remerged.to_string(),
+                    b.conflicted.to_string(),
+                    b.conflict_rate
+                        .map(|v| format!("{:.1}%", v * 100.0))
+                        .unwrap_or_else(|| "n/a".into()),
+                ]
+            })
+            .collect(),
+    };
+    figure("remerge", title, &desc, &svg, &grid, false)
 }
 
 #[cfg(test)]

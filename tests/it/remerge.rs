@@ -320,3 +320,48 @@ fn remerge_budget_of_zero_skips_every_merge() {
         .iter()
         .any(|w| w.as_str().is_some_and(|w| w.contains("--remerge-budget"))));
 }
+
+/// The HTML view charts the same conflict rates by lifetime, with its numbers in a table; without
+/// `--remerge` there is no such figure.
+#[test]
+fn html_charts_conflict_rate_by_lifetime() {
+    let (_guard, repo) = build_fixture("remerge");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("a.html");
+    let until = format!("@{UNTIL}");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "analyze",
+            repo.to_str().expect("utf-8"),
+            "--since",
+            "all",
+            "--until",
+            &until,
+            "--format",
+            "html",
+            "--quiet",
+            "-o",
+            page.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        let out = repohealth(&args);
+        assert!(out.status.success(), "{}", text(out));
+        std::fs::read_to_string(&page).expect("page")
+    };
+    assert!(!run(&[]).contains("id=\"remerge\""));
+    let html = run(&["--remerge"]);
+    let fig = &html[html.find("<figure id=\"remerge\"").expect("remerge figure")..];
+    let fig = &fig[..fig.find("</figure>").expect("end")];
+    assert!(fig.contains("Overall 8 conflicted of 15 re-merged (53.3%); 1 skipped"));
+    // Same buckets as the JSON (remerge_truth_and_conflict_rates), from construction.
+    for row in [
+        "<td>&lt;1d</td><td>6</td><td>2</td><td>33.3%</td>",
+        "<td>1-3d</td><td>5</td><td>3</td><td>60.0%</td>",
+        "<td>3-7d</td><td>2</td><td>1</td><td>50.0%</td>",
+        "<td>1-3w</td><td>1</td><td>1</td><td>100.0%</td>",
+        "<td>&gt;3w</td><td>1</td><td>1</td><td>100.0%</td>",
+    ] {
+        assert!(fig.contains(row), "{row} in {fig}");
+    }
+    assert_eq!(fig.matches("<rect class=\"bar\"").count(), 5);
+}

@@ -110,19 +110,52 @@ fn shown(p: &str) -> String {
 }
 
 pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
-    let mut packages_by_ecosystem = BTreeMap::new();
-    let mut edges: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut cycles = BTreeMap::new();
     let newest = inputs.last().map(|c| c.workspace);
-    if let Some(ws) = newest {
+    let inventory = newest.map(Inventory::of).unwrap_or_default();
+    let mut tally = Tally::default();
+    for c in inputs {
+        tally.add(c, opts);
+    }
+    let co_change = co_change(tally.pairs, &tally.touched, opts);
+    let n = inputs.len();
+    let ratios = tally.ratios;
+    Audit {
+        unit: opts.unit,
+        options: *opts,
+        changes: n,
+        packages: newest.map(|w| w.packages.len()).unwrap_or(0),
+        packages_by_ecosystem: inventory.packages_by_ecosystem,
+        edges: inventory.edges,
+        cycles: inventory.cycles,
+        per_change: tally.per_change,
+        multi_package_share: (n > 0).then(|| tally.multi as f64 / n as f64),
+        bulk_changes: tally.bulk_changes,
+        global_only_changes: tally.global_only_changes,
+        co_change,
+        ci_saving: (!ratios.is_empty())
+            .then(|| 1.0 - ratios.iter().sum::<f64>() / ratios.len() as f64),
+    }
+}
+
+/// Packages, edges and cycles of one workspace, counted by ecosystem and edge kind.
+#[derive(Default)]
+struct Inventory {
+    packages_by_ecosystem: BTreeMap<String, usize>,
+    edges: BTreeMap<String, BTreeMap<String, usize>>,
+    cycles: BTreeMap<String, Vec<Vec<String>>>,
+}
+
+impl Inventory {
+    fn of(ws: &Workspace) -> Inventory {
+        let mut inv = Inventory::default();
         for p in &ws.packages {
-            *packages_by_ecosystem
+            *inv.packages_by_ecosystem
                 .entry(p.ecosystem.as_str().to_string())
                 .or_insert(0) += 1;
         }
         for (a, _, k) in ws.edges() {
             if let Some(p) = ws.package(a) {
-                *edges
+                *inv.edges
                     .entry(p.ecosystem.as_str().to_string())
                     .or_default()
                     .entry(k.as_str().to_string())
@@ -132,46 +165,51 @@ pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
         for k in EdgeKind::ALL {
             let c = ws.cycles(k);
             if !c.is_empty() {
-                cycles.insert(k.as_str().to_string(), c);
+                inv.cycles.insert(k.as_str().to_string(), c);
             }
         }
+        inv
     }
+}
 
-    let mut per_change = Vec::new();
-    let mut bulk_changes = Vec::new();
-    let mut global_only_changes = Vec::new();
-    let mut touched: BTreeMap<String, usize> = BTreeMap::new();
-    let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut multi = 0usize;
-    let mut ratios = Vec::new();
-    for c in inputs {
+/// Running counts over the changes, in input order.
+#[derive(Default)]
+struct Tally {
+    per_change: Vec<ChangeStat>,
+    bulk_changes: Vec<String>,
+    global_only_changes: Vec<String>,
+    /// Package -> changes (neither bulk nor global-only) that touched it directly.
+    touched: BTreeMap<String, usize>,
+    /// Package pair (in order) -> changes that touched both directly.
+    pairs: BTreeMap<(String, String), usize>,
+    /// Changes touching two or more packages directly.
+    multi: usize,
+    /// Affected share of the packages, per change with at least one package.
+    ratios: Vec<f64>,
+}
+
+impl Tally {
+    fn add(&mut self, c: &ChangeInput, opts: &AuditOptions) {
         let a = c.affected;
         let set: BTreeSet<String> = a.changed.iter().map(|p| shown(&p.path)).collect();
         let total = c.workspace.packages.len();
         let bulk = set.len() >= opts.bulk_threshold;
         let global_only = set.is_empty() && !a.global.is_empty();
         if set.len() >= 2 {
-            multi += 1;
+            self.multi += 1;
         }
         if total > 0 {
-            ratios.push(a.affected.len().min(total) as f64 / total as f64);
+            self.ratios
+                .push(a.affected.len().min(total) as f64 / total as f64);
         }
         if bulk {
-            bulk_changes.push(c.id.clone());
+            self.bulk_changes.push(c.id.clone());
         } else if global_only {
-            global_only_changes.push(c.id.clone());
+            self.global_only_changes.push(c.id.clone());
         } else {
-            for p in &set {
-                *touched.entry(p.clone()).or_insert(0) += 1;
-            }
-            let v: Vec<&String> = set.iter().collect();
-            for i in 0..v.len() {
-                for j in i + 1..v.len() {
-                    *pairs.entry((v[i].clone(), v[j].clone())).or_insert(0) += 1;
-                }
-            }
+            self.count_together(&set);
         }
-        per_change.push(ChangeStat {
+        self.per_change.push(ChangeStat {
             id: c.id.clone(),
             files: c.paths.len(),
             directly_changed: set.len(),
@@ -182,6 +220,26 @@ pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
             global_only,
         });
     }
+
+    fn count_together(&mut self, set: &BTreeSet<String>) {
+        for p in set {
+            *self.touched.entry(p.clone()).or_insert(0) += 1;
+        }
+        let v: Vec<&String> = set.iter().collect();
+        for i in 0..v.len() {
+            for j in i + 1..v.len() {
+                *self.pairs.entry((v[i].clone(), v[j].clone())).or_insert(0) += 1;
+            }
+        }
+    }
+}
+
+/// The strongest pairs with at least `min_support` changes, with both confidences.
+fn co_change(
+    pairs: BTreeMap<(String, String), usize>,
+    touched: &BTreeMap<String, usize>,
+    opts: &AuditOptions,
+) -> Vec<CoChange> {
     let mut co_change: Vec<CoChange> = pairs
         .into_iter()
         .filter(|(_, s)| *s >= opts.min_support)
@@ -203,23 +261,7 @@ pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
     co_change.truncate(opts.top_pairs);
-    let n = inputs.len();
-    Audit {
-        unit: opts.unit,
-        options: *opts,
-        changes: n,
-        packages: newest.map(|w| w.packages.len()).unwrap_or(0),
-        packages_by_ecosystem,
-        edges,
-        cycles,
-        per_change,
-        multi_package_share: (n > 0).then(|| multi as f64 / n as f64),
-        bulk_changes,
-        global_only_changes,
-        co_change,
-        ci_saving: (!ratios.is_empty())
-            .then(|| 1.0 - ratios.iter().sum::<f64>() / ratios.len() as f64),
-    }
+    co_change
 }
 
 #[cfg(test)]

@@ -45,18 +45,35 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
         .get("lockfileVersion")
         .and_then(Yaml::as_str)
         .unwrap_or("");
-    let v5 = version.starts_with('5');
+    let keys = PnpmKeys {
+        v5: version.starts_with('5'),
+    };
     let mut g = LockGraph::default();
-    let child_key = |name: &str, ver: &str| -> Option<String> {
+    add_pnpm_importers(&mut g, &y, keys);
+    add_pnpm_packages(&mut g, &y, keys);
+    Some(g)
+}
+
+/// How package keys are spelled in one pnpm lockfile (v5 separates the version with `/`).
+#[derive(Clone, Copy)]
+struct PnpmKeys {
+    v5: bool,
+}
+
+impl PnpmKeys {
+    /// The package key a dependency `name: ver` points at; `None` for local links.
+    fn child(self, name: &str, ver: &str) -> Option<String> {
         if ver.starts_with("link:") || ver.starts_with("file:") {
             return None;
         }
         if ver.starts_with('/') {
-            return Some(norm_key(ver, v5));
+            return Some(norm_key(ver, self.v5));
         }
         Some(format!("{name}@{ver}"))
-    };
-    let dep_keys = |node: &Yaml| -> Vec<String> {
+    }
+
+    /// Sorted keys of the dependencies of an importer or package entry.
+    fn deps(self, node: &Yaml) -> Vec<String> {
         let mut out = Vec::new();
         for f in ["dependencies", "devDependencies", "optionalDependencies"] {
             for (n, v) in node.get(f).map(Yaml::entries).unwrap_or(&[]) {
@@ -65,7 +82,7 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
                     .and_then(Yaml::as_str)
                     .or(v.as_str())
                     .unwrap_or("");
-                if let Some(k) = child_key(n, ver) {
+                if let Some(k) = self.child(n, ver) {
                     out.push(k);
                 }
             }
@@ -73,37 +90,33 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
         out.sort();
         out.dedup();
         out
-    };
-    match y.get("importers") {
-        Some(imp) => {
-            for (dir, node) in imp.entries() {
-                let deps = dep_keys(node);
-                g.nodes.insert(
-                    format!("importer:{dir}"),
-                    LockNode {
-                        name: dir.clone(),
-                        version: String::new(),
-                        fp: String::new(),
-                        deps,
-                        member: true,
-                    },
-                );
-            }
-        }
-        None => {
-            let deps = dep_keys(&y);
-            g.nodes.insert(
-                "importer:.".into(),
-                LockNode {
-                    name: ".".into(),
-                    version: String::new(),
-                    fp: String::new(),
-                    deps,
-                    member: true,
-                },
-            );
-        }
     }
+}
+
+/// Members: each `importers` entry, or the document itself for a single-package lockfile.
+fn add_pnpm_importers(g: &mut LockGraph, y: &Yaml, keys: PnpmKeys) {
+    let importers: Vec<(String, &Yaml)> = match y.get("importers") {
+        Some(imp) => imp.entries().iter().map(|(d, n)| (d.clone(), n)).collect(),
+        None => vec![(".".to_string(), y)],
+    };
+    for (dir, node) in importers {
+        let deps = keys.deps(node);
+        g.nodes.insert(
+            format!("importer:{dir}"),
+            LockNode {
+                name: dir,
+                version: String::new(),
+                fp: String::new(),
+                deps,
+                member: true,
+            },
+        );
+    }
+}
+
+/// Packages, from `snapshots` (v9) or `packages` (older), fingerprinted by version and the
+/// `packages` resolution.
+fn add_pnpm_packages(g: &mut LockGraph, y: &Yaml, keys: PnpmKeys) {
     let empty = Yaml::Null;
     let packages = y.get("packages").unwrap_or(&empty);
     let snapshots = y.get("snapshots");
@@ -113,11 +126,11 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
             .get("resolution")
             .map(|r| format!("{r:?}"))
             .unwrap_or_default();
-        resolution.insert(norm_key(k, v5), r);
+        resolution.insert(norm_key(k, keys.v5), r);
     }
     let nodes_src = snapshots.unwrap_or(packages);
     for (k, v) in nodes_src.entries() {
-        let key = norm_key(k, v5);
+        let key = norm_key(k, keys.v5);
         let (name, ver) = split_key(&key);
         // Snapshots carry peer suffixes `(react@18)`; resolutions are keyed without them.
         let bare = match key.find('(') {
@@ -129,7 +142,7 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
             .or_else(|| resolution.get(bare))
             .cloned()
             .unwrap_or_default();
-        let deps = dep_keys(v);
+        let deps = keys.deps(v);
         let fp = format!("{ver}|{res}");
         let ver = ver.split('(').next().unwrap_or("").to_string();
         g.nodes.insert(
@@ -143,7 +156,6 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
             },
         );
     }
-    Some(g)
 }
 
 /// Direct dependency ranges of each workspace package of one root, read from its manifest at
@@ -217,17 +229,37 @@ fn member_node(dir: &str, mut deps: Vec<String>) -> LockNode {
 /// and keyed `name@version`, so a hoisting change alone does not count.
 pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
     let v: Value = serde_json::from_str(strip_bom_str(text)).ok()?;
-    let pkgs = v.get("packages")?.as_object()?;
-    let name_at = |loc: &str| -> Option<String> {
-        let i = loc.rfind("node_modules/")?;
-        Some(loc[i + "node_modules/".len()..].to_string())
+    let lock = PackageLock {
+        pkgs: v.get("packages")?.as_object()?,
     };
-    // Location of what `name` resolves to from `from`.
-    let resolve = |from: &str, name: &str| -> Option<String> {
+    let mut g = LockGraph::default();
+    for (loc, e) in lock.pkgs {
+        let Some(id) = lock.ident(loc) else { continue };
+        if e.get("link").and_then(Value::as_bool) == Some(true) {
+            continue;
+        }
+        let deps = lock.deps(loc, e);
+        let node = match id.strip_prefix("importer:") {
+            Some(dir) => member_node(dir, deps),
+            None => registry_node(installed_name(loc).unwrap_or_default(), e, deps),
+        };
+        g.nodes.insert(id, node);
+    }
+    Some(g)
+}
+
+/// The `packages` table of a `package-lock.json`, keyed by install location.
+struct PackageLock<'a> {
+    pkgs: &'a serde_json::Map<String, Value>,
+}
+
+impl PackageLock<'_> {
+    /// Location of what `name` resolves to from `from`.
+    fn resolve(&self, from: &str, name: &str) -> Option<String> {
         let mut dir = from.to_string();
         loop {
             let cand = child(&dir, &format!("node_modules/{name}"));
-            if pkgs.contains_key(&cand) {
+            if self.pkgs.contains_key(&cand) {
                 return Some(cand);
             }
             if dir.is_empty() {
@@ -235,11 +267,12 @@ pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
             }
             dir = parent(&dir).to_string();
         }
-    };
-    // A location's identity: `importer:<dir>` for workspace packages (directly or through a
-    // link), `name@version` otherwise.
-    let ident = |loc: &str| -> Option<String> {
-        let e = pkgs.get(loc)?;
+    }
+
+    /// A location's identity: `importer:<dir>` for workspace packages (directly or through a
+    /// link), `name@version` otherwise.
+    fn ident(&self, loc: &str) -> Option<String> {
+        let e = self.pkgs.get(loc)?;
         if e.get("link").and_then(Value::as_bool) == Some(true) {
             let target = e.get("resolved").and_then(Value::as_str)?;
             return Some(format!(
@@ -255,16 +288,13 @@ pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
         }
         Some(format!(
             "{}@{}",
-            name_at(loc)?,
+            installed_name(loc)?,
             e.get("version").and_then(Value::as_str).unwrap_or("")
         ))
-    };
-    let mut g = LockGraph::default();
-    for (loc, e) in pkgs {
-        let Some(id) = ident(loc) else { continue };
-        if e.get("link").and_then(Value::as_bool) == Some(true) {
-            continue;
-        }
+    }
+
+    /// Identities of everything the entry at `loc` depends on, unsorted.
+    fn deps(&self, loc: &str, e: &Value) -> Vec<String> {
         let mut deps = Vec::new();
         for field in [
             "dependencies",
@@ -278,36 +308,55 @@ pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
                 .into_iter()
                 .flat_map(|o| o.keys())
             {
-                if let Some(t) = resolve(loc, n).and_then(|l| ident(&l)) {
+                if let Some(t) = self.resolve(loc, n).and_then(|l| self.ident(&l)) {
                     deps.push(t);
                 }
             }
         }
-        let node = if let Some(dir) = id.strip_prefix("importer:") {
-            member_node(dir, deps)
-        } else {
-            deps.sort();
-            deps.dedup();
-            let version = e
-                .get("version")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            LockNode {
-                name: name_at(loc).unwrap_or_default(),
-                fp: format!(
-                    "{version}|{}|{}",
-                    e.get("resolved").and_then(Value::as_str).unwrap_or(""),
-                    e.get("integrity").and_then(Value::as_str).unwrap_or("")
-                ),
-                version,
-                deps,
-                member: false,
-            }
-        };
-        g.nodes.insert(id, node);
+        deps
     }
-    Some(g)
+}
+
+/// The package name installed at a `node_modules/` location.
+fn installed_name(loc: &str) -> Option<String> {
+    let i = loc.rfind("node_modules/")?;
+    Some(loc[i + "node_modules/".len()..].to_string())
+}
+
+/// A registry package, fingerprinted by version, `resolved` and `integrity`.
+fn registry_node(name: String, e: &Value, mut deps: Vec<String>) -> LockNode {
+    deps.sort();
+    deps.dedup();
+    let version = e
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    LockNode {
+        name,
+        fp: format!(
+            "{version}|{}|{}",
+            e.get("resolved").and_then(Value::as_str).unwrap_or(""),
+            e.get("integrity").and_then(Value::as_str).unwrap_or("")
+        ),
+        version,
+        deps,
+        member: false,
+    }
+}
+
+/// The same `name@version` may sit at several paths: one node, the union of its deps.
+fn merge_node(g: &mut LockGraph, id: String, node: LockNode) {
+    match g.nodes.get_mut(&id) {
+        Some(n) => {
+            n.deps.extend(node.deps);
+            n.deps.sort();
+            n.deps.dedup();
+        }
+        None => {
+            g.nodes.insert(id, node);
+        }
+    }
 }
 
 fn strip_bom_str(s: &str) -> &str {
@@ -396,12 +445,50 @@ pub(crate) fn parse_yarn_v1(
     text: &str,
     importers: &[(String, Vec<(String, String)>)],
 ) -> Option<LockGraph> {
-    struct Entry {
-        descs: Vec<String>,
-        fields: BTreeMap<String, String>,
-        deps: Vec<(String, String)>,
+    let entries = yarn_v1_entries(text)?;
+    let ids = YarnIds::of(&entries);
+    let mut g = LockGraph::default();
+    for e in &entries {
+        let (name, _) = split_key(e.descs.first().map(String::as_str).unwrap_or(""));
+        let version = e.fields.get("version").cloned().unwrap_or_default();
+        let mut deps: Vec<String> = e.deps.iter().filter_map(|(n, r)| ids.get(n, r)).collect();
+        deps.sort();
+        deps.dedup();
+        let fp = format!(
+            "{version}|{}|{}",
+            e.fields.get("resolved").map(String::as_str).unwrap_or(""),
+            e.fields.get("integrity").map(String::as_str).unwrap_or("")
+        );
+        g.nodes.insert(
+            format!("{name}@{version}"),
+            LockNode {
+                name,
+                version,
+                fp,
+                deps,
+                member: false,
+            },
+        );
     }
-    let mut entries: Vec<Entry> = Vec::new();
+    for (dir, ranges) in importers {
+        let deps = ranges.iter().filter_map(|(n, r)| ids.get(n, r)).collect();
+        g.nodes
+            .insert(format!("importer:{dir}"), member_node(dir, deps));
+    }
+    Some(g)
+}
+
+/// One block of a yarn v1 lockfile: its descriptors (`a@^1, a@~1.2`), scalar fields and
+/// dependency ranges.
+struct YarnEntry {
+    descs: Vec<String>,
+    fields: BTreeMap<String, String>,
+    deps: Vec<(String, String)>,
+}
+
+/// The blocks of a yarn v1 lockfile; `None` when a line fits no block.
+fn yarn_v1_entries(text: &str) -> Option<Vec<YarnEntry>> {
+    let mut entries: Vec<YarnEntry> = Vec::new();
     let mut in_deps = false;
     for line in text.lines() {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
@@ -411,7 +498,7 @@ pub(crate) fn parse_yarn_v1(
         let body = line.trim();
         if indent == 0 {
             let key = body.strip_suffix(':')?;
-            entries.push(Entry {
+            entries.push(YarnEntry {
                 descs: descriptors(key),
                 fields: BTreeMap::new(),
                 deps: Vec::new(),
@@ -440,47 +527,31 @@ pub(crate) fn parse_yarn_v1(
             e.deps.push((n, r.trim_matches('"').to_string()));
         }
     }
-    let mut by_desc: BTreeMap<String, String> = BTreeMap::new();
-    for e in &entries {
-        let name = e.descs.first().map(|d| split_key(d).0).unwrap_or_default();
-        let id = format!(
-            "{name}@{}",
-            e.fields.get("version").map(String::as_str).unwrap_or("")
-        );
-        for d in &e.descs {
-            by_desc.insert(d.clone(), id.clone());
+    Some(entries)
+}
+
+/// `name@range` descriptor -> `name@version` of the block that resolves it.
+struct YarnIds(BTreeMap<String, String>);
+
+impl YarnIds {
+    fn of(entries: &[YarnEntry]) -> YarnIds {
+        let mut by_desc = BTreeMap::new();
+        for e in entries {
+            let name = e.descs.first().map(|d| split_key(d).0).unwrap_or_default();
+            let id = format!(
+                "{name}@{}",
+                e.fields.get("version").map(String::as_str).unwrap_or("")
+            );
+            for d in &e.descs {
+                by_desc.insert(d.clone(), id.clone());
+            }
         }
+        YarnIds(by_desc)
     }
-    let lookup = |n: &str, r: &str| by_desc.get(&format!("{n}@{r}")).cloned();
-    let mut g = LockGraph::default();
-    for e in &entries {
-        let (name, _) = split_key(e.descs.first().map(String::as_str).unwrap_or(""));
-        let version = e.fields.get("version").cloned().unwrap_or_default();
-        let mut deps: Vec<String> = e.deps.iter().filter_map(|(n, r)| lookup(n, r)).collect();
-        deps.sort();
-        deps.dedup();
-        let fp = format!(
-            "{version}|{}|{}",
-            e.fields.get("resolved").map(String::as_str).unwrap_or(""),
-            e.fields.get("integrity").map(String::as_str).unwrap_or("")
-        );
-        g.nodes.insert(
-            format!("{name}@{version}"),
-            LockNode {
-                name,
-                version,
-                fp,
-                deps,
-                member: false,
-            },
-        );
+
+    fn get(&self, name: &str, range: &str) -> Option<String> {
+        self.0.get(&format!("{name}@{range}")).cloned()
     }
-    for (dir, ranges) in importers {
-        let deps = ranges.iter().filter_map(|(n, r)| lookup(n, r)).collect();
-        g.nodes
-            .insert(format!("importer:{dir}"), member_node(dir, deps));
-    }
-    Some(g)
 }
 
 /// Deepest bracket nesting of a JSON-like text, strings skipped: a recursive parser is given
@@ -549,11 +620,25 @@ pub(crate) fn parse_bun_lock(text: &str) -> Option<LockGraph> {
     }
     let v: Value =
         jsonc_parser::parse_to_serde_value(text, &jsonc_parser::ParseOptions::default()).ok()?;
-    let pkgs = v.get("packages")?.as_object()?;
+    let lock = BunLock {
+        pkgs: v.get("packages")?.as_object()?,
+    };
     let workspaces = v.get("workspaces")?.as_object()?;
-    // Identity of the entry at a key: `importer:<dir>` or `name@version`.
-    let ident = |key: &str| -> Option<String> {
-        let first = pkgs.get(key)?.get(0)?.as_str()?;
+    let mut g = LockGraph::default();
+    add_bun_workspaces(&mut g, &lock, workspaces);
+    add_bun_packages(&mut g, &lock);
+    Some(g)
+}
+
+/// The `packages` table of a `bun.lock`, keyed by install path.
+struct BunLock<'a> {
+    pkgs: &'a serde_json::Map<String, Value>,
+}
+
+impl BunLock<'_> {
+    /// Identity of the entry at a key: `importer:<dir>` or `name@version`.
+    fn ident(&self, key: &str) -> Option<String> {
+        let first = self.pkgs.get(key)?.get(0)?.as_str()?;
         match first.split_once("@workspace:") {
             Some((_, dir)) => Some(format!(
                 "importer:{}",
@@ -561,36 +646,53 @@ pub(crate) fn parse_bun_lock(text: &str) -> Option<LockGraph> {
             )),
             None => Some(first.to_string()),
         }
-    };
-    // The key `name` resolves to from the install path `from` (names).
-    let resolve = |from: &[&str], name: &str| -> Option<String> {
+    }
+
+    /// The key `name` resolves to from the install path `from` (names).
+    fn resolve(&self, from: &[&str], name: &str) -> Option<String> {
         for n in (0..=from.len()).rev() {
             let mut k = from[..n].join("/");
             if !k.is_empty() {
                 k.push('/');
             }
             k.push_str(name);
-            if pkgs.contains_key(&k) {
+            if self.pkgs.contains_key(&k) {
                 return Some(k);
             }
         }
         None
-    };
-    let dep_names = |o: Option<&Value>| -> Vec<String> {
-        let mut out = Vec::new();
-        for f in [
-            "dependencies",
-            "devDependencies",
-            "optionalDependencies",
-            "peerDependencies",
-        ] {
-            if let Some(m) = o.and_then(|o| o.get(f)).and_then(Value::as_object) {
-                out.extend(m.keys().cloned());
-            }
+    }
+
+    /// Identities of the dependencies named in `o`, resolved from the install path `from`.
+    fn deps(&self, from: &[&str], o: Option<&Value>) -> Vec<String> {
+        bun_dep_names(o)
+            .iter()
+            .filter_map(|n| self.resolve(from, n).and_then(|k| self.ident(&k)))
+            .collect()
+    }
+}
+
+fn bun_dep_names(o: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in [
+        "dependencies",
+        "devDependencies",
+        "optionalDependencies",
+        "peerDependencies",
+    ] {
+        if let Some(m) = o.and_then(|o| o.get(f)).and_then(Value::as_object) {
+            out.extend(m.keys().cloned());
         }
-        out
-    };
-    let mut g = LockGraph::default();
+    }
+    out
+}
+
+/// One member per `workspaces` entry; a workspace's link to itself is not a dependency.
+fn add_bun_workspaces(
+    g: &mut LockGraph,
+    lock: &BunLock,
+    workspaces: &serde_json::Map<String, Value>,
+) {
     for (dir, w) in workspaces {
         let name = w.get("name").and_then(Value::as_str).unwrap_or("");
         let from: Vec<&str> = if name.is_empty() {
@@ -598,27 +700,27 @@ pub(crate) fn parse_bun_lock(text: &str) -> Option<LockGraph> {
         } else {
             vec![name]
         };
-        let deps = dep_names(Some(w))
-            .iter()
-            .filter_map(|n| resolve(&from, n).and_then(|k| ident(&k)))
-            .filter(|d| d.strip_prefix("importer:") != Some(if dir.is_empty() { "." } else { dir }))
-            .collect();
         let dir = if dir.is_empty() { "." } else { dir.as_str() };
+        let deps = lock
+            .deps(&from, Some(w))
+            .into_iter()
+            .filter(|d| d.strip_prefix("importer:") != Some(dir))
+            .collect();
         g.nodes
             .insert(format!("importer:{dir}"), member_node(dir, deps));
     }
-    for (key, e) in pkgs {
-        let Some(id) = ident(key) else { continue };
+}
+
+/// One node per `name@version`, fingerprinted by the entry's non-object fields.
+fn add_bun_packages(g: &mut LockGraph, lock: &BunLock) {
+    for (key, e) in lock.pkgs {
+        let Some(id) = lock.ident(key) else { continue };
         if id.starts_with("importer:") {
             continue;
         }
         let Some(arr) = e.as_array() else { continue };
-        let path = bun_path(key);
         let info = arr.iter().find(|x| x.is_object());
-        let mut deps: Vec<String> = dep_names(info)
-            .iter()
-            .filter_map(|n| resolve(&path, n).and_then(|k| ident(&k)))
-            .collect();
+        let mut deps = lock.deps(&bun_path(key), info);
         deps.sort();
         deps.dedup();
         let (name, version) = split_key(&id);
@@ -635,19 +737,8 @@ pub(crate) fn parse_bun_lock(text: &str) -> Option<LockGraph> {
             deps,
             member: false,
         };
-        // The same `name@version` may sit at several paths: one node, the union of its deps.
-        match g.nodes.get_mut(&id) {
-            Some(n) => {
-                n.deps.extend(node.deps);
-                n.deps.sort();
-                n.deps.dedup();
-            }
-            None => {
-                g.nodes.insert(id, node);
-            }
-        }
+        merge_node(g, id, node);
     }
-    Some(g)
 }
 
 /// `package-lock.json` v1 (npm 5 and 6): `dependencies` nested by install location, each with
@@ -696,41 +787,15 @@ pub(crate) fn parse_package_lock_v1(
         if id.starts_with("importer:") {
             continue;
         }
-        let mut deps: Vec<String> = e
+        let deps: Vec<String> = e
             .get("requires")
             .and_then(Value::as_object)
             .into_iter()
             .flat_map(|o| o.keys())
             .filter_map(|n| find(&inner, n).map(|t| ident(n, t)))
             .collect();
-        deps.sort();
-        deps.dedup();
-        let version = e
-            .get("version")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let node = LockNode {
-            name: name.clone(),
-            fp: format!(
-                "{version}|{}|{}",
-                e.get("resolved").and_then(Value::as_str).unwrap_or(""),
-                e.get("integrity").and_then(Value::as_str).unwrap_or("")
-            ),
-            version,
-            deps,
-            member: false,
-        };
-        match g.nodes.get_mut(&id) {
-            Some(n) => {
-                n.deps.extend(node.deps);
-                n.deps.sort();
-                n.deps.dedup();
-            }
-            None => {
-                g.nodes.insert(id, node);
-            }
-        }
+        let node = registry_node(name.clone(), e, deps);
+        merge_node(&mut g, id, node);
     }
     for (dir, ranges) in importers {
         let deps = ranges

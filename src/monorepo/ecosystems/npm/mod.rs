@@ -96,32 +96,66 @@ struct RootInfo {
     members: Vec<String>,
 }
 
+/// Every parsed `package.json` and `pnpm-workspace.yaml`, keyed by directory.
+struct Manifests {
+    packages: BTreeMap<String, Value>,
+    pnpm: BTreeMap<String, Yaml>,
+}
+
+/// The outermost workspace roots, with the member directories they claim.
+struct Workspaces {
+    roots: Vec<RootInfo>,
+    claimed: BTreeSet<String>,
+}
+
+/// A package added to the context, with the index of the workspace root it belongs to.
+struct Member {
+    package: usize,
+    root: Option<usize>,
+}
+
 pub(crate) fn discover(cx: &mut Ctx) {
-    let mut manifests: BTreeMap<String, Value> = BTreeMap::new();
+    let manifests = read_manifests(cx);
+    let tops = outermost_roots(&manifests);
+    let workspaces = add_roots(cx, &tops, &manifests);
+    let standalone = fence_strays(cx, &tops, &workspaces.claimed, &manifests);
+    let members = add_packages(cx, &manifests.packages, &workspaces.roots, standalone);
+    link_dependencies(cx, &manifests.packages, &workspaces.roots, members);
+    link_overrides(cx, &manifests, &workspaces.roots);
+}
+
+fn read_manifests(cx: &mut Ctx) -> Manifests {
+    let mut packages: BTreeMap<String, Value> = BTreeMap::new();
     for m in cx.named("package.json") {
         if let Some(text) = cx.read_text(&m) {
             if let Some(v) = parse_json(cx, &m, &text) {
-                manifests.insert(parent(&m).to_string(), v);
+                packages.insert(parent(&m).to_string(), v);
             }
         }
     }
-    let mut pnpm_files: BTreeMap<String, Yaml> = BTreeMap::new();
+    let mut pnpm: BTreeMap<String, Yaml> = BTreeMap::new();
     for m in cx.named("pnpm-workspace.yaml") {
         if let Some(text) = cx.read_text(&m) {
             if let Some(v) = parse_yaml(cx, &m, &text) {
-                pnpm_files.insert(parent(&m).to_string(), v);
+                pnpm.insert(parent(&m).to_string(), v);
             }
         }
     }
+    Manifests { packages, pnpm }
+}
+
+/// Directories that declare a workspace and sit inside no other one.
+fn outermost_roots(manifests: &Manifests) -> Vec<String> {
     let mut root_dirs: Vec<String> = manifests
+        .packages
         .iter()
         .filter(|(_, v)| v.get("workspaces").is_some())
         .map(|(d, _)| d.clone())
-        .chain(pnpm_files.keys().cloned())
+        .chain(manifests.pnpm.keys().cloned())
         .collect();
     root_dirs.sort();
     root_dirs.dedup();
-    let tops: Vec<String> = root_dirs
+    root_dirs
         .iter()
         .filter(|d| {
             !root_dirs
@@ -129,12 +163,14 @@ pub(crate) fn discover(cx: &mut Ctx) {
                 .any(|o| o != *d && is_under(d.as_bytes(), o.as_bytes()))
         })
         .cloned()
-        .collect();
+        .collect()
+}
 
+fn add_roots(cx: &mut Ctx, tops: &[String], manifests: &Manifests) -> Workspaces {
     let mut roots = Vec::new();
     let mut claimed = BTreeSet::new();
-    for r in &tops {
-        let info = root_info(cx, r, &manifests, pnpm_files.get(r));
+    for r in tops {
+        let info = root_info(cx, r, &manifests.packages, manifests.pnpm.get(r));
         for m in &info.members {
             claimed.insert(m.clone());
         }
@@ -146,9 +182,19 @@ pub(crate) fn discover(cx: &mut Ctx) {
         });
         roots.push(info);
     }
-    // package.json files outside every workspace stand alone; inside one, they are barriers.
+    Workspaces { roots, claimed }
+}
+
+/// package.json files outside every workspace stand alone (returned); inside one, they are
+/// barriers.
+fn fence_strays(
+    cx: &mut Ctx,
+    tops: &[String],
+    claimed: &BTreeSet<String>,
+    manifests: &Manifests,
+) -> Vec<String> {
     let mut standalone = Vec::new();
-    for dir in manifests.keys() {
+    for dir in manifests.packages.keys() {
         if claimed.contains(dir) {
             continue;
         }
@@ -165,16 +211,24 @@ pub(crate) fn discover(cx: &mut Ctx) {
             standalone.push(dir.clone());
         }
     }
-    let mut groups: Vec<(Option<usize>, Vec<String>)> = roots
+    standalone
+}
+
+/// Adds the members of every root, then the standalone packages, in that order.
+fn add_packages(
+    cx: &mut Ctx,
+    manifests: &BTreeMap<String, Value>,
+    roots: &[RootInfo],
+    standalone: Vec<String>,
+) -> Vec<Member> {
+    let groups = roots
         .iter()
         .enumerate()
         .map(|(i, r)| (Some(i), r.members.clone()))
-        .collect();
-    groups.push((None, standalone));
-
-    let mut ids: Vec<(usize, Option<usize>)> = Vec::new();
-    for (ri, dirs) in &groups {
-        for d in dirs {
+        .chain(std::iter::once((None, standalone)));
+    let mut members = Vec::new();
+    for (ri, dirs) in groups {
+        for d in &dirs {
             let Some(v) = manifests.get(d) else { continue };
             let name = v
                 .get("name")
@@ -187,7 +241,7 @@ pub(crate) fn discover(cx: &mut Ctx) {
                         d.clone()
                     }
                 });
-            let i = cx.add_package(Package {
+            let package = cx.add_package(Package {
                 name,
                 dir: d.clone(),
                 ecosystem: Ecosystem::Npm,
@@ -197,17 +251,28 @@ pub(crate) fn discover(cx: &mut Ctx) {
                 inherits: Vec::new(),
                 dep_names: Vec::new(),
             });
-            ids.push((i, *ri));
+            members.push(Member { package, root: ri });
         }
     }
-    for (i, ri) in ids {
+    members
+}
+
+/// Edges for every dependency spec that links a workspace package; `catalog:` specs are
+/// recorded as inherited instead.
+fn link_dependencies(
+    cx: &mut Ctx,
+    manifests: &BTreeMap<String, Value>,
+    roots: &[RootInfo],
+    members: Vec<Member>,
+) {
+    for Member { package: i, root } in members {
         let Some(p) = cx.packages.get(i).cloned() else {
             continue;
         };
         let Some(v) = manifests.get(&p.dir) else {
             continue;
         };
-        let info = ri.and_then(|r| roots.get(r));
+        let info = root.and_then(|r| roots.get(r));
         let mut names = Vec::new();
         let mut inherits = Vec::new();
         for (field, kind) in DEP_FIELDS {
@@ -236,11 +301,14 @@ pub(crate) fn discover(cx: &mut Ctx) {
             p.inherits = inherits;
         }
     }
-    // Overrides pointing at a workspace package are implicit edges from every package that
-    // depends on the overridden name (rule 30).
-    for info in &roots {
-        let root_pkg = manifests.get(&info.dir);
-        let pnpm = pnpm_files.get(&info.dir);
+}
+
+/// Overrides pointing at a workspace package are implicit edges from every package that
+/// depends on the overridden name (rule 30).
+fn link_overrides(cx: &mut Ctx, manifests: &Manifests, roots: &[RootInfo]) {
+    for info in roots {
+        let root_pkg = manifests.packages.get(&info.dir);
+        let pnpm = manifests.pnpm.get(&info.dir);
         for (name, target) in overrides(root_pkg, pnpm) {
             let ti = if target.starts_with("workspace:") {
                 cx.packages.iter().position(|p| {
@@ -341,6 +409,14 @@ fn strip_version(s: &str) -> &str {
     }
 }
 
+/// Compiled workspace patterns of one root: a member matches an include and no exclude.
+struct MemberGlobs {
+    include: Vec<globset::GlobMatcher>,
+    exclude: Vec<globset::GlobMatcher>,
+    /// Patterns without wildcards, which must name a directory with a package.json.
+    literal: Vec<String>,
+}
+
 fn root_info(
     cx: &mut Ctx,
     dir: &str,
@@ -348,52 +424,80 @@ fn root_info(
     pnpm: Option<&Yaml>,
 ) -> RootInfo {
     let pkg = manifests.get(dir);
-    let pm = pkg
-        .and_then(|p| p.get("packageManager"))
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let manager =
-        if pnpm.is_some() || cx.exists(&child(dir, "pnpm-lock.yaml")) || pm.starts_with("pnpm") {
-            Manager::Pnpm
-        } else if cx.exists(&child(dir, "bun.lockb"))
-            || cx.exists(&child(dir, "bun.lock"))
-            || pm.starts_with("bun")
-        {
-            Manager::Bun
-        } else if cx.exists(&child(dir, "yarn.lock")) || pm.starts_with("yarn") {
-            Manager::Yarn
-        } else {
-            Manager::Npm
-        };
-    let link_plain = match manager {
-        Manager::Pnpm => {
-            let from_yaml = pnpm
-                .and_then(|y| y.get("linkWorkspacePackages"))
-                .and_then(|v| v.as_bool().or(v.as_str().map(|s| s == "deep")))
-                .unwrap_or(false);
-            let npmrc = child(dir, ".npmrc");
-            let from_rc = cx.read_text(&npmrc).is_some_and(|t| {
-                t.lines().any(|l| {
-                    let l = l.split(['#', ';']).next().unwrap_or("");
-                    let mut kv = l.splitn(2, '=');
-                    kv.next().map(str::trim) == Some("link-workspace-packages")
-                        && matches!(kv.next().map(str::trim), Some("true" | "deep"))
-                })
-            });
-            from_yaml || from_rc
-        }
-        _ => true,
-    };
+    let manager = detect_manager(cx, dir, pkg, pnpm);
+    let link_plain = links_plain_ranges(cx, dir, manager, pnpm);
     let manifest = if pnpm.is_some() {
         child(dir, "pnpm-workspace.yaml")
     } else {
         child(dir, "package.json")
     };
     let pats = patterns(pkg, pnpm).unwrap_or_default();
-    let mut pos = Vec::new();
-    let mut neg = Vec::new();
-    let mut literal = Vec::new();
-    for p in &pats {
+    let globs = member_globs(cx, dir, &manifest, &pats);
+    for l in &globs.literal {
+        if !manifests.contains_key(l) && !cx.exists(&child(l, "package.json")) {
+            cx.diag(
+                &manifest,
+                None,
+                format!("workspace {l:?} has no package.json"),
+            );
+        }
+    }
+    RootInfo {
+        dir: dir.to_string(),
+        manager,
+        link_plain,
+        members: members_of(dir, manifests, &globs),
+    }
+}
+
+fn detect_manager(cx: &Ctx, dir: &str, pkg: Option<&Value>, pnpm: Option<&Yaml>) -> Manager {
+    let pm = pkg
+        .and_then(|p| p.get("packageManager"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if pnpm.is_some() || cx.exists(&child(dir, "pnpm-lock.yaml")) || pm.starts_with("pnpm") {
+        Manager::Pnpm
+    } else if cx.exists(&child(dir, "bun.lockb"))
+        || cx.exists(&child(dir, "bun.lock"))
+        || pm.starts_with("bun")
+    {
+        Manager::Bun
+    } else if cx.exists(&child(dir, "yarn.lock")) || pm.starts_with("yarn") {
+        Manager::Yarn
+    } else {
+        Manager::Npm
+    }
+}
+
+/// Whether a plain semver range links a workspace package (rule 28): always, except under
+/// pnpm, where `linkWorkspacePackages` or `.npmrc` `link-workspace-packages` turns it on.
+fn links_plain_ranges(cx: &mut Ctx, dir: &str, manager: Manager, pnpm: Option<&Yaml>) -> bool {
+    if manager != Manager::Pnpm {
+        return true;
+    }
+    let from_yaml = pnpm
+        .and_then(|y| y.get("linkWorkspacePackages"))
+        .and_then(|v| v.as_bool().or(v.as_str().map(|s| s == "deep")))
+        .unwrap_or(false);
+    let npmrc = child(dir, ".npmrc");
+    let from_rc = cx.read_text(&npmrc).is_some_and(|t| {
+        t.lines().any(|l| {
+            let l = l.split(['#', ';']).next().unwrap_or("");
+            let mut kv = l.splitn(2, '=');
+            kv.next().map(str::trim) == Some("link-workspace-packages")
+                && matches!(kv.next().map(str::trim), Some("true" | "deep"))
+        })
+    });
+    from_yaml || from_rc
+}
+
+fn member_globs(cx: &mut Ctx, dir: &str, manifest: &str, pats: &[String]) -> MemberGlobs {
+    let mut globs = MemberGlobs {
+        include: Vec::new(),
+        exclude: Vec::new(),
+        literal: Vec::new(),
+    };
+    for p in pats {
         let (negated, body) = match p.strip_prefix('!') {
             Some(b) => (true, b),
             None => (false, p.as_str()),
@@ -401,7 +505,7 @@ fn root_info(
         let body = body.trim_start_matches("./");
         let Some(full) = paths::rebase_pattern(dir, body) else {
             cx.diag(
-                &manifest,
+                manifest,
                 None,
                 format!("workspace pattern {p:?} escapes the repository"),
             );
@@ -412,50 +516,39 @@ fn root_info(
         match paths::glob(&child(&full, "package.json")) {
             Ok(g) => {
                 if negated {
-                    neg.push(g);
+                    globs.exclude.push(g);
                 } else {
                     if !full.contains(['*', '?', '[', '{']) {
-                        literal.push(full.clone());
+                        globs.literal.push(full.clone());
                     }
-                    pos.push(g);
+                    globs.include.push(g);
                 }
             }
-            Err(e) => cx.diag(
-                &manifest,
-                None,
-                format!("invalid workspace glob {p:?}: {e}"),
-            ),
+            Err(e) => cx.diag(manifest, None, format!("invalid workspace glob {p:?}: {e}")),
         }
     }
-    for l in literal {
-        if !manifests.contains_key(&l) && !cx.exists(&child(&l, "package.json")) {
-            cx.diag(
-                &manifest,
-                None,
-                format!("workspace {l:?} has no package.json"),
-            );
-        }
-    }
-    // Rule 24: the root is always a project.
+    globs
+}
+
+/// The root itself (rule 24: always a project, when it has a package.json) and every
+/// package.json directory below it that the globs select.
+fn members_of(dir: &str, manifests: &BTreeMap<String, Value>, globs: &MemberGlobs) -> Vec<String> {
     let mut members = vec![dir.to_string()];
     for d in manifests.keys() {
         if d == dir || !is_under(d.as_bytes(), dir.as_bytes()) {
             continue;
         }
         let m = child(d, "package.json");
-        if pos.iter().any(|g| g.is_match(&m)) && !neg.iter().any(|g| g.is_match(&m)) {
+        if globs.include.iter().any(|g| g.is_match(&m))
+            && !globs.exclude.iter().any(|g| g.is_match(&m))
+        {
             members.push(d.clone());
         }
     }
     if !manifests.contains_key(dir) {
         members.retain(|m| m != dir);
     }
-    RootInfo {
-        dir: dir.to_string(),
-        manager,
-        link_plain,
-        members,
-    }
+    members
 }
 
 /// The workspace package a dependency spec links to (rules 26-29).

@@ -520,6 +520,22 @@ pub fn collect(
                 .with_context(|| format!("auditing {n} ({})", t.path.display()))
         })
         .collect::<Result<_>>()?;
+    follow_all_manifests(&mut analysed)?;
+    let mut inputs: Vec<RepoInput> = analysed.iter().map(|a| a.input.clone()).collect();
+    let releases = super::deps::releases(&inputs);
+    let bumps = super::deps::bumps(&inputs, &releases);
+    let (change_sets, author_window_sets) = super::sets::find_sets(&inputs, &bumps, opts);
+    touch_set_landings(&analysed, &mut inputs, &change_sets)?;
+    Ok(Collected {
+        inputs,
+        change_sets,
+        author_window_sets,
+    })
+}
+
+/// Follow, in every repository, the history of the manifests that matter across repositories:
+/// the packages others require, and the packages that require what another one defines.
+fn follow_all_manifests(analysed: &mut [Analysed]) -> Result<()> {
     let required: BTreeSet<String> = analysed
         .iter()
         .flat_map(|a| {
@@ -561,11 +577,15 @@ pub fn collect(
             .with_context(|| format!("reading the manifest history of {}", a.input.name))
         })
         .collect::<Result<Vec<()>>>()?;
-    let mut inputs: Vec<RepoInput> = analysed.iter().map(|a| a.input.clone()).collect();
-    let releases = super::deps::releases(&inputs);
-    let bumps = super::deps::bumps(&inputs, &releases);
-    let (change_sets, author_window_sets) = super::sets::find_sets(&inputs, &bumps, opts);
-    // The packages each landing of a set touched, for the CI replay.
+    Ok(())
+}
+
+/// The packages each landing of a coordinated set touched, for the CI replay.
+fn touch_set_landings(
+    analysed: &[Analysed],
+    inputs: &mut [RepoInput],
+    change_sets: &[super::sets::ChangeSet],
+) -> Result<()> {
     for (ri, a) in analysed.iter().enumerate() {
         let wanted: Vec<Oid> = change_sets
             .iter()
@@ -585,11 +605,7 @@ pub fn collect(
             }
         }
     }
-    Ok(Collected {
-        inputs,
-        change_sets,
-        author_window_sets,
-    })
+    Ok(())
 }
 
 /// The files that say what a package publishes: its manifest, or for the root project of a

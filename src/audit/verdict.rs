@@ -207,9 +207,53 @@ pub fn verdict(f: &Facts<'_>) -> Verdict {
     if let Some(rev) = f.reverse {
         return reverse_verdict(f, rev);
     }
-    let c = f.coupling;
     let mut reasons = Vec::new();
-    let mut risks = Vec::new();
+    let (share, library_share, lagging) = coupling_reasons(f, &mut reasons);
+    let (team, polyglot) = team_reasons(f, &mut reasons);
+    let w = Weights {
+        share,
+        library_share,
+        lagging,
+        team,
+        polyglot,
+    };
+    let decision = decide(f, &w);
+    let (risks, first) = risks_and_order(f, &w, decision);
+    let ecos = &f.teams.ecosystems;
+    let tooling = match decision {
+        Decision::Migrate => tooling(ecos, team, f.merged.packages),
+        Decision::FixVersioning => Some(Tooling {
+            tool: "automated dependency updates (Renovate or Dependabot) with semantic versioning"
+                .into(),
+            why: "the coordination comes from releases and the bumps that follow them".into(),
+            source: DEPENDABOT,
+        }),
+        _ => None,
+    };
+    Verdict {
+        decision,
+        reasons,
+        first,
+        tooling,
+        risks,
+    }
+}
+
+/// What the decision weighs, measured once.
+struct Weights {
+    /// Share of landings in coordinated sets.
+    share: Option<f64>,
+    /// Share of sets tied only by a release and the bump after it.
+    library_share: Option<f64>,
+    /// Cross-repository requirements behind the latest release.
+    lagging: usize,
+    team: usize,
+    polyglot: bool,
+}
+
+/// Coupling, wide sets and shared-library versioning: the reasons and what they measured.
+fn coupling_reasons(f: &Facts<'_>, reasons: &mut Vec<Reason>) -> (Option<f64>, Option<f64>, usize) {
+    let c = f.coupling;
     let share = c.coordinated_share;
     reasons.push(Reason {
         factor: "coupling",
@@ -267,6 +311,11 @@ pub fn verdict(f: &Facts<'_>) -> Verdict {
         ),
         source: Some(SEMVER),
     });
+    (share, library_share, lagging)
+}
+
+/// Team size, stacks, path-aware CI, autonomy and access control.
+fn team_reasons(f: &Facts<'_>, reasons: &mut Vec<Reason>) -> (usize, bool) {
     let team = f.teams.team_size;
     reasons.push(Reason {
         factor: "team_size",
@@ -330,10 +379,17 @@ pub fn verdict(f: &Facts<'_>) -> Verdict {
         source: Some(CODEOWNERS),
     });
 
-    let landings = c.landings;
+    (team, polyglot)
+}
+
+/// The decision from the measured weights, in order of precedence.
+fn decide(f: &Facts<'_>, w: &Weights) -> Decision {
+    let (share, library_share, lagging, team, polyglot) =
+        (w.share, w.library_share, w.lagging, w.team, w.polyglot);
+    let landings = f.coupling.landings;
     let coupled = share.is_some_and(|s| s >= COUPLED_SHARE);
     let library = library_share.is_some_and(|s| s >= LIBRARY_SHARE);
-    let decision = if landings < MIN_LANDINGS || f.inputs.len() < 2 {
+    if landings < MIN_LANDINGS || f.inputs.len() < 2 {
         Decision::InsufficientEvidence
     } else if library && share.is_some_and(|s| s >= LOOSE_SHARE) {
         Decision::FixVersioning
@@ -347,7 +403,17 @@ pub fn verdict(f: &Facts<'_>) -> Verdict {
         Decision::FixVersioning
     } else {
         Decision::StayPolyrepo
-    };
+    }
+}
+
+/// The risks of the decision and, for a migration, the order: most coupled pairs first.
+fn risks_and_order(f: &Facts<'_>, w: &Weights, decision: Decision) -> (Vec<String>, Vec<String>) {
+    let c = f.coupling;
+    let (team, polyglot) = (w.team, w.polyglot);
+    let ecos = &f.teams.ecosystems;
+    let landings = c.landings;
+    let coupled = w.share.is_some_and(|s| s >= COUPLED_SHARE);
+    let mut risks = Vec::new();
     if decision == Decision::InsufficientEvidence {
         risks.push(format!(
             "only {landings} landings over {} repositories (at least {MIN_LANDINGS} needed): widen --since",
@@ -383,23 +449,7 @@ pub fn verdict(f: &Facts<'_>) -> Verdict {
             f.teams.disjoint.join(", ")
         ));
     }
-    let tooling = match decision {
-        Decision::Migrate => tooling(ecos, team, f.merged.packages),
-        Decision::FixVersioning => Some(Tooling {
-            tool: "automated dependency updates (Renovate or Dependabot) with semantic versioning"
-                .into(),
-            why: "the coordination comes from releases and the bumps that follow them".into(),
-            source: DEPENDABOT,
-        }),
-        _ => None,
-    };
-    Verdict {
-        decision,
-        reasons,
-        first,
-        tooling,
-        risks,
-    }
+    (risks, first)
 }
 
 /// The reverse questions on a single monorepo.

@@ -212,6 +212,34 @@ pub fn line_chart(
         x0 - 4.0,
         y0 + 4.0
     );
+    s.push_str(&polyline(points, &x, &y));
+    if let (Some(first), Some(last)) = (points.first(), points.last()) {
+        let _ = write!(
+            s,
+            "<text x=\"{x0}\" y=\"{}\" text-anchor=\"start\">{}</text>",
+            H as f64 - 8.0,
+            esc(&first.0)
+        );
+        if points.len() > 1 {
+            let _ = write!(
+                s,
+                "<text x=\"{x1}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+                H as f64 - 8.0,
+                esc(&last.0)
+            );
+        }
+    }
+    s.push_str("\n</svg>\n");
+    s
+}
+
+/// The line through the known points (a gap where a value is unknown) and a dot on each.
+fn polyline(
+    points: &[(String, Option<f64>)],
+    x: &dyn Fn(usize) -> f64,
+    y: &dyn Fn(f64) -> f64,
+) -> String {
+    let mut s = String::new();
     let mut path = String::new();
     let mut pen_down = false;
     for (i, (_, v)) in points.iter().enumerate() {
@@ -243,23 +271,6 @@ pub fn line_chart(
         }
     }
     s.push('\n');
-    if let (Some(first), Some(last)) = (points.first(), points.last()) {
-        let _ = write!(
-            s,
-            "<text x=\"{x0}\" y=\"{}\" text-anchor=\"start\">{}</text>",
-            H as f64 - 8.0,
-            esc(&first.0)
-        );
-        if points.len() > 1 {
-            let _ = write!(
-                s,
-                "<text x=\"{x1}\" y=\"{}\" text-anchor=\"end\">{}</text>",
-                H as f64 - 8.0,
-                esc(&last.0)
-            );
-        }
-    }
-    s.push_str("\n</svg>\n");
     s
 }
 

@@ -197,13 +197,51 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
         .iter()
         .map(|s| a.changes.iter().filter(|c| in_span(c, s)).collect())
         .collect();
+    let first_shown = plan.spans.len().saturating_sub(plan.spec.last);
+    let periods = periods(a, plan, &cx, &buckets, first_shown);
+    let shown: Vec<&Change> = buckets[first_shown..].iter().flatten().copied().collect();
+    let last: Vec<Change> = buckets
+        .last()
+        .map(|b| b.iter().map(|c| (*c).clone()).collect())
+        .unwrap_or_default();
+    let breakdowns = breakdowns(a, plan, &shown, &plan.spans[first_shown..]);
+    let shown_owned: Vec<Change> = shown.iter().map(|c| (*c).clone()).collect();
+    let histograms = Histograms {
+        lifetime: crate::history::measure::metrics(&shown_owned)
+            .lifetime
+            .buckets,
+        size: stats::size_buckets(&shown_owned),
+    };
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: a.tool.clone(),
+        repository: a.repository.clone(),
+        period: plan.spec.clone(),
+        window: a.window.clone(),
+        periods,
+        notable: notable_changes(&last, plan),
+        histograms,
+        drift: drift(&plan.cards),
+        breakdowns,
+        warnings: a.warnings.clone(),
+    }
+}
+
+/// The shown periods, each with its measures and their trend against the period before and
+/// the trailing baseline (the periods before the first shown one feed the comparisons).
+fn periods(
+    a: &Analysis,
+    plan: &Plan,
+    cx: &Context,
+    buckets: &[Vec<&Change>],
+    first_shown: usize,
+) -> Vec<Period> {
     let all_stats: Vec<PeriodStats> = plan
         .spans
         .iter()
-        .zip(&buckets)
-        .map(|(s, b)| stats::period_stats(b, s.start, s.end, &cx))
+        .zip(buckets)
+        .map(|(s, b)| stats::period_stats(b, s.start, s.end, cx))
         .collect();
-    let first_shown = plan.spans.len().saturating_sub(plan.spec.last);
     let mut periods = Vec::new();
     for i in first_shown..plan.spans.len() {
         let span = &plan.spans[i];
@@ -214,7 +252,7 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
         let from = i.saturating_sub(plan.spec.baseline);
         let pool: Vec<&Change> = buckets[from..i].iter().flatten().copied().collect();
         let pool_stats = (i > from)
-            .then(|| stats::period_stats(&pool, plan.spans[from].start, plan.spans[i].start, &cx));
+            .then(|| stats::period_stats(&pool, plan.spans[from].start, plan.spans[i].start, cx));
         let base = pool_stats.as_ref().map(|p| Side {
             stats: p,
             mean_of: Some(&all_stats[from..i]),
@@ -243,19 +281,18 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
             trend,
         });
     }
+    periods
+}
 
-    let shown: Vec<&Change> = buckets[first_shown..].iter().flatten().copied().collect();
-    let last: Vec<Change> = buckets
-        .last()
-        .map(|b| b.iter().map(|c| (*c).clone()).collect())
-        .unwrap_or_default();
-    let notable = NotableChanges {
-        longest_lived: crate::render::longest_lived(&last, plan.top)
+/// The longest-lived, largest and reverted changes of the last period.
+fn notable_changes(last: &[Change], plan: &Plan) -> NotableChanges {
+    NotableChanges {
+        longest_lived: crate::render::longest_lived(last, plan.top)
             .into_iter()
             .filter(|c| c.lifetime_seconds.is_some_and(|l| l > 0))
             .map(|c| notable(c, plan.by_author))
             .collect(),
-        largest: crate::render::largest(&last, plan.top)
+        largest: crate::render::largest(last, plan.top)
             .into_iter()
             .map(|c| notable(c, plan.by_author))
             .collect(),
@@ -264,10 +301,12 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
             .filter(|c| c.kind == model::Kind::Revert)
             .map(|c| notable(c, plan.by_author))
             .collect(),
-    };
+    }
+}
 
-    let shown_spans = &plan.spans[first_shown..];
-    let group = |key: &dyn Fn(&Change) -> Vec<String>| groups(&shown, shown_spans, key);
+/// Per package (monorepos), per team (CODEOWNERS or `[teams]`) and, when asked, per author.
+fn breakdowns(a: &Analysis, plan: &Plan, shown: &[&Change], spans: &[Span]) -> Breakdowns {
+    let group = |key: &dyn Fn(&Change) -> Vec<String>| groups(shown, spans, key);
     let mut breakdowns = Breakdowns {
         packages: if a.monorepo.is_some() {
             group(&|c: &Change| {
@@ -294,28 +333,7 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
                 .count(),
         );
     }
-
-    let drift = drift(&plan.cards);
-    let shown_owned: Vec<Change> = shown.iter().map(|c| (*c).clone()).collect();
-    let histograms = Histograms {
-        lifetime: crate::history::measure::metrics(&shown_owned)
-            .lifetime
-            .buckets,
-        size: stats::size_buckets(&shown_owned),
-    };
-    Report {
-        schema_version: SCHEMA_VERSION,
-        tool: a.tool.clone(),
-        repository: a.repository.clone(),
-        period: plan.spec.clone(),
-        window: a.window.clone(),
-        periods,
-        notable,
-        histograms,
-        drift,
-        breakdowns,
-        warnings: a.warnings.clone(),
-    }
+    breakdowns
 }
 
 /// Change (10-digit id) -> share of the packages it affects, from the monorepo audit.

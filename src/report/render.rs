@@ -471,7 +471,21 @@ pub fn html(r: &Report) -> String {
     for w in &r.warnings {
         body.push_str(&format!("<p class=\"warn\">{}</p>\n", esc(w)));
     }
-    let labels: Vec<String> = r.periods.iter().map(|p| p.label.clone()).collect();
+    body.push_str(&html_trend(r));
+    body.push_str(&html_landing(r));
+    body.push_str(&html_notable(r));
+    body.push_str(&html_breakdowns(r));
+    h::page(
+        &format!("repohealth report: {}", r.repository.path),
+        &format!("trunk {}; {}", r.repository.trunk, summary(r)),
+        &body,
+    )
+}
+
+/// One trend chart per measure, each with its comparison table.
+fn html_trend(r: &Report) -> String {
+    use crate::render::html as h;
+    let mut body = String::new();
     body.push_str("<h2>Trend</h2>\n<div class=\"grid\">\n");
     for (i, m) in measures(r).into_iter().enumerate() {
         let pts: Vec<(String, Option<f64>)> = r
@@ -503,6 +517,14 @@ pub fn html(r: &Report) -> String {
     }
     body.push_str("</div>\n");
 
+    body
+}
+
+/// How changes land: the strategy mix per period, the histograms and the scorecard drift.
+fn html_landing(r: &Report) -> String {
+    use crate::render::html as h;
+    let mut body = String::new();
+    let labels: Vec<String> = r.periods.iter().map(|p| p.label.clone()).collect();
     let mix = mix_grid(r);
     let names: Vec<String> = mix.header.iter().skip(1).cloned().collect();
     let series: Vec<(String, Vec<f64>)> = names
@@ -560,6 +582,16 @@ pub fn html(r: &Report) -> String {
         false,
     ));
 
+    body.push_str(&html_drift(r));
+    body.push_str("</div>\n");
+
+    body
+}
+
+/// Each model's score at the first and the last period, side by side (none without cards).
+fn html_drift(r: &Report) -> String {
+    use crate::render::html as h;
+    let mut body = String::new();
     if !r.drift.is_empty() {
         let d = drift_grid(r);
         let (first, last) = (d.header[1].clone(), d.header[2].clone());
@@ -581,8 +613,13 @@ pub fn html(r: &Report) -> String {
             false,
         ));
     }
-    body.push_str("</div>\n");
+    body
+}
 
+/// The notable changes of the last period.
+fn html_notable(r: &Report) -> String {
+    use crate::render::html::esc;
+    let mut body = String::new();
     if let Some(last) = r.periods.last() {
         body.push_str(&format!(
             "<h2>Notable changes in {}</h2>\n",
@@ -612,6 +649,13 @@ pub fn html(r: &Report) -> String {
             body.push_str("</ul>\n");
         }
     }
+    body
+}
+
+/// The breakdowns per team, package and (when asked) author.
+fn html_breakdowns(r: &Report) -> String {
+    use crate::render::html::{self as h, esc};
+    let mut body = String::new();
     let b = &r.breakdowns;
     if let Some(source) = &b.teams_source {
         body.push_str(&format!(
@@ -643,11 +687,7 @@ pub fn html(r: &Report) -> String {
             "authors",
         ));
     }
-    h::page(
-        &format!("repohealth report: {}", r.repository.path),
-        &format!("trunk {}; {}", r.repository.trunk, summary(r)),
-        &body,
-    )
+    body
 }
 
 #[cfg(test)]

@@ -353,7 +353,24 @@ fn missing_alternate_warns() {
 
 #[test]
 fn damaged_commit_graph_falls_back_to_the_objects() {
-    let o = analyze(&objects("bad_commit_graph"), 0, "commit-graph file");
+    // Without the cache: a warm run takes the graph from the cache and never opens the damaged
+    // commit-graph file, so only a cold run can warn about it.
+    let o = run(Case {
+        repo: &objects("bad_commit_graph"),
+        args: &[
+            "analyze",
+            "{}",
+            "--since",
+            "all",
+            "--format",
+            "json",
+            "-q",
+            "--no-cache",
+        ],
+        code: 0,
+        names: "commit-graph file",
+        ..Case::default()
+    });
     assert_eq!(subjects(&o.json()).len(), 8);
 }
 

@@ -21,7 +21,6 @@
 //! read-only directory, a file where a directory should be) only costs speed: the run goes on
 //! without it and says so.
 
-use crate::error::{exit, user};
 use crate::history::graph::CommitGraph;
 use crate::model::Oid;
 use crate::model::{DiffStat, EntryMode, FileStat, FileStatus};
@@ -30,6 +29,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// What the cache refuses: a directory the user named inside the repository (a usage error),
+/// or a cache file `cache clear` cannot remove (an output error).
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("{0}")]
+    InsideRepository(String),
+    #[error("cannot remove {}: {reason}", path.display())]
+    Remove {
+        path: std::path::PathBuf,
+        reason: String,
+    },
+}
 
 /// The version of the file format; files of any other version are ignored.
 pub const FORMAT_VERSION: u32 = 1;
@@ -154,7 +166,7 @@ impl Cache {
                 root.display()
             );
             return match setting {
-                CacheSetting::Dir(_) => Err(user(exit::USAGE, msg)),
+                CacheSetting::Dir(_) => Err(CacheError::InsideRepository(msg).into()),
                 _ => Ok((None, Some(format!("{msg}: running without a cache")))),
             };
         }
@@ -584,11 +596,9 @@ pub fn clear(root: &Path) -> Result<usize> {
                 || ((name.starts_with("diffs-") || name.starts_with("graph-"))
                     && name.ends_with(".bin"));
             if ours {
-                std::fs::remove_file(f.path()).map_err(|err| {
-                    user(
-                        exit::OUTPUT,
-                        format!("cannot remove {}: {err}", f.path().display()),
-                    )
+                std::fs::remove_file(f.path()).map_err(|err| CacheError::Remove {
+                    path: f.path(),
+                    reason: err.to_string(),
                 })?;
             }
         }

@@ -1,10 +1,8 @@
 //! The documented exit codes (README.md, "Exit codes"). Each stage has its own error type
-//! (`git::GitError`, `config::ConfigError`, `pipeline::OpenError`, `cli::CliError`);
-//! `cli::exit_code` maps them to these codes, in one place. [`UserError`] carries a code for
-//! modules without an error type of their own yet. Everything else is an internal error
-//! (exit 70), reported with its context chain.
-
-use std::fmt;
+//! (`git::GitError`, `config::ConfigError`, `pipeline::OpenError`, `cli::CliError`,
+//! `output::OutputError`, `cache::CacheError`, `audit::collect::AuditError`);
+//! `cli::exit_code` maps them to these codes, in one place. Everything else is an internal
+//! error (exit 70), reported with its context chain.
 
 /// Exit codes, documented in README.md. Stable: scripts depend on them.
 pub mod exit {
@@ -26,33 +24,4 @@ pub mod exit {
     pub const OUTPUT: i32 = 7;
     /// Any other failure (a bug or an unexpected I/O error).
     pub const INTERNAL: i32 = 70;
-}
-
-/// An error that is the user's input, not a bug: its message is shown as is, with its exit code.
-#[derive(Debug)]
-pub struct UserError {
-    pub code: i32,
-    pub message: String,
-}
-
-impl UserError {
-    pub fn new(code: i32, message: impl Into<String>) -> Self {
-        UserError {
-            code,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for UserError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for UserError {}
-
-/// Shorthand to build an `anyhow::Error` carrying an exit code.
-pub fn user(code: i32, message: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(UserError::new(code, message))
 }

@@ -35,6 +35,12 @@ pub enum GitError {
     Cycle { id: Oid },
     #[error("blob {id} is missing or unreadable: {reason}")]
     MissingBlob { id: Oid, reason: String },
+    #[error("blob {id}: {reason}")]
+    Blob { id: Oid, reason: String },
+    #[error("diffing commit {commit}: {reason}")]
+    Diff { commit: Oid, reason: String },
+    #[error("the tree of commit {commit} is missing or unreadable: {reason}")]
+    TreeMissing { commit: Oid, reason: String },
     #[error("reading the tree of {commit}: {reason}")]
     Tree { commit: Oid, reason: String },
     #[error("commit {id} is missing or unreadable: {reason}")]

@@ -4,7 +4,6 @@
 
 use super::{Landing, Release, ReleaseSource, RepoInput, RepoPackage, RequirementChange, TagInput};
 use crate::config::Config;
-use crate::error::{exit, user};
 use crate::git::Repo;
 use crate::model::{Oid, Timestamp};
 use crate::monorepo::{self, Owner, Workspace};
@@ -13,6 +12,17 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+
+/// A command line the audit cannot take.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("two repositories are named '{name}' ({} and {}): name them with NAME=PATH", first.display(), second.display())]
+    SameName {
+        name: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+}
 
 /// One repository on the command line: `NAME=PATH` or `PATH`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,14 +86,12 @@ pub fn names(targets: &[Target]) -> Result<Vec<String>> {
             }
         };
         if let Some(i) = out.iter().position(|n| n.eq_ignore_ascii_case(&name)) {
-            return Err(user(
-                exit::USAGE,
-                format!(
-                    "two repositories are named '{name}' ({} and {}): name them with NAME=PATH",
-                    targets[i].path.display(),
-                    t.path.display()
-                ),
-            ));
+            return Err(AuditError::SameName {
+                name,
+                first: targets[i].path.clone(),
+                second: t.path.clone(),
+            }
+            .into());
         }
         out.push(name);
     }

@@ -16,7 +16,7 @@ pub use audit::AuditArgs;
 pub use graph::{GraphArgs, GraphFormatArg};
 
 use crate::config::{parse_when_checked as parse_when, Config, ConfigError, WhenError};
-use crate::error::{exit, UserError};
+use crate::error::exit;
 use crate::git::GitError;
 use crate::output::OutputError;
 use crate::pipeline::OpenError;
@@ -206,7 +206,14 @@ fn code_of(e: &(dyn std::error::Error + 'static)) -> Option<i32> {
     if e.is::<OutputError>() {
         return Some(exit::OUTPUT);
     }
-    e.downcast_ref::<UserError>().map(|u| u.code)
+    if e.is::<crate::audit::collect::AuditError>() {
+        return Some(exit::USAGE);
+    }
+    e.downcast_ref::<crate::cache::CacheError>()
+        .map(|c| match c {
+            crate::cache::CacheError::InsideRepository(_) => exit::USAGE,
+            crate::cache::CacheError::Remove { .. } => exit::OUTPUT,
+        })
 }
 
 /// Run the parsed command; returns the process exit code.
@@ -340,6 +347,42 @@ mod tests {
     fn exit_codes_come_from_the_error_types() {
         let code = |e: anyhow::Error| exit_code(&e.context("while testing"));
         assert_eq!(code(CliError::Threads(0).into()), exit::USAGE);
+        use crate::cache::CacheError;
+        assert_eq!(
+            code(CacheError::InsideRepository("inside".into()).into()),
+            exit::USAGE
+        );
+        assert_eq!(
+            code(
+                CacheError::Remove {
+                    path: PathBuf::from("/c/diffs-1.bin"),
+                    reason: "read-only".into()
+                }
+                .into()
+            ),
+            exit::OUTPUT
+        );
+        assert_eq!(
+            code(
+                crate::audit::collect::AuditError::SameName {
+                    name: "web".into(),
+                    first: PathBuf::from("/a/web"),
+                    second: PathBuf::from("/b/web")
+                }
+                .into()
+            ),
+            exit::USAGE
+        );
+        assert_eq!(
+            code(
+                GitError::Blob {
+                    id: crate::model::Oid([1; 20]),
+                    reason: "inflate".into()
+                }
+                .into()
+            ),
+            exit::CORRUPT
+        );
         assert_eq!(
             code(WhenError::Unreadable("soon".into()).into()),
             exit::USAGE

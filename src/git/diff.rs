@@ -8,8 +8,8 @@
 //! because attributes (`binary`, `-diff`) are per path: the same blob can be text at one path
 //! and binary at another.
 
+use super::GitError;
 use super::{file_kind, to_gix, to_oid};
-use crate::error::{exit, user};
 use crate::model::Oid;
 use crate::model::{DiffStat, FileStat, FileStatus};
 use anyhow::{Context, Result};
@@ -269,7 +269,10 @@ impl DiffWorker {
                 EntryChange::from_change(&change, &mut out);
                 Ok(ControlFlow::Continue(()))
             })
-            .map_err(|e| user(exit::CORRUPT, format!("diffing commit {commit}: {e}")))?;
+            .map_err(|e| GitError::Diff {
+                commit,
+                reason: e.to_string(),
+            })?;
         Ok(out)
     }
 
@@ -340,7 +343,10 @@ impl DiffWorker {
         if max_blob_bytes > 0 {
             let size = repo
                 .find_header(side.id)
-                .map_err(|e| user(exit::CORRUPT, format!("blob {}: {e}", side.id)))?
+                .map_err(|e| GitError::Blob {
+                    id: to_oid(side.id),
+                    reason: e.to_string(),
+                })?
                 .size();
             if size > max_blob_bytes {
                 return Ok(Content::Binary);
@@ -354,7 +360,11 @@ impl DiffWorker {
             &repo.objects,
         );
         let content = match set {
-            Err(e) => Err(user(exit::CORRUPT, format!("blob {}: {e}", side.id))),
+            Err(e) => Err(GitError::Blob {
+                id: to_oid(side.id),
+                reason: e.to_string(),
+            }
+            .into()),
             Ok(()) => Ok(
                 match self
                     .blob_cache
@@ -387,24 +397,25 @@ fn myers_counts(old: &[u8], new: &[u8]) -> LineCounts {
 }
 
 fn tree_of(repo: &gix::Repository, commit: Oid) -> Result<gix::Tree<'_>> {
-    let c = repo.find_commit(to_gix(&commit)).map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("commit {commit} is missing or unreadable: {e}"),
-        )
-    })?;
-    c.tree().map_err(|e| {
-        user(
-            exit::CORRUPT,
-            format!("the tree of commit {commit} is missing or unreadable: {e}"),
-        )
-    })
+    let c = repo
+        .find_commit(to_gix(&commit))
+        .map_err(|e| GitError::MissingCommit {
+            id: commit,
+            reason: e.to_string(),
+        })?;
+    Ok(c.tree().map_err(|e| GitError::TreeMissing {
+        commit,
+        reason: e.to_string(),
+    })?)
 }
 
 fn blob_bytes(repo: &gix::Repository, id: gix::ObjectId) -> Result<Vec<u8>> {
     Ok(repo
         .find_object(id)
-        .map_err(|e| user(exit::CORRUPT, format!("blob {id}: {e}")))?
+        .map_err(|e| GitError::Blob {
+            id: to_oid(id),
+            reason: e.to_string(),
+        })?
         .data
         .clone())
 }

@@ -445,7 +445,6 @@ pub fn legend(names: &[String]) -> String {
     out
 }
 
-/// A number for an axis: integers plain, else one decimal.
 /// The bars of a lifetime histogram, in bucket order.
 pub fn lifetime_bars(lb: &crate::history::measure::LifetimeBuckets) -> Vec<(String, f64)> {
     [
@@ -474,6 +473,7 @@ pub fn size_bars(sb: &crate::report::stats::SizeBuckets) -> Vec<(String, f64)> {
     .collect()
 }
 
+/// A number for an axis: integers plain, else one decimal.
 pub fn num(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)

@@ -371,16 +371,22 @@ mod tests {
     ///      \- 4 - 5
     ///   7 (unrelated root) - 8 merges 7 and 6
     fn graph() -> CommitGraph {
-        CommitGraph::from_edges(vec![
-            (o(8), vec![o(6), o(7)]),
+        let mut edges = vec![(o(8), vec![o(6), o(7)])];
+        edges.extend(up_to_6());
+        edges.push((o(7), vec![o(99)])); // parent missing (shallow): dropped
+        CommitGraph::from_edges(edges)
+    }
+
+    /// The edges of 1 .. 6: the main line 1-2-3-6 and the side branch 2-4-5 merged by 6.
+    fn up_to_6() -> Vec<(Oid, Vec<Oid>)> {
+        vec![
             (o(6), vec![o(3), o(5)]),
             (o(5), vec![o(4)]),
             (o(4), vec![o(2)]),
             (o(3), vec![o(2)]),
             (o(2), vec![o(1)]),
             (o(1), vec![]),
-            (o(7), vec![o(99)]), // parent missing (shallow): dropped
-        ])
+        ]
     }
 
     fn sorted(mut v: Vec<Oid>) -> Vec<Oid> {
@@ -499,15 +505,9 @@ mod tests {
     #[test]
     fn extended_graph_equals_a_full_load() {
         // Cached: the history up to 6 (and the side branch 4-5); then 8 and 7 arrive.
-        let old = CommitGraph::from_edges(vec![
-            (o(6), vec![o(3), o(5)]),
-            (o(5), vec![o(4)]),
-            (o(4), vec![o(2)]),
-            (o(3), vec![o(2)]),
-            (o(2), vec![o(1)]),
-            (o(1), vec![]),
-            (o(9), vec![o(1)]), // a branch deleted since: no tip reaches it
-        ]);
+        let mut edges = up_to_6();
+        edges.push((o(9), vec![o(1)])); // a branch deleted since: no tip reaches it
+        let old = CommitGraph::from_edges(edges);
         let fresh = vec![(o(8), vec![o(6), o(7)]), (o(7), vec![o(99)])];
         let g = old.extended(fresh, &[o(8)]);
         let full = graph();

@@ -20,6 +20,21 @@ const FIXTURES: &[&str] = &[
 ];
 
 fn analyze(repo: &Path, cache: &[&str]) -> (Vec<u8>, String) {
+    run_analyze(repo, cache, &["--quiet"], &[])
+}
+
+/// `analyze` with `REPOHEALTH_TRACE=1`: stderr says where the graph came from.
+fn traced(repo: &Path, cache: &[&str]) -> (Vec<u8>, String) {
+    run_analyze(repo, cache, &[], &[("REPOHEALTH_TRACE", "1")])
+}
+
+/// The JSON of the whole fixture history and the stderr of a successful run.
+fn run_analyze(
+    repo: &Path,
+    cache: &[&str],
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Vec<u8>, String) {
     let mut args = vec![
         "analyze",
         repo.to_str().expect("utf-8 path"),
@@ -29,10 +44,10 @@ fn analyze(repo: &Path, cache: &[&str]) -> (Vec<u8>, String) {
         "all",
         "--until",
         "@2000000000",
-        "--quiet",
     ];
+    args.extend_from_slice(extra);
     args.extend_from_slice(cache);
-    let out = repohealth(&args);
+    let out = repohealth_with(&args, env);
     assert!(
         out.status.success(),
         "analyze {args:?} failed: {}",
@@ -150,34 +165,6 @@ fn add_commits(repo: &Path, script: &str) {
         "adding commits failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn traced(repo: &Path, cache: &[&str]) -> (Vec<u8>, String) {
-    let mut args = vec![
-        "analyze",
-        repo.to_str().expect("utf-8 path"),
-        "--format",
-        "json",
-        "--since",
-        "all",
-        "--until",
-        "@2000000000",
-    ];
-    args.extend_from_slice(cache);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_repohealth"))
-        .args(&args)
-        .env("REPOHEALTH_TRACE", "1")
-        .output()
-        .expect("run repohealth");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// The commit graph is cached with the ref tips it was loaded from: a re-run reads it, a run

@@ -235,6 +235,16 @@ fn a_package_whose_manifest_breaks_stays_affected() {
 }
 
 /// `(path, reason)` of each affected package in `affected --format json` output.
+/// `affected REPO --base BASE --head HEAD`, plain or as JSON.
+fn affected(repo: &std::path::Path, base: &str, head: &str, json: bool) -> std::process::Output {
+    let r = repo.to_str().expect("path");
+    let mut all = vec!["affected", r, "--base", base, "--head", head];
+    if json {
+        all.extend_from_slice(&["--format", "json"]);
+    }
+    repohealth(&all)
+}
+
 fn reasons(out: &std::process::Output) -> Vec<(String, String)> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     v["affected"]
@@ -259,14 +269,7 @@ fn owned(v: &[(&str, &str)]) -> Vec<(String, String)> {
 #[test]
 fn dotnet_affected_follows_references_props_and_central_versions() {
     let (_g, repo) = build_fixture("monorepo_dotnet");
-    let r = repo.to_str().expect("path");
-    let run = |base: &str, head: &str, json: bool| {
-        let mut all = vec!["affected", r, "--base", base, "--head", head];
-        if json {
-            all.extend_from_slice(&["--format", "json"]);
-        }
-        repohealth(&all)
-    };
+    let run = |base: &str, head: &str, json: bool| affected(&repo, base, head, json);
     assert_eq!(
         lines(&run("base", "util-change", false)),
         ["App", "Shop.Lib", "Util", "Lib.Tests"]
@@ -386,14 +389,7 @@ fn dotnet_graph_and_analyze() {
 #[test]
 fn pnpm_same_named_packages_resolve_like_pnpm() {
     let (_g, repo) = build_fixture("monorepo_pnpm_dupes");
-    let r = repo.to_str().expect("path");
-    let run = |base: &str, head: &str, json: bool| {
-        let mut all = vec!["affected", r, "--base", base, "--head", head];
-        if json {
-            all.extend_from_slice(&["--format", "json"]);
-        }
-        repohealth(&all)
-    };
+    let run = |base: &str, head: &str, json: bool| affected(&repo, base, head, json);
     assert_eq!(
         lines(&run("base", "change-a", false)),
         ["legacy", "@t/ssr-html@packages/ssr-a"]
@@ -410,7 +406,7 @@ fn pnpm_same_named_packages_resolve_like_pnpm() {
             ("packages/ssr-b", "changed: packages/ssr-b/index.js"),
         ])
     );
-    let out = repohealth(&["graph", r, "--format", "json"]);
+    let out = repohealth(&["graph", repo.to_str().expect("path"), "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
         v["edges"],

@@ -32,6 +32,11 @@ pub fn build_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 pub fn repohealth(args: &[&str]) -> Output {
+    repohealth_with(args, &[])
+}
+
+/// [`repohealth`] with more environment variables.
+pub fn repohealth_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_repohealth"))
         .args(args)
         .env("NO_COLOR", "1")
@@ -40,6 +45,7 @@ pub fn repohealth(args: &[&str]) -> Output {
             "XDG_CACHE_HOME",
             std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache"),
         )
+        .envs(env.iter().copied())
         .output()
         .expect("run repohealth")
 }

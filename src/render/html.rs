@@ -494,7 +494,7 @@ pub fn analysis_page(a: &crate::pipeline::Analysis) -> String {
     body.push_str(&scores_figure(a));
 
     // Trend of landings over the whole window: weekly while that fits, monthly beyond.
-    body.push_str(&landing_trend(a, &num));
+    body.push_str(&landing_trend(a));
 
     body.push_str(&histogram_figures(a));
     if let Some(r) = &a.metrics.remerge {
@@ -531,7 +531,7 @@ const TREND_MAX_MONTHS: usize = 240;
 /// Landed changes per period from the first landing (or the window's start) to the window's
 /// end: ISO weeks when the span fits in [`TREND_MAX_WEEKS`], months otherwise, so a long or
 /// finished history shows its whole life instead of its last, empty, two years.
-fn landing_trend(a: &crate::pipeline::Analysis, num: &dyn Fn(f64) -> String) -> String {
+fn landing_trend(a: &crate::pipeline::Analysis) -> String {
     use crate::report::periods::{covering, PeriodKind};
     let since = a
         .window
@@ -572,7 +572,7 @@ fn landing_trend(a: &crate::pipeline::Analysis, num: &dyn Fn(f64) -> String) -> 
               landing; the first and last weeks may be partial."
             .to_owned(),
     };
-    let svg = line_chart("weekly", &title, &desc, &pts, num);
+    let svg = line_chart("weekly", &title, &desc, &pts, &num);
     let grid = Grid {
         header: vec![unit.into(), "landed".into()],
         rows: pts
@@ -793,10 +793,7 @@ fn remerge_figure(r: &crate::history::remerge::RemergeMetrics) -> String {
         .iter()
         .filter_map(|b| Some((b.bucket.clone(), b.conflict_rate? * 100.0)))
         .collect();
-    let overall = r
-        .conflict_rate
-        .map(|v| format!("{:.1}%", v * 100.0))
-        .unwrap_or_else(|| "n/a".into());
+    let overall = crate::render::share(r.conflict_rate);
     let desc = format!(
         "Merges and squashes merged again in memory, as git's default merge would: the share \
          that conflicts, in percent, by how long the branch lived. Overall {} conflicted of {} \
@@ -820,9 +817,7 @@ fn remerge_figure(r: &crate::history::remerge::RemergeMetrics) -> String {
                     b.bucket.clone(),
                     b.remerged.to_string(),
                     b.conflicted.to_string(),
-                    b.conflict_rate
-                        .map(|v| format!("{:.1}%", v * 100.0))
-                        .unwrap_or_else(|| "n/a".into()),
+                    crate::render::share(b.conflict_rate),
                 ]
             })
             .collect(),

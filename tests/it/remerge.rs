@@ -356,10 +356,10 @@ fn html_charts_conflict_rate_by_lifetime() {
     // Same buckets as the JSON (remerge_truth_and_conflict_rates), from construction.
     for row in [
         "<td>&lt;1d</td><td>6</td><td>2</td><td>33.3%</td>",
-        "<td>1-3d</td><td>5</td><td>3</td><td>60.0%</td>",
-        "<td>3-7d</td><td>2</td><td>1</td><td>50.0%</td>",
-        "<td>1-3w</td><td>1</td><td>1</td><td>100.0%</td>",
-        "<td>&gt;3w</td><td>1</td><td>1</td><td>100.0%</td>",
+        "<td>1-3d</td><td>5</td><td>3</td><td>60%</td>",
+        "<td>3-7d</td><td>2</td><td>1</td><td>50%</td>",
+        "<td>1-3w</td><td>1</td><td>1</td><td>100%</td>",
+        "<td>&gt;3w</td><td>1</td><td>1</td><td>100%</td>",
     ] {
         assert!(fig.contains(row), "{row} in {fig}");
     }

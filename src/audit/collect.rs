@@ -260,7 +260,7 @@ fn repo_packages(repo: &Repo, tip: Oid, ws: &Workspace) -> Result<Vec<RepoPackag
     let mut packages = Vec::new();
     for p in &ws.packages {
         let mut facts = None;
-        for manifest in registry_manifests(&p.manifest) {
+        for manifest in monorepo::registry_manifests(&p.manifest) {
             if monorepo::manifest_ecosystem(&manifest) != Some(p.ecosystem) {
                 continue;
             }
@@ -614,20 +614,4 @@ fn touch_set_landings(
         }
     }
     Ok(())
-}
-
-/// The files that say what a package publishes: its manifest, or for the root project of a
-/// Gradle build (whose manifest is the settings file) the build script beside it.
-fn registry_manifests(manifest: &str) -> Vec<String> {
-    let (dir, file) = match manifest.rsplit_once('/') {
-        Some((d, f)) => (format!("{d}/"), f),
-        None => (String::new(), manifest),
-    };
-    match file {
-        "settings.gradle" | "settings.gradle.kts" => ["build.gradle.kts", "build.gradle"]
-            .iter()
-            .map(|f| format!("{dir}{f}"))
-            .collect(),
-        _ => vec![manifest.to_owned()],
-    }
 }

@@ -39,8 +39,8 @@ pub use discover::{cache_key, discover, is_discovery_input, is_presence_input, i
 pub use ecosystems::registry_name;
 pub use render::{render_graph, GraphFormat};
 pub use requires::{
-    compare_versions, manifest_ecosystem, manifest_facts, requirement_accepts, ManifestFacts,
-    Requirement,
+    compare_versions, manifest_ecosystem, manifest_facts, registry_manifests, requirement_accepts,
+    ManifestFacts, Requirement,
 };
 pub use types::{
     shown_dir, ChangeStatus, ChangedPath, Config, Diagnostic, Ecosystem, EdgeKind, EntryMode,

@@ -44,6 +44,19 @@ pub fn manifest_ecosystem(path: &str) -> Option<Ecosystem> {
     }
 }
 
+/// The files that say what a package publishes: its manifest, or for the root project of a
+/// Gradle build (whose manifest is the settings file) the build script beside it.
+pub fn registry_manifests(manifest: &str) -> Vec<String> {
+    use super::support::paths::{basename, child, parent};
+    match basename(manifest) {
+        "settings.gradle" | "settings.gradle.kts" => ["build.gradle.kts", "build.gradle"]
+            .iter()
+            .map(|f| child(parent(manifest), f))
+            .collect(),
+        _ => vec![manifest.to_owned()],
+    }
+}
+
 /// Read one manifest's text. None when it cannot be parsed (or the ecosystem's manifest
 /// declares nothing for a registry: a .NET project's name may come from its file name).
 pub fn manifest_facts(eco: Ecosystem, text: &str) -> Option<ManifestFacts> {
@@ -634,5 +647,22 @@ mod tests {
                 req("com.acme:gen", Some("0.9"), EdgeKind::Build),
             ]
         );
+    }
+
+    #[test]
+    fn a_gradle_root_publishes_through_the_script_beside_its_settings() {
+        assert_eq!(
+            registry_manifests("settings.gradle"),
+            ["build.gradle.kts", "build.gradle"]
+        );
+        assert_eq!(
+            registry_manifests("jvm/settings.gradle.kts"),
+            ["jvm/build.gradle.kts", "jvm/build.gradle"]
+        );
+        assert_eq!(
+            registry_manifests("core/build.gradle"),
+            ["core/build.gradle"]
+        );
+        assert_eq!(registry_manifests("pom.xml"), ["pom.xml"]);
     }
 }

@@ -90,6 +90,21 @@ fn fnv(bytes: &[u8], mut h: u64) -> u64 {
 }
 const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// The kinds of cache file this tool writes (`<kind>-<key>.bin`); `cache clear` removes these.
+pub const KINDS: &[&str] = &["diffs", "graph", "packages", "commits", "remerge"];
+
+/// A settings key for a cache file of `kind`: the tool version, the kind, and every setting
+/// (as bytes) that changes a stored value.
+pub fn settings_key(kind: &str, settings: &[&[u8]]) -> u64 {
+    let mut h = fnv(env!("CARGO_PKG_VERSION").as_bytes(), FNV_START);
+    h = fnv(kind.as_bytes(), h);
+    for s in settings {
+        h = fnv(&(s.len() as u64).to_le_bytes(), h);
+        h = fnv(s, h);
+    }
+    h
+}
+
 /// The key of the settings that change a diff stat: the tool version, the blob size limit and
 /// a fingerprint of the attribute files (`binary`, `-diff`).
 pub fn diff_settings_key(max_blob_bytes: u64, attributes: u64) -> u64 {
@@ -250,6 +265,30 @@ impl Cache {
         .map_err(|e| format!("cannot encode the cache ({e})"))?;
         let path = self.graph_path(key);
         write_atomic(&self.dir, &path, &encode_file(&payload, key))
+            .map_err(|e| format!("cache file {} cannot be written ({e})", path.display()))
+    }
+
+    fn kind_path(&self, kind: &str, key: u64) -> PathBuf {
+        self.dir.join(format!("{kind}-{key:016x}.bin"))
+    }
+
+    /// The payload of kind `kind` (a file name prefix: `packages`, `remerge`, ...) stored under
+    /// `key`: None when there is none, the reason (naming the file) when it cannot be trusted.
+    /// A payload type that changes shape must change its kind name or its key.
+    pub fn load<T: serde::de::DeserializeOwned>(
+        &self,
+        kind: &str,
+        key: u64,
+    ) -> Result<Option<T>, String> {
+        read_payload::<T>(&self.kind_path(kind, key), key)
+    }
+
+    /// Store `payload` as kind `kind` under `key`, replacing the file atomically.
+    pub fn store<T: Serialize>(&self, kind: &str, key: u64, payload: &T) -> Result<(), String> {
+        let bytes =
+            postcard::to_allocvec(payload).map_err(|e| format!("cannot encode the cache ({e})"))?;
+        let path = self.kind_path(kind, key);
+        write_atomic(&self.dir, &path, &encode_file(&bytes, key))
             .map_err(|e| format!("cache file {} cannot be written ({e})", path.display()))
     }
 
@@ -593,7 +632,7 @@ pub fn clear(root: &Path) -> Result<usize> {
             let name = f.file_name().to_string_lossy().into_owned();
             let ours = name == MARKER
                 || name.starts_with(".tmp-")
-                || ((name.starts_with("diffs-") || name.starts_with("graph-"))
+                || (KINDS.iter().any(|k| name.starts_with(&format!("{k}-")))
                     && name.ends_with(".bin"));
             if ours {
                 std::fs::remove_file(f.path()).map_err(|err| CacheError::Remove {

@@ -290,3 +290,46 @@ fn graph_round_trip_and_an_inconsistent_graph_is_not_trusted() {
         .expect_err("refused")
         .contains("truncated"));
 }
+
+#[test]
+fn a_payload_of_any_kind_round_trips_and_is_checked_like_the_others() {
+    let (_d, cache) = open_cache();
+    let key = settings_key("remerge", &[b"renames=0.5", b"limit=7000"]);
+    assert_ne!(
+        key,
+        settings_key("remerge", &[b"renames=0.5", b"limit=700"])
+    );
+    assert_ne!(
+        key,
+        settings_key("packages", &[b"renames=0.5", b"limit=7000"])
+    );
+    // Settings are length-delimited: ["ab", "c"] is not ["a", "bc"].
+    assert_ne!(
+        settings_key("k", &[b"ab", b"c"]),
+        settings_key("k", &[b"a", b"bc"])
+    );
+    assert_eq!(cache.load::<Vec<(u32, String)>>("remerge", key), Ok(None));
+    let value = vec![(1u32, "clean".to_owned()), (7, "conflicted".to_owned())];
+    cache.store("remerge", key, &value).unwrap();
+    assert_eq!(
+        cache.load::<Vec<(u32, String)>>("remerge", key),
+        Ok(Some(value))
+    );
+    // Another key finds nothing; a damaged file is refused with its name.
+    assert_eq!(
+        cache.load::<Vec<(u32, String)>>("remerge", key ^ 1),
+        Ok(None)
+    );
+    let path = cache.kind_path("remerge", key);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    let err = cache
+        .load::<Vec<(u32, String)>>("remerge", key)
+        .unwrap_err();
+    assert!(
+        err.contains("remerge-") && err.contains("checksum"),
+        "{err}"
+    );
+}

@@ -384,16 +384,106 @@ impl DiffWorker {
 
 /// Added and deleted lines between two texts: Myers over lines with their terminators, which
 /// is what git counts (`a` vs `a\n` and CRLF vs LF are changes).
+///
+/// The lines both texts share at their start and end are hashed once, not once per side: the
+/// token sequences handed to Myers are the same as interning both whole texts (Myers trims the
+/// common ends itself, but counts every token of the whole input first, so the ends must stay
+/// in the input). An empty side needs no diff at all.
 fn myers_counts(old: &[u8], new: &[u8]) -> LineCounts {
-    use gix::diff::blob::{sources::byte_lines, Algorithm, Diff, InternedInput};
-    let input = InternedInput::new(byte_lines(old), byte_lines(new));
-    let d = Diff::compute(Algorithm::Myers, &input);
-    LineCounts {
-        added: u64::from(d.count_additions()),
-        deleted: u64::from(d.count_removals()),
+    use gix::diff::blob::{sources::byte_lines, Algorithm, Diff, Interner};
+    let counts = |added, deleted| LineCounts {
+        added,
+        deleted,
         binary: false,
         missing: false,
+    };
+    if old.is_empty() || new.is_empty() || old == new {
+        let (added, deleted) = if old == new {
+            (0, 0)
+        } else {
+            (count_lines(new), count_lines(old))
+        };
+        return counts(added, deleted);
     }
+    let p = common_line_prefix(old, new);
+    let (old_rest, new_rest) = (&old[p..], &new[p..]);
+    let s = common_line_suffix(old_rest, new_rest);
+    let (old_mid, new_mid) = (
+        &old_rest[..old_rest.len() - s],
+        &new_rest[..new_rest.len() - s],
+    );
+    let suffix = &old_rest[old_rest.len() - s..];
+    let mut interner = Interner::new(old.len().max(new.len()) / 32 + 16);
+    let head: Vec<_> = byte_lines(&old[..p]).map(|l| interner.intern(l)).collect();
+    let tail: Vec<_> = byte_lines(suffix).map(|l| interner.intern(l)).collect();
+    let [before, after] = [old_mid, new_mid].map(|mid| {
+        let mut v = Vec::with_capacity(head.len() + tail.len() + mid.len() / 32);
+        v.extend_from_slice(&head);
+        v.extend(byte_lines(mid).map(|l| interner.intern(l)));
+        v.extend_from_slice(&tail);
+        v
+    });
+    let mut d = Diff::default();
+    d.compute_with(Algorithm::Myers, &before, &after, interner.num_tokens());
+    counts(
+        u64::from(d.count_additions()),
+        u64::from(d.count_removals()),
+    )
+}
+
+/// The length of the whole lines (terminators included) both texts start with.
+fn common_line_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = common_prefix_len(a, b);
+    a[..n]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// The length of the whole lines both texts end with (the last may lack a terminator): a
+/// common tail that starts a line in both.
+fn common_line_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = common_suffix_len(a, b);
+    let starts_line = |t: &[u8]| t.len() == n || t[t.len() - n - 1] == b'\n';
+    if n == 0 || (starts_line(a) && starts_line(b)) {
+        return n;
+    }
+    let tail = &a[a.len() - n..];
+    tail.iter()
+        .position(|&c| c == b'\n')
+        .map_or(0, |i| n - i - 1)
+}
+
+/// The length of the common prefix of two byte strings, compared 16 bytes at a time.
+fn common_prefix_len(a: &[u8], b: &[u8]) -> usize {
+    let wide = a
+        .chunks_exact(16)
+        .zip(b.chunks_exact(16))
+        .take_while(|(x, y)| x == y)
+        .count()
+        * 16;
+    wide + a[wide..]
+        .iter()
+        .zip(&b[wide..])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The length of the common suffix of two byte strings, compared 16 bytes at a time.
+fn common_suffix_len(a: &[u8], b: &[u8]) -> usize {
+    let wide = a
+        .rchunks_exact(16)
+        .zip(b.rchunks_exact(16))
+        .take_while(|(x, y)| x == y)
+        .count()
+        * 16;
+    let (a, b) = (&a[..a.len() - wide], &b[..b.len() - wide]);
+    wide + a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 fn tree_of(repo: &gix::Repository, commit: Oid) -> Result<gix::Tree<'_>> {
@@ -446,6 +536,109 @@ mod tests {
         let grow = myers_counts(b"1\n2\n", b"1\n2\n3\n4\n");
         assert_eq!((grow.added, grow.deleted), (2, 0));
         assert_eq!(myers_counts(b"", b"").added, 0);
+    }
+
+    /// Myers over both whole texts, interned side by side: what `myers_counts` must equal.
+    fn whole_text_counts(old: &[u8], new: &[u8]) -> (u64, u64) {
+        use gix::diff::blob::{sources::byte_lines, Algorithm, Diff, InternedInput};
+        let input = InternedInput::new(byte_lines(old), byte_lines(new));
+        let d = Diff::compute(Algorithm::Myers, &input);
+        (
+            u64::from(d.count_additions()),
+            u64::from(d.count_removals()),
+        )
+    }
+
+    fn text(lines: &[u8], pool: &[&[u8]]) -> Vec<u8> {
+        lines
+            .iter()
+            .flat_map(|&i| pool[usize::from(i) % pool.len()].iter().copied())
+            .collect()
+    }
+
+    #[test]
+    fn shared_ends_and_empty_sides_count_like_the_whole_texts() {
+        let cases: &[(&[u8], &[u8])] = &[
+            (b"a\nb\nc\n", b"a\nx\nc\n"),
+            (b"a\nb", b"a\nb\n"),
+            (b"a\nb\n", b"a\nb"),
+            (b"x\na\nb", b"y\na\nb"),
+            (b"ab\n", b"b\n"),
+            (b"b\n", b"ab\n"),
+            (b"a\n", b"a\na\n"),
+            (b"a\na\n", b"a\n"),
+            (b"", b"a\nb"),
+            (b"a\nb", b""),
+            (b"same\n", b"same\n"),
+            (b"\n\n\n", b"\n\n"),
+            (b"a\r\nb\r\n", b"a\nb\r\n"),
+        ];
+        for (old, new) in cases {
+            let c = myers_counts(old, new);
+            assert_eq!(
+                (c.added, c.deleted),
+                whole_text_counts(old, new),
+                "{:?} -> {:?}",
+                String::from_utf8_lossy(old),
+                String::from_utf8_lossy(new)
+            );
+        }
+    }
+
+    #[test]
+    fn common_ends_are_found_across_the_wide_comparisons() {
+        let long = b"0123456789abcdef0123456789abcdef";
+        for cut in [0, 1, 15, 16, 17, 31, 32] {
+            let mut a = long[..cut].to_vec();
+            let mut b = a.clone();
+            a.extend_from_slice(b"X-tail");
+            b.extend_from_slice(b"Y-tail");
+            assert_eq!(common_prefix_len(&a, &b), cut);
+            let (ra, rb): (Vec<u8>, Vec<u8>) = (
+                a.iter().rev().copied().collect(),
+                b.iter().rev().copied().collect(),
+            );
+            assert_eq!(common_suffix_len(&ra, &rb), cut);
+        }
+        assert_eq!(common_prefix_len(long, &long[..20]), 20);
+        assert_eq!(common_suffix_len(long, &long[12..]), 20);
+        // Whole lines only: the shared "ab" of "ab\nc" and "ab\nd" is one line, the shared
+        // "\nz" of "x\nz" and "yy\nz" starts a line in both.
+        assert_eq!(common_line_prefix(b"ab\nc", b"ab\nd"), 3);
+        assert_eq!(common_line_prefix(b"abc", b"abd"), 0);
+        assert_eq!(common_line_suffix(b"x\nz", b"yy\nz"), 1);
+        assert_eq!(common_line_suffix(b"xz", b"yz"), 0);
+        assert_eq!(common_line_suffix(b"z", b"a\nz"), 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+        /// Random texts over a small pool of lines (many repeats, lines without terminators,
+        /// CRLF), edited at random; long ones reach the cost heuristics of Myers.
+        #[test]
+        fn fuzz_myers_counts_equal_whole_text_interning(
+            base in proptest::collection::vec(0u8..12, 0..400),
+            edits in proptest::collection::vec((0usize..400, 0u8..12, 0u8..3), 0..40),
+        ) {
+            let pool: &[&[u8]] = &[
+                b"a\n", b"b\n", b"c\n", b"}\n", b"\n", b"a", b"x\r\n", b"  return;\n",
+                b"b", b"{\n", b"d\n", b"\tfoo();\n",
+            ];
+            let old = text(&base, pool);
+            let mut lines = base.clone();
+            for (at, line, op) in edits {
+                let at = at.min(lines.len());
+                match op {
+                    0 => lines.insert(at, line),
+                    1 if at < lines.len() => { lines.remove(at); }
+                    _ if at < lines.len() => lines[at] = line,
+                    _ => lines.push(line),
+                }
+            }
+            let new = text(&lines, pool);
+            let c = myers_counts(&old, &new);
+            proptest::prop_assert_eq!((c.added, c.deleted), whole_text_counts(&old, &new));
+        }
     }
 
     #[test]

@@ -362,7 +362,7 @@ pub struct Remerge {
 }
 
 /// Per-change monorepo data.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ChangePackages {
     /// Package directories directly changed.
     pub changed: Vec<String>,

@@ -6,18 +6,23 @@
 use crate::git::Repo;
 use crate::model::{Change, ChangePackages, DiffStat, FileStatus, Oid};
 use crate::monorepo::{
-    self, Affected, AffectedOptions, ChangeStatus, ChangedPath, Snapshot, TreeEntry, Workspace,
+    self, Affected, AffectedOptions, ChangeStatus, ChangedPath, Memo, Snapshot, TreeEntry,
+    Workspace,
 };
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 
+mod store;
+use store::{ChangeKey, Known, Stored, TipSummary};
+
 /// The tree of one revision, readable through the repository.
 #[derive(Clone)]
 pub struct TreeSnapshot<'r> {
     repo: &'r Repo,
     entries: Vec<TreeEntry>,
+    memo: Option<&'r Memo>,
 }
 
 impl Snapshot for TreeSnapshot<'_> {
@@ -26,6 +31,9 @@ impl Snapshot for TreeSnapshot<'_> {
     }
     fn read(&self, blob: &Oid) -> Result<Vec<u8>> {
         self.repo.blob(*blob)
+    }
+    fn memo(&self) -> Option<&Memo> {
+        self.memo
     }
 }
 
@@ -36,7 +44,17 @@ impl<'r> TreeSnapshot<'r> {
             Some(c) => repo.tree_files(c)?,
             None => Vec::new(),
         };
-        Ok(TreeSnapshot { repo, entries })
+        Ok(TreeSnapshot {
+            repo,
+            entries,
+            memo: None,
+        })
+    }
+
+    /// The same tree, its blobs parsed through `memo`.
+    pub fn with_memo(mut self, memo: &'r Memo) -> TreeSnapshot<'r> {
+        self.memo = Some(memo);
+        self
     }
 
     /// Move the snapshot across a diff (the tree of the diff's new side).
@@ -117,7 +135,7 @@ pub struct MonorepoSection {
     pub factors: Factors,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct PackageOut {
     pub name: String,
     pub path: String,
@@ -156,10 +174,12 @@ pub fn package_list(ws: &Workspace) -> Vec<PackageOut> {
 
 /// Run the package audit over the landed changes (newest first, with their diffs and bases)
 /// and fill each change's `packages`. None when the trunk's tip has fewer than two packages.
+/// With a cache, changes audited by an earlier run are read from it and the new ones stored.
 /// `tick(n)`: n more changes audited (for a progress bar).
 #[allow(clippy::too_many_arguments)] // the stage's inputs, each a different thing
 pub fn audit_changes(
     repo: &Repo,
+    cache: Option<&crate::cache::Cache>,
     trunk_tip: Oid,
     changes: &mut [Change],
     bases: &[Option<Oid>],
@@ -168,53 +188,67 @@ pub fn audit_changes(
     ci_files: &[String],
     tick: &(dyn Fn(u64) + Sync),
 ) -> Result<Option<MonorepoSection>> {
-    let tip = TreeSnapshot::at(repo, Some(trunk_tip))?;
-    let tip_ws = monorepo::discover(&tip, cfg);
-    if tip_ws.packages.len() < 2 {
+    let mut known = cache.map(|c| store::load(c, cfg)).unwrap_or_default();
+    let memo = Memo::default();
+    let mut fresh = false;
+    let tip = match known.tip.take().filter(|t| t.commit == trunk_tip) {
+        Some(t) => t,
+        None => {
+            fresh = true;
+            tip_summary(repo, trunk_tip, cfg, &memo)?
+        }
+    };
+    known.tip = Some(tip.clone());
+    if tip.packages.len() < 2 {
+        if let (Some(c), true) = (cache, fresh) {
+            store::store(c, cfg, &known);
+        }
         return Ok(None);
     }
-    let opts = AffectedOptions::default();
-    // Changes come newest first in first-parent order (per branch): walking them backwards,
-    // each change's base is the previous change's head, so the tree moves by one diff.
-    // Contiguous segments of that walk run in parallel, each from a tree listing of its own.
-    let order: Vec<usize> = (0..changes.len()).rev().collect();
-    let threads = rayon::current_num_threads().max(1);
-    // Many small segments balance the load (the cost sits where the workspace is large),
-    // at the price of one tree listing and discovery per segment.
-    let per = order.len().div_ceil(threads * 16).max(128);
-    let commits: Vec<Oid> = changes.iter().map(|c| c.commit).collect();
-    let shared = repo.shared();
-    let segments: Vec<Segment> = order
-        .par_chunks(per)
-        .map_init(
-            || shared.local(),
-            |r, chunk| {
-                let seg = audit_segment(r, chunk, &commits, bases, diffs, cfg, &opts);
-                tick(chunk.len() as u64);
-                seg
-            },
-        )
-        .collect::<Result<_>>()?;
-    let mut results: Vec<(usize, &Workspace, &Affected)> = Vec::with_capacity(changes.len());
-    for seg in &segments {
-        for (i, ws, r) in &seg.results {
-            changes[*i].packages = Some(ChangePackages {
-                changed: r.changed.iter().map(|p| p.path.clone()).collect(),
-                affected: r.affected.iter().map(|p| p.path.clone()).collect(),
-            });
-            results.push((*i, &seg.workspaces[*ws], r));
-        }
-    }
-    let inputs: Vec<monorepo::ChangeInput<'_>> = results
-        .iter()
-        .map(|(i, ws, r)| monorepo::ChangeInput {
-            id: changes[*i].commit.short(10),
-            paths: diffs[*i].files.iter().map(|f| f.path.clone()).collect(),
-            workspace: ws,
-            affected: r,
-        })
+    let keys: Vec<ChangeKey> = (0..changes.len())
+        .map(|i| (bases[i], changes[i].commit))
         .collect();
-    let audit = monorepo::audit(&inputs);
+    let work = Work {
+        keys: &keys,
+        bases,
+        diffs,
+        cfg,
+        memo: &memo,
+    };
+    fresh |= fill(repo, &work, &mut known, tick)?;
+    let facts = change_facts(changes, &keys, diffs, &known)?;
+    let newest = known.newest.as_ref().map(|(_, inv)| inv);
+    let audit = monorepo::audit_facts(&facts, newest, &monorepo::AuditOptions::default());
+    if let (Some(c), true) = (cache, fresh) {
+        store::store(c, cfg, &known);
+    }
+    let ci_path_aware = ci_path_aware(repo, trunk_tip, ci_files)?;
+    Ok(Some(section(changes, tip, audit, ci_path_aware)))
+}
+
+/// The packages and diagnostics at `commit`.
+fn tip_summary(
+    repo: &Repo,
+    commit: Oid,
+    cfg: &monorepo::Config,
+    memo: &Memo,
+) -> Result<TipSummary> {
+    let snap = TreeSnapshot::at(repo, Some(commit))?.with_memo(memo);
+    let ws = monorepo::discover(&snap, cfg);
+    Ok(TipSummary {
+        commit,
+        packages: package_list(&ws),
+        diagnostics: ws.diagnostics,
+    })
+}
+
+/// The section from the tip's packages, the audit and the CI files.
+fn section(
+    changes: &[Change],
+    tip: TipSummary,
+    audit: monorepo::Audit,
+    ci_path_aware: Vec<String>,
+) -> MonorepoSection {
     let team_size = {
         let mut a: Vec<&str> = changes.iter().map(|c| c.author.as_str()).collect();
         a.sort_unstable();
@@ -222,15 +256,14 @@ pub fn audit_changes(
         a.len()
     };
     let mut language_mix = std::collections::BTreeMap::new();
-    for p in &tip_ws.packages {
+    for p in &tip.packages {
         *language_mix
             .entry(format!("{:?}", p.ecosystem).to_lowercase())
             .or_insert(0) += 1;
     }
-    let ci_path_aware = ci_path_aware(repo, trunk_tip, ci_files)?;
-    Ok(Some(MonorepoSection {
-        packages: package_list(&tip_ws),
-        diagnostics: tip_ws.diagnostics.clone(),
+    MonorepoSection {
+        packages: tip.packages,
+        diagnostics: tip.diagnostics,
         factors: Factors {
             coupling_frequency: audit.multi_package_share,
             team_size,
@@ -238,44 +271,137 @@ pub fn audit_changes(
             ci_path_aware,
         },
         audit,
-    }))
+    }
 }
 
-/// The workspaces one segment discovered and, per change (index into the changes), the
-/// workspace at its head and its affected set.
+/// What every segment of the audit reads.
+struct Work<'a> {
+    /// Base and commit of each change.
+    keys: &'a [ChangeKey],
+    bases: &'a [Option<Oid>],
+    diffs: &'a [DiffStat],
+    cfg: &'a monorepo::Config,
+    memo: &'a Memo,
+}
+
+/// Audit the changes `known` lacks (and the newest one, when its workspace's inventory is
+/// not known) into `known`. Whether anything was computed.
+fn fill(repo: &Repo, work: &Work, known: &mut Known, tick: &(dyn Fn(u64) + Sync)) -> Result<bool> {
+    let n = work.keys.len();
+    let newest = work.keys.first().copied();
+    if known.newest.as_ref().map(|(k, _)| Some(*k)) != Some(newest) {
+        known.newest = None;
+    }
+    // Changes come newest first in first-parent order (per branch): walking them backwards,
+    // each change's base is the previous change's head, so the tree moves by one diff.
+    // Contiguous segments of that walk run in parallel, each from a tree listing of its own.
+    let todo: Vec<usize> = (0..n)
+        .rev()
+        .filter(|i| {
+            !known.changes.contains_key(&work.keys[*i]) || (*i == 0 && known.newest.is_none())
+        })
+        .collect();
+    tick((n - todo.len()) as u64);
+    if todo.is_empty() {
+        return Ok(false);
+    }
+    let threads = rayon::current_num_threads().max(1);
+    // Many small segments balance the load (the cost sits where the workspace is large),
+    // at the price of one tree listing and discovery per segment.
+    let per = todo.len().div_ceil(threads * 16).max(128);
+    let shared = repo.shared();
+    let segments: Vec<Segment> = todo
+        .par_chunks(per)
+        .map_init(
+            || shared.local(),
+            |r, chunk| {
+                let seg = audit_segment(r, chunk, work);
+                tick(chunk.len() as u64);
+                seg
+            },
+        )
+        .collect::<Result<_>>()?;
+    for seg in segments {
+        for (i, stored) in seg.results {
+            known.changes.insert(work.keys[i], stored);
+        }
+        if let (Some(inv), Some(k)) = (seg.newest, newest) {
+            known.newest = Some((k, inv));
+        }
+    }
+    Ok(true)
+}
+
+/// Each change's `packages` set, and its facts for the audit, oldest first.
+fn change_facts(
+    changes: &mut [Change],
+    keys: &[ChangeKey],
+    diffs: &[DiffStat],
+    known: &Known,
+) -> Result<Vec<monorepo::ChangeFacts>> {
+    let mut facts = Vec::with_capacity(changes.len());
+    for i in (0..changes.len()).rev() {
+        let s = known.changes.get(&keys[i]).ok_or_else(|| {
+            anyhow::anyhow!("package audit: commit {} was not audited", keys[i].1)
+        })?;
+        changes[i].packages = Some(s.packages.clone());
+        facts.push(monorepo::ChangeFacts {
+            id: changes[i].commit.short(10),
+            files: diffs[i].files.len(),
+            changed: s.packages.changed.iter().cloned().collect(),
+            affected: s.packages.affected.len(),
+            total_packages: s.total_packages,
+            all: s.all,
+            global: s.global,
+        });
+    }
+    Ok(facts)
+}
+
+/// What one segment computed: per change (index into the changes) what the audit keeps, and
+/// the inventory of the newest change's workspace when the segment holds it.
 struct Segment {
-    workspaces: Vec<Workspace>,
-    results: Vec<(usize, usize, Affected)>,
+    results: Vec<(usize, Stored)>,
+    newest: Option<monorepo::Inventory>,
+}
+
+/// What the audit keeps of a change whose head workspace is `head`.
+fn stored(r: &Affected, head: &Workspace) -> Stored {
+    Stored {
+        packages: ChangePackages {
+            changed: r.changed.iter().map(|p| p.path.clone()).collect(),
+            affected: r.affected.iter().map(|p| p.path.clone()).collect(),
+        },
+        total_packages: head.packages.len(),
+        all: r.all,
+        global: !r.global.is_empty(),
+    }
 }
 
 /// Audit a contiguous run of changes, oldest first, moving one tree snapshot along it.
-fn audit_segment(
-    repo: &Repo,
-    order: &[usize],
-    commits: &[Oid],
-    bases: &[Option<Oid>],
-    diffs: &[DiffStat],
-    cfg: &monorepo::Config,
-    opts: &AffectedOptions,
-) -> Result<Segment> {
+fn audit_segment(repo: &Repo, order: &[usize], work: &Work) -> Result<Segment> {
+    let opts = AffectedOptions::default();
     let mut arena: Vec<Workspace> = Vec::new();
     let mut by_key: HashMap<u64, usize> = HashMap::new();
     let mut intern = |snap: &TreeSnapshot<'_>, arena: &mut Vec<Workspace>| -> usize {
         let key = monorepo::cache_key(snap);
         *by_key.entry(key).or_insert_with(|| {
-            arena.push(monorepo::discover(snap, cfg));
+            arena.push(monorepo::discover(snap, work.cfg));
             arena.len() - 1
         })
     };
     let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, usize)> = None;
-    let mut results = Vec::with_capacity(order.len());
+    let mut seg = Segment {
+        results: Vec::with_capacity(order.len()),
+        newest: None,
+    };
     for &i in order {
-        let base = bases[i];
-        let diff = &diffs[i];
+        let base = work.bases[i];
+        let diff = &work.diffs[i];
         let (base_snap, base_ws) = match current.take() {
             Some((commit, snap, ws)) if commit == base => (snap, ws),
             _ => {
-                let snap = TreeSnapshot::at(repo, base)?;
+                let snap = TreeSnapshot::at(repo, base)?.with_memo(work.memo);
                 let ws = intern(&snap, &mut arena);
                 (snap, ws)
             }
@@ -295,7 +421,7 @@ fn audit_segment(
                 &changed,
                 &base_snap,
                 &head,
-                opts,
+                &opts,
             );
             keep_broken_packages(&mut r, &arena[base_ws], &arena[head_ws]);
             (head, head_ws, r)
@@ -307,19 +433,19 @@ fn audit_segment(
                 &changed,
                 &base_snap,
                 &base_snap,
-                opts,
+                &opts,
             );
             let mut head = base_snap;
             head.apply(diff);
             (head, base_ws, r)
         };
-        results.push((i, head_ws, result));
-        current = Some((Some(commits[i]), head_snap, head_ws));
+        seg.results.push((i, stored(&result, &arena[head_ws])));
+        if i == 0 {
+            seg.newest = Some(monorepo::Inventory::of(&arena[head_ws]));
+        }
+        current = Some((Some(work.keys[i].1), head_snap, head_ws));
     }
-    Ok(Segment {
-        workspaces: arena,
-        results,
-    })
+    Ok(seg)
 }
 
 /// CI files whose text selects work by changed paths or affected targets.

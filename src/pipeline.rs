@@ -532,6 +532,7 @@ pub fn audit_packages(
     let tick = |n: u64| bar.inc(n);
     packages::audit_changes(
         &open.ctx.repo,
+        open.cache.as_ref(),
         open.ctx.trunk.tip,
         &mut measured.changes,
         &measured.bases,

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::affected::Affected;
 use super::types::{shown_dir, EdgeKind};
@@ -109,21 +109,64 @@ fn shown(p: &str) -> String {
     shown_dir(p).to_owned()
 }
 
+/// What the audit keeps of one change: enough to count it without its workspace, so that a
+/// cached change needs neither its trees nor its manifests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeFacts {
+    pub id: String,
+    pub files: usize,
+    /// Directories of the packages charged directly (as output shows them, deduplicated).
+    pub changed: BTreeSet<String>,
+    /// How many packages are affected.
+    pub affected: usize,
+    /// Packages of the workspace at the change.
+    pub total_packages: usize,
+    pub all: bool,
+    /// A global file changed.
+    pub global: bool,
+}
+
+impl ChangeFacts {
+    pub fn of(c: &ChangeInput) -> ChangeFacts {
+        let a = c.affected;
+        ChangeFacts {
+            id: c.id.clone(),
+            files: c.paths.len(),
+            changed: a.changed.iter().map(|p| shown(&p.path)).collect(),
+            affected: a.affected.len(),
+            total_packages: c.workspace.packages.len(),
+            all: a.all,
+            global: !a.global.is_empty(),
+        }
+    }
+}
+
 pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
-    let newest = inputs.last().map(|c| c.workspace);
-    let inventory = newest.map(Inventory::of).unwrap_or_default();
+    let newest = inputs.last().map(|c| Inventory::of(c.workspace));
+    let facts: Vec<ChangeFacts> = inputs.iter().map(ChangeFacts::of).collect();
+    audit_facts(&facts, newest.as_ref(), opts)
+}
+
+/// The audit of changes given by their facts (oldest first), with the inventory of the
+/// newest change's workspace.
+pub fn audit_facts(
+    facts: &[ChangeFacts],
+    newest: Option<&Inventory>,
+    opts: &AuditOptions,
+) -> Audit {
+    let inventory = newest.cloned().unwrap_or_default();
     let mut tally = Tally::default();
-    for c in inputs {
+    for c in facts {
         tally.add(c, opts);
     }
     let co_change = co_change(tally.pairs, &tally.touched, opts);
-    let n = inputs.len();
+    let n = facts.len();
     let ratios = tally.ratios;
     Audit {
         unit: opts.unit,
         options: *opts,
         changes: n,
-        packages: newest.map(|w| w.packages.len()).unwrap_or(0),
+        packages: inventory.packages,
         packages_by_ecosystem: inventory.packages_by_ecosystem,
         edges: inventory.edges,
         cycles: inventory.cycles,
@@ -138,16 +181,20 @@ pub fn audit_with(inputs: &[ChangeInput], opts: &AuditOptions) -> Audit {
 }
 
 /// Packages, edges and cycles of one workspace, counted by ecosystem and edge kind.
-#[derive(Default)]
-struct Inventory {
-    packages_by_ecosystem: BTreeMap<String, usize>,
-    edges: BTreeMap<String, BTreeMap<String, usize>>,
-    cycles: BTreeMap<String, Vec<Vec<String>>>,
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub packages: usize,
+    pub packages_by_ecosystem: BTreeMap<String, usize>,
+    pub edges: BTreeMap<String, BTreeMap<String, usize>>,
+    pub cycles: BTreeMap<String, Vec<Vec<String>>>,
 }
 
 impl Inventory {
-    fn of(ws: &Workspace) -> Inventory {
-        let mut inv = Inventory::default();
+    pub fn of(ws: &Workspace) -> Inventory {
+        let mut inv = Inventory {
+            packages: ws.packages.len(),
+            ..Inventory::default()
+        };
         for p in &ws.packages {
             *inv.packages_by_ecosystem
                 .entry(p.ecosystem.as_str().to_string())
@@ -189,33 +236,32 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, c: &ChangeInput, opts: &AuditOptions) {
-        let a = c.affected;
-        let set: BTreeSet<String> = a.changed.iter().map(|p| shown(&p.path)).collect();
-        let total = c.workspace.packages.len();
+    fn add(&mut self, c: &ChangeFacts, opts: &AuditOptions) {
+        let set = &c.changed;
+        let total = c.total_packages;
         let bulk = set.len() >= opts.bulk_threshold;
-        let global_only = set.is_empty() && !a.global.is_empty();
+        let global_only = set.is_empty() && c.global;
         if set.len() >= 2 {
             self.multi += 1;
         }
         if total > 0 {
             self.ratios
-                .push(a.affected.len().min(total) as f64 / total as f64);
+                .push(c.affected.min(total) as f64 / total as f64);
         }
         if bulk {
             self.bulk_changes.push(c.id.clone());
         } else if global_only {
             self.global_only_changes.push(c.id.clone());
         } else {
-            self.count_together(&set);
+            self.count_together(set);
         }
         self.per_change.push(ChangeStat {
             id: c.id.clone(),
-            files: c.paths.len(),
+            files: c.files,
             directly_changed: set.len(),
-            affected: a.affected.len(),
+            affected: c.affected,
             total_packages: total,
-            all: a.all,
+            all: c.all,
             bulk,
             global_only,
         });

@@ -174,3 +174,110 @@ proptest! {
         check(&seeds()[pick], &bytes)?;
     }
 }
+
+/// A snapshot whose blobs parse through a memo shared with the other revisions of a test.
+struct Memoized<'a>(&'a MemSnap, &'a Memo);
+
+impl Snapshot for Memoized<'_> {
+    fn entries(&self) -> &[TreeEntry] {
+        self.0.entries()
+    }
+    fn read(&self, blob: &crate::model::Oid) -> anyhow::Result<Vec<u8>> {
+        self.0.read(blob)
+    }
+    fn memo(&self) -> Option<&Memo> {
+        Some(self.1)
+    }
+}
+
+/// Everything discovery produced, as comparable values.
+fn shape(ws: &Workspace) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        ws.packages,
+        ws.edges(),
+        ws.barriers,
+        ws.globals,
+        ws.ignores,
+        ws.roots,
+        ws.external_edges,
+        ws.diagnostics
+    )
+}
+
+/// Walks `revisions` in order with one memo for the whole walk (so later revisions hit what
+/// earlier ones parsed): each workspace and each change's affected set must equal what a
+/// run without the memo finds.
+fn check_memo_walk(revisions: &[MemSnap]) -> Result<(), TestCaseError> {
+    let cfg = Config::default();
+    let memo = Memo::default();
+    let plain: Vec<Workspace> = revisions.iter().map(|s| discover(s, &cfg)).collect();
+    let memoized: Vec<Workspace> = revisions
+        .iter()
+        .map(|s| discover(&Memoized(s, &memo), &cfg))
+        .collect();
+    for (p, m) in plain.iter().zip(&memoized) {
+        prop_assert_eq!(shape(p), shape(m));
+    }
+    for i in 1..revisions.len() {
+        let (a, b) = (&revisions[i - 1], &revisions[i]);
+        let diff = a.diff(b);
+        let want = affected(&plain[i - 1], &plain[i], &diff, a, b, &opts());
+        let got = affected(
+            &memoized[i - 1],
+            &memoized[i],
+            &diff,
+            &Memoized(a, &memo),
+            &Memoized(b, &memo),
+            &opts(),
+        );
+        prop_assert_eq!(want, got);
+    }
+    Ok(())
+}
+
+#[test]
+fn a_memo_changes_nothing_on_the_seed_edits() {
+    // Every seed file deleted and restored, walked twice so the second pass hits the memo.
+    for seed in seeds() {
+        let mut walk = Vec::new();
+        for _ in 0..2 {
+            walk.push(tree(&seed, None));
+            walk.push(MemSnap::new(
+                &seed
+                    .files
+                    .iter()
+                    .copied()
+                    .filter(|(p, _)| *p != seed.target)
+                    .collect::<Vec<_>>(),
+            ));
+            walk.push(tree(&seed, Some(b"{not valid")));
+        }
+        walk.push(tree(&seed, None));
+        if let Err(e) = check_memo_walk(&walk) {
+            panic!("{}: {e}", seed.target);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Random edit sequences of one file, back to the original between edits: the memo
+    /// serves both the fresh versions and the ones seen before.
+    #[test]
+    fn a_memo_changes_no_workspace_and_no_affected_set(
+        (pick, edits) in (0..seeds().len()).prop_flat_map(|i| {
+            (Just(i), prop::collection::vec(mutated(target_content(&seeds()[i])), 1..4))
+        })
+    ) {
+        let seed = &seeds()[pick];
+        let mut walk = vec![tree(seed, None)];
+        for e in &edits {
+            walk.push(tree(seed, Some(e)));
+            walk.push(tree(seed, None));
+            walk.push(tree(seed, Some(e)));
+        }
+        check_memo_walk(&walk)?;
+    }
+}

@@ -17,6 +17,7 @@ mod audit;
 mod discover;
 mod ecosystems;
 mod graph;
+mod memo;
 mod render;
 mod requires;
 mod support;
@@ -33,10 +34,12 @@ pub use affected::{
     RemovedPackage, UnownedMode,
 };
 pub use audit::{
-    audit, audit_with, Audit, AuditOptions, AuditUnit, ChangeInput, ChangeStat, CoChange,
+    audit, audit_facts, audit_with, Audit, AuditOptions, AuditUnit, ChangeFacts, ChangeInput,
+    ChangeStat, CoChange, Inventory,
 };
 pub use discover::{cache_key, discover, is_discovery_input, is_presence_input, is_semantic_input};
 pub use ecosystems::registry_name;
+pub use memo::Memo;
 pub use render::{render_graph, GraphFormat};
 pub use requires::{
     compare_versions, manifest_ecosystem, manifest_facts, registry_manifests, requirement_accepts,

@@ -30,6 +30,11 @@ pub trait Snapshot {
     fn entries(&self) -> &[TreeEntry];
     /// Blob content.
     fn read(&self, blob: &Oid) -> anyhow::Result<Vec<u8>>;
+    /// Values parsed from blobs, shared with the other snapshots of the run; without one,
+    /// every read parses again.
+    fn memo(&self) -> Option<&super::Memo> {
+        None
+    }
 }
 
 /// How a path changed between the two revisions (renames are off: rule 1).
@@ -146,7 +151,7 @@ pub struct Package {
 }
 
 /// A problem met while reading manifests. Discovery never fails; it reports and skips.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub file: String,
     pub line: Option<u32>,
@@ -191,7 +196,7 @@ pub struct ExternalEdge {
 }
 
 /// Configuration: the `[monorepo]` table of `repohealth.toml`. Every field has a default.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Extra globs (repository-relative) whose change affects every package.

@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::Arc;
+
 use super::paths;
+use crate::monorepo::memo::Json;
 use crate::monorepo::types::{
     Config, Diagnostic, Ecosystem, EdgeKind, EntryMode, ExternalEdge, GlobalPattern, Package, Root,
     Snapshot, TreeEntry, MAX_MANIFEST_BYTES,
@@ -117,6 +120,34 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A JSON manifest, parsed: through the snapshot's memo when it has one (each blob
+    /// parsed once per run), with the refusals and errors of [`Ctx::read_text`] as
+    /// diagnostics.
+    pub(crate) fn read_json(&mut self, path: &str) -> Option<Arc<serde_json::Value>> {
+        let entry = *self.files.get(path)?;
+        match entry.mode {
+            EntryMode::Symlink => {
+                self.diag(path, None, "symlinked manifest not followed");
+                return None;
+            }
+            EntryMode::Submodule => return None,
+            EntryMode::File | EntryMode::Executable => {}
+        }
+        let snap = self.snap;
+        let blob = entry.blob;
+        let parsed = match snap.memo() {
+            Some(m) => m.json(blob, || json_of(snap, &blob)),
+            None => json_of(snap, &blob),
+        };
+        match parsed {
+            Ok(v) => Some(v),
+            Err((line, message)) => {
+                self.diag(path, line, message);
+                None
+            }
+        }
+    }
+
     /// Adds a package unless one of the same ecosystem already sits in that directory.
     pub(crate) fn add_package(&mut self, p: Package) -> usize {
         if let Some(i) = self
@@ -145,6 +176,31 @@ impl<'a> Ctx<'a> {
             self.barriers.push(dir.to_string());
         }
     }
+}
+
+/// A blob read and parsed as a JSON manifest, or the diagnostic (line, message) it gives.
+pub(crate) fn json_of(snap: &dyn Snapshot, blob: &crate::model::Oid) -> Json {
+    let bytes = snap
+        .read(blob)
+        .map_err(|e| (None, format!("cannot read blob: {e}")))?;
+    if bytes.len() > MAX_MANIFEST_BYTES {
+        return Err((
+            None,
+            format!(
+                "manifest of {} bytes skipped (limit {MAX_MANIFEST_BYTES})",
+                bytes.len()
+            ),
+        ));
+    }
+    let text = String::from_utf8(bytes)
+        .map(strip_bom)
+        .map_err(|_| (None, "manifest is not valid UTF-8".to_string()))?;
+    serde_json::from_str::<serde_json::Value>(&text)
+        .map(Arc::new)
+        .map_err(|e| {
+            let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
+            (line, format!("invalid JSON: {e}"))
+        })
 }
 
 pub(crate) fn strip_bom(s: String) -> String {

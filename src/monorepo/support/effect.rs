@@ -1,10 +1,11 @@
 //! What a meaning-level diff of a root manifest or lockfile charges, and the two revisions
 //! such a diff reads.
 
-use super::ctx::strip_bom;
-use super::lock::{self, LockGraph};
+use super::ctx::{json_of, strip_bom};
+use super::lock::{self, LockGraph, LockSide};
 use crate::monorepo::types::{Ecosystem, EntryMode, Root, Snapshot, MAX_MANIFEST_BYTES};
 use crate::monorepo::workspace::Workspace;
+use std::sync::Arc;
 
 /// Both sides of a change, as an ecosystem's meaning-level diff reads them: the workspaces
 /// discovered at base and head and the trees they were read from.
@@ -86,6 +87,60 @@ pub(crate) fn read_at(snap: &dyn Snapshot, path: &str) -> Option<Result<String, 
             .map(strip_bom)
             .map_err(|_| format!("{path} is not UTF-8")),
     })
+}
+
+/// The lockfile at `path` in `snap`, read by `parse` (which gets the text): by blob id through
+/// the snapshot's memo when it has one (each version parsed once per run), else from the text.
+/// `format` and `extra` (a fingerprint of whatever else `parse` reads) complete the memo key.
+pub(crate) fn lock_at(
+    snap: &dyn Snapshot,
+    path: &str,
+    format: &'static str,
+    extra: u64,
+    parse: impl FnOnce(&str) -> Option<Arc<LockGraph>>,
+) -> LockSide {
+    let Some(e) = snap.entries().iter().find(|e| e.path == path.as_bytes()) else {
+        return LockSide::Missing;
+    };
+    if matches!(e.mode, EntryMode::Symlink | EntryMode::Submodule) {
+        return LockSide::Missing;
+    }
+    let from_text = || match read_at(snap, path) {
+        Some(Ok(text)) => parse(&text).map_or(LockSide::Unparsable, LockSide::Graph),
+        _ => LockSide::Missing,
+    };
+    match snap.memo() {
+        Some(m) => m.lock((e.blob, format, extra), from_text),
+        None => from_text(),
+    }
+}
+
+/// Parse a lockfile's text: directly when the snapshot has a memo (which keeps the graph by
+/// blob id), else through the per-thread memo keyed by the text.
+pub(crate) fn parse_lock(
+    snap: &dyn Snapshot,
+    format: &'static str,
+    text: &str,
+    parse: fn(&str) -> Option<LockGraph>,
+) -> Option<Arc<LockGraph>> {
+    match snap.memo() {
+        Some(_) => parse(text).map(Arc::new),
+        None => lock::memo_parse(format, text, parse),
+    }
+}
+
+/// A JSON file at one revision, parsed (through the snapshot's memo when it has one); None
+/// when absent, unreadable or not JSON.
+pub(crate) fn json_at(snap: &dyn Snapshot, path: &str) -> Option<Arc<serde_json::Value>> {
+    let e = snap.entries().iter().find(|e| e.path == path.as_bytes())?;
+    if matches!(e.mode, EntryMode::Symlink | EntryMode::Submodule) {
+        return None;
+    }
+    let blob = e.blob;
+    match snap.memo() {
+        Some(m) => m.json(blob, || json_of(snap, &blob)).ok(),
+        None => json_of(snap, &blob).ok(),
+    }
 }
 
 impl Effect {

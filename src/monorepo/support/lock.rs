@@ -6,6 +6,7 @@
 //! [`LockGraph`]; the diff is the same for all.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 /// One resolved entry. Members stop closures and are keyed by name or directory only, so a
 /// member's version bump does not count (rule 22).
@@ -26,6 +27,15 @@ pub struct LockGraph {
     pub nodes: BTreeMap<String, LockNode>,
 }
 
+/// A lockfile on one side of a change, as a meaning-level diff reads it.
+#[derive(Debug, Clone)]
+pub enum LockSide {
+    /// Absent, or unreadable (a symlink, too large, not UTF-8, a missing object).
+    Missing,
+    Unparsable,
+    Graph(Arc<LockGraph>),
+}
+
 /// Parse a lockfile through a small per-thread memo keyed by its format and text. Walking
 /// history, each version of a lockfile is the head of one change and the base of the next,
 /// and large lockfiles (a 20,000-line pnpm-lock.yaml) dominate the audit when parsed twice.
@@ -33,12 +43,11 @@ pub fn memo_parse(
     format: &'static str,
     text: &str,
     parse: impl FnOnce(&str) -> Option<LockGraph>,
-) -> Option<std::rc::Rc<LockGraph>> {
+) -> Option<Arc<LockGraph>> {
     use std::cell::RefCell;
-    use std::rc::Rc;
     const KEEP: usize = 4;
     /// (format, text hash, text length, parsed graph)
-    type Entry = (&'static str, u64, usize, Rc<LockGraph>);
+    type Entry = (&'static str, u64, usize, Arc<LockGraph>);
     thread_local! {
         static MEMO: RefCell<Vec<Entry>> = const { RefCell::new(Vec::new()) };
     }
@@ -52,18 +61,18 @@ pub fn memo_parse(
         m.borrow()
             .iter()
             .find(|(f, k, len, _)| *f == format && *k == h && *len == text.len())
-            .map(|(_, _, _, g)| Rc::clone(g))
+            .map(|(_, _, _, g)| Arc::clone(g))
     });
     if hit.is_some() {
         return hit;
     }
-    let graph = Rc::new(parse(text)?);
+    let graph = Arc::new(parse(text)?);
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
         if m.len() >= KEEP {
             m.remove(0);
         }
-        m.push((format, h, text.len(), Rc::clone(&graph)));
+        m.push((format, h, text.len(), Arc::clone(&graph)));
     });
     Some(graph)
 }

@@ -10,4 +10,4 @@ pub(crate) mod xml;
 pub(crate) mod yaml;
 
 pub(crate) use ctx::{parse_toml, toml_strings, Ctx};
-pub(crate) use effect::{read_at, Effect, Sides};
+pub(crate) use effect::{json_at, lock_at, parse_lock, read_at, Effect, Sides};

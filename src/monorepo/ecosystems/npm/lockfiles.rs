@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::monorepo::support::json_at;
 use crate::monorepo::support::lock::{LockGraph, LockNode};
 use crate::monorepo::support::paths::{self, child, parent};
-use crate::monorepo::support::read_at;
 use crate::monorepo::support::yaml::{self, Yaml};
 use crate::monorepo::types::{Ecosystem, Snapshot};
 use crate::monorepo::workspace::Workspace;
@@ -171,10 +171,7 @@ pub(super) fn importers(
         if p.ecosystem != Ecosystem::Npm || p.root.as_deref() != Some(root) {
             continue;
         }
-        let Some(Ok(text)) = read_at(snap, &p.manifest) else {
-            continue;
-        };
-        let Ok(v) = serde_json::from_str::<Value>(&text) else {
+        let Some(v) = json_at(snap, &p.manifest) else {
             continue;
         };
         let mut deps = Vec::new();

@@ -1,13 +1,15 @@
 //! npm, yarn, pnpm and bun workspaces (rules 24-32).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::monorepo::support::lock;
+use crate::monorepo::support::lock::{LockGraph, LockSide};
 use crate::monorepo::support::paths::{self, child, is_under, join, parent};
 use crate::monorepo::support::yaml::{self, Yaml};
-use crate::monorepo::support::{read_at, semver, Ctx, Effect, Sides};
+use crate::monorepo::support::{lock_at, parse_lock, read_at, semver, Ctx, Effect, Sides};
 use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root, Snapshot};
 use crate::monorepo::workspace::Workspace;
 
@@ -34,17 +36,6 @@ pub(crate) const LOCKFILES: &[&str] = &[
     "yarn.lock",
     "bun.lock",
 ];
-
-fn parse_json(cx: &mut Ctx, path: &str, text: &str) -> Option<Value> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let line = u32::try_from(e.line()).ok().filter(|l| *l > 0);
-            cx.diag(path, line, format!("invalid JSON: {e}"));
-            None
-        }
-    }
-}
 
 fn parse_yaml(cx: &mut Ctx, path: &str, text: &str) -> Option<Yaml> {
     match yaml::parse(text) {
@@ -98,7 +89,7 @@ struct RootInfo {
 
 /// Every parsed `package.json` and `pnpm-workspace.yaml`, keyed by directory.
 struct Manifests {
-    packages: BTreeMap<String, Value>,
+    packages: BTreeMap<String, Arc<Value>>,
     pnpm: BTreeMap<String, Yaml>,
 }
 
@@ -125,12 +116,10 @@ pub(crate) fn discover(cx: &mut Ctx) {
 }
 
 fn read_manifests(cx: &mut Ctx) -> Manifests {
-    let mut packages: BTreeMap<String, Value> = BTreeMap::new();
+    let mut packages: BTreeMap<String, Arc<Value>> = BTreeMap::new();
     for m in cx.named("package.json") {
-        if let Some(text) = cx.read_text(&m) {
-            if let Some(v) = parse_json(cx, &m, &text) {
-                packages.insert(parent(&m).to_string(), v);
-            }
+        if let Some(v) = cx.read_json(&m) {
+            packages.insert(parent(&m).to_string(), v);
         }
     }
     let mut pnpm: BTreeMap<String, Yaml> = BTreeMap::new();
@@ -217,7 +206,7 @@ fn fence_strays(
 /// Adds the members of every root, then the standalone packages, in that order.
 fn add_packages(
     cx: &mut Ctx,
-    manifests: &BTreeMap<String, Value>,
+    manifests: &BTreeMap<String, Arc<Value>>,
     roots: &[RootInfo],
     standalone: Vec<String>,
 ) -> Vec<Member> {
@@ -261,7 +250,7 @@ fn add_packages(
 /// recorded as inherited instead.
 fn link_dependencies(
     cx: &mut Ctx,
-    manifests: &BTreeMap<String, Value>,
+    manifests: &BTreeMap<String, Arc<Value>>,
     roots: &[RootInfo],
     members: Vec<Member>,
 ) {
@@ -307,7 +296,7 @@ fn link_dependencies(
 /// depends on the overridden name (rule 30).
 fn link_overrides(cx: &mut Ctx, manifests: &Manifests, roots: &[RootInfo]) {
     for info in roots {
-        let root_pkg = manifests.packages.get(&info.dir);
+        let root_pkg = manifests.packages.get(&info.dir).map(|v| &**v);
         let pnpm = manifests.pnpm.get(&info.dir);
         for (name, target) in overrides(root_pkg, pnpm) {
             let ti = if target.starts_with("workspace:") {
@@ -420,10 +409,10 @@ struct MemberGlobs {
 fn root_info(
     cx: &mut Ctx,
     dir: &str,
-    manifests: &BTreeMap<String, Value>,
+    manifests: &BTreeMap<String, Arc<Value>>,
     pnpm: Option<&Yaml>,
 ) -> RootInfo {
-    let pkg = manifests.get(dir);
+    let pkg = manifests.get(dir).map(|v| &**v);
     let manager = detect_manager(cx, dir, pkg, pnpm);
     let link_plain = links_plain_ranges(cx, dir, manager, pnpm);
     let manifest = if pnpm.is_some() {
@@ -532,7 +521,11 @@ fn member_globs(cx: &mut Ctx, dir: &str, manifest: &str, pats: &[String]) -> Mem
 
 /// The root itself (rule 24: always a project, when it has a package.json) and every
 /// package.json directory below it that the globs select.
-fn members_of(dir: &str, manifests: &BTreeMap<String, Value>, globs: &MemberGlobs) -> Vec<String> {
+fn members_of(
+    dir: &str,
+    manifests: &BTreeMap<String, Arc<Value>>,
+    globs: &MemberGlobs,
+) -> Vec<String> {
     let mut members = vec![dir.to_string()];
     for d in manifests.keys() {
         if d == dir || !is_under(d.as_bytes(), dir.as_bytes()) {
@@ -656,9 +649,19 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
     } = *sides;
     let root = sides.root_of(Ecosystem::Npm, path)?;
     let name = paths::basename(path);
+    let all = |reason: String| Effect::all_of(Ecosystem::Npm, reason);
+    if LOCKFILES.contains(&name) && name != "pnpm-workspace.yaml" {
+        let side = |ws: &Workspace, snap: &dyn Snapshot| lock_side(snap, path, name, ws, &root.dir);
+        return Some(match (side(base, bs), side(head, hs)) {
+            (LockSide::Graph(a), LockSide::Graph(b)) => importer_effects(&root.dir, &a, &b),
+            (LockSide::Missing, _) | (_, LockSide::Missing) => {
+                all(format!("lockfile {path} created, deleted or unreadable"))
+            }
+            _ => all(format!("lockfile {path} cannot be parsed")),
+        });
+    }
     let old = read_at(bs, path);
     let new = read_at(hs, path);
-    let all = |reason: String| Effect::all_of(Ecosystem::Npm, reason);
     if path == root.manifest {
         let (Some(Ok(a)), Some(Ok(b))) = (old, new) else {
             return Some(all(format!("{path} created, deleted or unreadable")));
@@ -683,48 +686,77 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
             };
             Some(diff_pnpm_workspace(&root.dir, path, &a, &b))
         }
-        "pnpm-lock.yaml" | "package-lock.json" | "yarn.lock" | "bun.lock" => {
-            let (Some(Ok(ta)), Some(Ok(tb))) = (old, new) else {
-                return Some(all(format!(
-                    "lockfile {path} created, deleted or unreadable"
-                )));
-            };
-            use lock::memo_parse;
-            let parse = |text: &str, ws: &Workspace, snap: &dyn Snapshot| match name {
-                "pnpm-lock.yaml" => memo_parse("pnpm", text, parse_pnpm_lock),
-                "package-lock.json" if is_package_lock_v1(text) => {
-                    parse_package_lock_v1(text, &importers(ws, snap, &root.dir))
-                        .map(std::rc::Rc::new)
-                }
-                "package-lock.json" => memo_parse("npm", text, parse_package_lock),
-                "bun.lock" => memo_parse("bun", text, parse_bun_lock),
-                _ if text.contains("__metadata:") => memo_parse("berry", text, parse_yarn_berry),
-                _ => parse_yarn_v1(text, &importers(ws, snap, &root.dir)).map(std::rc::Rc::new),
-            };
-            let (Some(a), Some(b)) = (parse(&ta, base, bs), parse(&tb, head, hs)) else {
-                return Some(all(format!("lockfile {path} cannot be parsed")));
-            };
-            Some(
-                lock::scoped_diff(&a, &b)
-                    .into_iter()
-                    .filter_map(|(key, reason)| {
-                        let imp = key.strip_prefix("importer:")?;
-                        let dir = if imp == "." || imp.is_empty() {
-                            Some(root.dir.clone())
-                        } else {
-                            join(&root.dir, imp)
-                        }?;
-                        Some(Effect::At {
-                            eco: Ecosystem::Npm,
-                            dir,
-                            reason,
-                        })
-                    })
-                    .collect(),
-            )
-        }
         _ => Some(all(format!("lockfile: {path} (not scoped per package)"))),
     }
+}
+
+/// One side of a lockfile change as a graph. Yarn v1 and npm v1 lockfiles do not list the
+/// workspace packages: their direct ranges come from the manifests of `ws`, so the memo key
+/// holds a fingerprint of those.
+fn lock_side(snap: &dyn Snapshot, path: &str, name: &str, ws: &Workspace, root: &str) -> LockSide {
+    match name {
+        "pnpm-lock.yaml" => lock_at(snap, path, "pnpm", 0, |t| {
+            parse_lock(snap, "pnpm", t, parse_pnpm_lock)
+        }),
+        "bun.lock" => lock_at(snap, path, "bun", 0, |t| {
+            parse_lock(snap, "bun", t, parse_bun_lock)
+        }),
+        _ => {
+            let imps = importers(ws, snap, root);
+            let format = if name == "yarn.lock" { "yarn" } else { "npm" };
+            lock_at(snap, path, format, fingerprint(&imps), |text| match name {
+                "package-lock.json" if is_package_lock_v1(text) => {
+                    parse_package_lock_v1(text, &imps).map(Arc::new)
+                }
+                "package-lock.json" => parse_lock(snap, "npm", text, parse_package_lock),
+                _ if text.contains("__metadata:") => {
+                    parse_lock(snap, "berry", text, parse_yarn_berry)
+                }
+                _ => parse_yarn_v1(text, &imps).map(Arc::new),
+            })
+        }
+    }
+}
+
+/// FNV-1a over the importers' directories and ranges.
+fn fingerprint(imps: &[(String, Vec<(String, String)>)]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |s: &str| {
+        for b in s.as_bytes().iter().chain([0xff].iter()) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (dir, deps) in imps {
+        feed(dir);
+        for (n, r) in deps {
+            feed(n);
+            feed(r);
+        }
+        feed("");
+    }
+    h
+}
+
+/// The importers (workspace packages, by directory under the root at `dir`) whose closure
+/// changed between two lockfile graphs.
+fn importer_effects(dir: &str, a: &LockGraph, b: &LockGraph) -> Vec<Effect> {
+    lock::scoped_diff(a, b)
+        .into_iter()
+        .filter_map(|(key, reason)| {
+            let imp = key.strip_prefix("importer:")?;
+            let dir = if imp == "." || imp.is_empty() {
+                Some(dir.to_string())
+            } else {
+                join(dir, imp)
+            }?;
+            Some(Effect::At {
+                eco: Ecosystem::Npm,
+                dir,
+                reason,
+            })
+        })
+        .collect()
 }
 
 /// A v1 `package-lock.json` (npm 5 and 6): `"lockfileVersion": 1`. Probed on the text, so

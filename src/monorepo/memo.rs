@@ -1,0 +1,70 @@
+//! Values parsed from blobs, kept for one run and shared by its threads. Walking history, one
+//! version of a manifest is read by every workspace discovered until it changes, and one
+//! version of a lockfile is the head of a change and the base of the next; a blob id names
+//! its content, so each is parsed once. Bounded: the least recently used values go first.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use clru::CLruCache;
+use serde_json::Value;
+
+use super::support::lock::LockSide;
+use crate::model::Oid;
+
+/// A lockfile's blob, its format, and a fingerprint of what else its reader reads.
+pub(crate) type LockKey = (Oid, &'static str, u64);
+
+/// A parsed `package.json`, or the diagnostic (line, message) reading it gives.
+pub(crate) type Json = Result<Arc<Value>, (Option<u32>, String)>;
+
+/// Manifests kept: a few times the manifests of one large workspace (vite has 279).
+const JSON_KEEP: usize = 4096;
+/// Lockfile graphs kept: each thread needs two at a time (the base and head of a change).
+const LOCK_KEEP: usize = 16;
+
+/// Parsed blobs by id, shared by the snapshots of one run (see [`super::Snapshot::memo`]).
+pub struct Memo {
+    json: Mutex<CLruCache<Oid, Json>>,
+    locks: Mutex<CLruCache<LockKey, LockSide>>,
+}
+
+impl Default for Memo {
+    fn default() -> Self {
+        let n = |k: usize| NonZeroUsize::new(k).unwrap_or(NonZeroUsize::MIN);
+        Memo {
+            json: Mutex::new(CLruCache::new(n(JSON_KEEP))),
+            locks: Mutex::new(CLruCache::new(n(LOCK_KEEP))),
+        }
+    }
+}
+
+/// The value under `key`, or `make()` stored under it. The lock is not held while parsing:
+/// two threads may parse the same blob at once, and both get equal values.
+fn get_or<K: std::hash::Hash + Eq + Clone, V: Clone>(
+    map: &Mutex<CLruCache<K, V>>,
+    key: &K,
+    make: impl FnOnce() -> V,
+) -> V {
+    let hit = map.lock().ok().and_then(|mut m| m.get(key).cloned());
+    if let Some(v) = hit {
+        return v;
+    }
+    let v = make();
+    if let Ok(mut m) = map.lock() {
+        m.put(key.clone(), v.clone());
+    }
+    v
+}
+
+impl Memo {
+    /// The `package.json` in `blob`, parsed by `parse` unless known.
+    pub(crate) fn json(&self, blob: Oid, parse: impl FnOnce() -> Json) -> Json {
+        get_or(&self.json, &blob, parse)
+    }
+
+    /// The lockfile graph under `key`, parsed by `parse` unless known.
+    pub(crate) fn lock(&self, key: LockKey, parse: impl FnOnce() -> LockSide) -> LockSide {
+        get_or(&self.locks, &key, parse)
+    }
+}

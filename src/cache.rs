@@ -7,7 +7,8 @@
 //! Where: `--cache-dir DIR`, else `$XDG_CACHE_HOME/repohealth`, else `~/.cache/repohealth`;
 //! never inside the analysed repository. One directory per repository (named by a hash of its
 //! git directory's canonical path, with a `repository` file naming that path); in it one file
-//! per settings key (`diffs-<key>.bin`, `graph-<key>.bin`).
+//! per settings key (`diffs-<key>.bin`, `graph-<key>.bin`, `commits-<key>.bin`: the commits
+//! read, [`commits`]).
 //!
 //! What is trusted: nothing unchecked. A file starts with a header (magic, format version,
 //! settings key, payload length, payload checksum); a file with another magic or version, a
@@ -20,6 +21,8 @@
 //! runs never see a partial file: the last writer wins. A cache that cannot be written (a
 //! read-only directory, a file where a directory should be) only costs speed: the run goes on
 //! without it and says so.
+
+pub mod commits;
 
 use crate::history::graph::CommitGraph;
 use crate::model::Oid;

@@ -2,7 +2,7 @@
 //! history, line-counting diffs and reading trees. Everything it returns is plain data from
 //! [`crate::model`]. It never writes to the repository.
 
-use crate::model::{Commit, DiffStat, EntryMode, Oid, Signature, Timestamp, TreeEntry};
+use crate::model::{Commit, DiffStat, EntryMode, Oid, Signature, TreeEntry};
 use anyhow::{Context, Result};
 use gix::bstr::{BStr, ByteSlice};
 use rayon::prelude::*;
@@ -254,49 +254,50 @@ impl Repo {
 
     /// Read many commits in parallel (one repository handle per thread), in input order.
     pub fn commits(&self, ids: &[Oid]) -> Result<Vec<Commit>> {
+        Ok(self
+            .dated_commits(ids)?
+            .into_iter()
+            .map(|(c, _)| c)
+            .collect())
+    }
+
+    /// [`Repo::commits`], each with whether its author and committer lines had a readable
+    /// date (a commit without one reads as 1970: see [`warn_undated`]).
+    pub fn dated_commits(&self, ids: &[Oid]) -> Result<Vec<(Commit, bool)>> {
         let ts = &self.ts;
         let mailmap = &self.mailmap;
         ids.par_iter()
             .with_min_len(64)
             .map_init(
                 || ts.to_thread_local(),
-                |repo, id| read_commit(repo, mailmap, *id),
+                |repo, id| read_dated_commit(repo, mailmap, *id),
             )
             .collect()
     }
 
-    /// The first-parent chain from `tip`, newest first, stopping once 64 consecutive commits
-    /// are older (by committer time) than `since` (clock skew makes single old commits
-    /// common). A shallow clone's boundary commit is left out: its parents, and so its side,
-    /// lifetime and size, are not in the clone.
-    pub fn first_parent_chain(&self, tip: Oid, since: Option<Timestamp>) -> Result<Vec<Commit>> {
-        const STOP_AFTER_OLD: usize = 64;
-        let mut out = Vec::new();
-        let mut next = Some(tip);
-        let mut old_run = 0;
-        let mut seen = HashSet::new();
-        while let Some(id) = next {
-            if self.shallow.contains(&id) {
-                break;
+    /// A commit at the boundary of a shallow clone: its parents are not in the clone.
+    pub fn is_shallow_boundary(&self, id: &Oid) -> bool {
+        self.shallow.contains(id)
+    }
+
+    /// A fingerprint of the `.mailmap` in effect (every entry, in order): authors are what it
+    /// maps them to, so a cache of commits is keyed by it.
+    pub fn mailmap_fingerprint(&self) -> u64 {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: Option<&BStr>| {
+            let bytes: &[u8] = bytes.map_or(b"\xfe", |b| b.as_ref());
+            for b in bytes.iter().chain(&[0xff]) {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
             }
-            if !seen.insert(id) {
-                return Err(cycle_error(id));
-            }
-            let c = self.commit(id)?;
-            next = c.parents.first().copied();
-            if let Some(s) = since {
-                if c.committer.time < s {
-                    old_run += 1;
-                } else {
-                    old_run = 0;
-                }
-            }
-            out.push(c);
-            if old_run >= STOP_AFTER_OLD {
-                break;
-            }
+        };
+        for e in self.mailmap.iter() {
+            feed(e.old_name());
+            feed(Some(e.old_email()));
+            feed(e.new_name());
+            feed(e.new_email());
         }
-        Ok(out)
+        h
     }
 
     /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
@@ -737,7 +738,7 @@ fn decode_text(b: &BStr, encoding: Option<&BStr>) -> String {
 /// A commit whose author or committer line has no date, or one that does not fit 64 bits,
 /// reads as 1970-01-01 (the model's times are plain seconds); say so once per run, naming
 /// the first such commit read (commits are read in parallel: any one of them).
-fn warn_undated(id: Oid) {
+pub fn warn_undated(id: Oid) {
     use std::sync::atomic::{AtomicBool, Ordering};
     static WARNED: AtomicBool = AtomicBool::new(false);
     if !WARNED.swap(true, Ordering::Relaxed) {
@@ -753,6 +754,16 @@ fn read_commit(
     mailmap: &gix::mailmap::Snapshot,
     id: Oid,
 ) -> Result<Commit> {
+    read_dated_commit(repo, mailmap, id).map(|(c, _)| c)
+}
+
+/// A commit decoded, and whether both its signature lines had a readable date.
+fn read_dated_commit(
+    repo: &gix::Repository,
+    mailmap: &gix::mailmap::Snapshot,
+    id: Oid,
+) -> Result<(Commit, bool)> {
+    let dated = std::cell::Cell::new(true);
     let commit = repo
         .find_commit(to_gix(&id))
         .map_err(|e| GitError::MissingCommit {
@@ -769,6 +780,7 @@ fn read_commit(
             Ok(t) if !s.time.trim().is_empty() => t.seconds,
             _ => {
                 warn_undated(id);
+                dated.set(false);
                 0
             }
         };
@@ -795,14 +807,15 @@ fn read_commit(
     })?);
     let message = text(c.message);
     let subject = text(c.message().summary().as_ref());
-    Ok(Commit {
+    let commit = Commit {
         id,
         parents: c.parents().map(to_oid).collect(),
         author,
         committer,
         subject,
         message,
-    })
+    };
+    Ok((commit, dated.get()))
 }
 
 /// An error and its sources, "outer: inner: innermost" (gix puts the detail in the sources).

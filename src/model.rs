@@ -114,7 +114,9 @@ pub struct Commit {
     pub committer: Signature,
     /// The first line of the message (git's `%s`: the first paragraph joined by spaces).
     pub subject: String,
-    /// The whole message.
+    /// The whole message; commits read through the commit store
+    /// ([`crate::cache::commits::CommitStore`]: every commit the pipeline walks) keep only
+    /// the lines the classifier reads ([`crate::history::classify::evidence_lines`]).
     pub message: String,
 }
 

@@ -6,7 +6,8 @@
 //!         -> classify_landings -> Landings      (history::classify on each walked branch)
 //!         -> measure_landings -> Measured       (diffs, size rules, history::measure)
 //!         -> remerge_landings                   (--remerge: merges redone, history::remerge)
-//!         -> inventory_branches -> Inventory    (live branches, tags, CI files)
+//!         -> inventory_branches -> Inventory    (live branches, tags, CI files; then the
+//!                                                commits read so far are kept in the cache)
 //!         -> audit_packages -> MonorepoSection  (packages, when the trunk holds two or more)
 //!         -> score_models -> Scoring            (score)
 //!         -> assemble -> Analysis               (rendered by render::{json, table, markdown})
@@ -25,6 +26,7 @@ pub use open::{find_branch, BranchTip, OpenError, RepoContext};
 pub use remerge::{remerge_landings, DEFAULT_REMERGE_BUDGET_SECS};
 pub use sides::{ChainReader, History};
 
+use crate::cache::commits::CommitStore;
 use crate::config::{Config, ConfigError};
 use crate::history::classify::{self, BranchHistory, BranchRole};
 use crate::history::graph::CommitGraph;
@@ -220,14 +222,18 @@ pub struct OpenHistory {
     pub pr_heads: HashMap<u64, Oid>,
     /// The on-disk cache of this repository (None: off or unusable).
     pub cache: Option<crate::cache::Cache>,
+    /// Every commit read, from the cache or decoded once (messages reduced to the lines the
+    /// classifier reads).
+    pub commits: CommitStore,
 }
 
 impl OpenHistory {
-    /// Side queries on the graph, commits read from the repository.
+    /// Side queries on the graph, commits read through the store.
     pub fn history(&self) -> History<'_> {
         History {
             repo: &self.ctx.repo,
             graph: &self.graph,
+            commits: &self.commits,
         }
     }
 
@@ -279,11 +285,14 @@ pub fn open_history(opts: &Options, progress: &Progress) -> Result<OpenHistory> 
         crate::cache::GraphSource::Extended(n) => format!("from the cache, {n} new"),
     };
     progress.say(&format!("{} commits in the graph ({how})", graph.len()));
+    let commits = CommitStore::open(&ctx.repo, cache.as_ref());
+    progress.say(&format!("{} commits read from the cache", commits.len()));
     Ok(OpenHistory {
         ctx,
         graph,
         pr_heads,
         cache,
+        commits,
     })
 }
 
@@ -292,7 +301,8 @@ pub struct Landings {
     /// In first-parent order, newest first per branch, like `git log --first-parent`:
     /// committer clocks are not monotonic, the chain is.
     pub changes: Vec<Change>,
-    /// The first-parent commits walked, by id.
+    /// The first-parent commits walked, by id (from the commit store: their messages hold
+    /// only the lines the classifier reads).
     pub commits: HashMap<Oid, Commit>,
     pub warnings: Vec<String>,
     /// The latest landing before the window (an empty window says when it was).
@@ -321,9 +331,9 @@ pub fn classify_landings(
     };
     let mut seen: HashSet<Oid> = HashSet::new();
     for (branch, role) in open.walked() {
-        let chain: Vec<Commit> = ctx
-            .repo
-            .first_parent_chain(branch.tip, opts.since)?
+        let chain: Vec<Commit> = open
+            .commits
+            .first_parent_chain(&ctx.repo, branch.tip, opts.since)?
             .into_iter()
             .filter(|c| seen.insert(c.id))
             .collect();
@@ -502,7 +512,8 @@ pub struct Inventory {
     pub ci_files: Vec<String>,
 }
 
-/// Stage 4: the live branches (judged at `until`), the tags, the CI files on the trunk.
+/// Stage 4: the live branches (judged at `until`), the tags, the CI files on the trunk. The
+/// commits read up to here (the walks, the sides, the branches) are then kept in the cache.
 pub fn inventory_branches(
     open: &OpenHistory,
     until: Timestamp,
@@ -510,11 +521,14 @@ pub fn inventory_branches(
 ) -> Result<Inventory> {
     progress.say("taking the branch inventory");
     let ctx = &open.ctx;
-    Ok(Inventory {
+    let inventory = Inventory {
         branches: inventory::branch_inventory(ctx, &open.history(), until)?,
         tags: releases::tags(ctx)?,
         ci_files: inventory::ci_files(&ctx.repo, ctx.trunk.tip)?,
-    })
+    };
+    let decoded = open.commits.save();
+    progress.say(&format!("{decoded} commits decoded in this run"));
+    Ok(inventory)
 }
 
 /// Stage 5: the package audit, when the trunk's tip holds two or more packages; fills each

@@ -170,10 +170,19 @@ fn read_history(opts: &Options, package_audit: bool) -> Result<HistoryRead> {
     let open = pipeline::open_history(opts, &progress)?;
     let landings = pipeline::classify_landings(&open, opts, &progress)?;
     let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
-    let messages = landings
+    // The walked commits keep only the lines the classifier reads: their whole messages are read.
+    let ids: Vec<Oid> = landings
         .changes
         .iter()
-        .filter_map(|c| Some((c.commit, landings.commits.get(&c.commit)?.message.clone())))
+        .map(|c| c.commit)
+        .filter(|id| landings.commits.contains_key(id))
+        .collect();
+    let messages = open
+        .ctx
+        .repo
+        .commits(&ids)?
+        .into_iter()
+        .map(|c| (c.id, c.message))
         .collect();
     let mut warnings = open.ctx.warnings.clone();
     warnings.extend(landings.warnings);

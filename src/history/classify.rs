@@ -88,6 +88,58 @@ re!(
 re!(MERGE_TAG, r"^Merge tag '([^']+)'");
 re!(BULLET, r"(?m)^\* ");
 
+/// The patterns matched against a commit's whole message (the others read only the subject).
+/// Each matches within one line: `^` and `$` are line anchors, and where a `\s` may take a
+/// line break, a line anchor would match in its place.
+fn message_patterns() -> [&'static Regex; 9] {
+    [
+        &REVERTS_LINE,
+        &BULLET,
+        &CHERRY_PICK,
+        &PR_IN_BODY,
+        &GITLAB_MR,
+        &GERRIT_CHANGE_ID,
+        &GERRIT_REVIEWED_ON,
+        &PHABRICATOR,
+        &MARGE,
+    ]
+}
+
+/// The lines of `message` the classifier reads: for each message pattern, the first line it
+/// matches, in message order. Patterns match within one line and the classifier asks each
+/// only whether it matches or for its first match, so it decides the same from these lines
+/// as from the whole message: the commit cache keeps only them.
+pub fn evidence_lines(message: &str) -> String {
+    let patterns = message_patterns();
+    let mut found = [false; 9];
+    let mut out = String::new();
+    for line in message.split('\n') {
+        let mut keep = false;
+        for (re, seen) in patterns.iter().zip(found.iter_mut()) {
+            if !*seen && re.is_match(line) {
+                *seen = true;
+                keep = true;
+            }
+        }
+        if keep {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+        }
+        if found.iter().all(|f| *f) {
+            break;
+        }
+    }
+    out
+}
+
+/// The sources of the message patterns, for the commit cache's key: evidence lines kept by
+/// other patterns are not trusted.
+pub fn evidence_patterns() -> Vec<&'static str> {
+    message_patterns().iter().map(|re| re.as_str()).collect()
+}
+
 /// Seconds of tolerance between author and committer time of a platform squash.
 const SQUASH_TIME_TOLERANCE: i64 = 5;
 /// An author time this much older than the commit time marks a replayed (rebased) commit.
@@ -1167,5 +1219,70 @@ mod tests {
         // Commit 6's second parent is already reachable: an empty side.
         assert!(out[0].empty_side);
         assert_eq!(out[0].lifetime_seconds, None);
+    }
+
+    #[test]
+    fn evidence_lines_keep_each_patterns_first_line() {
+        let msg =
+            "Fix the parser (#7)\n\nWhy: PR #12 broke it, then PR #13.\nSigned-off-by: A <a@x>\n\
+                   This reverts commit 0123456789abcdef.\n* a bullet\n* another\n\
+                   Change-Id: I0123abc\nReviewed-on: https://r.example/c/45\n\
+                   Reviewed-on: https://r.example/c/46\nthe end";
+        assert_eq!(
+            evidence_lines(msg),
+            "Why: PR #12 broke it, then PR #13.\nThis reverts commit 0123456789abcdef.\n* a bullet\n\
+             Change-Id: I0123abc\nReviewed-on: https://r.example/c/45"
+        );
+        assert_eq!(evidence_lines("plain commit\n\nwith a body"), "");
+    }
+
+    /// The classifier decides the same from the evidence lines as from the whole messages,
+    /// noise lines around every platform's shape included.
+    #[test]
+    fn evidence_lines_classify_like_whole_messages() {
+        let mut commits = vec![commit(1, &[], ("alice", 0), ("alice", 0), "root")];
+        let noise = "Some words\nSigned-off-by: B <b@x>\n  * indented, no bullet\nPR#9 no space";
+        for (i, m) in FUZZ_MESSAGES.iter().enumerate() {
+            let n = (i + 2) as u8;
+            let msg = format!(
+                "{}\n\n{noise}\n{}",
+                m.replace("{n}", "31"),
+                m.replace("{n}", "32")
+            );
+            let parents: Vec<u8> = if m.starts_with("Merge") {
+                vec![n - 1, 1]
+            } else {
+                vec![n - 1]
+            };
+            let by = if i % 2 == 0 { "GitHub" } else { "bob" };
+            commits.push(commit(
+                n,
+                &parents,
+                ("alice", i as i64 * 10),
+                (by, i as i64 * 10 + 2),
+                &msg,
+            ));
+        }
+        let chain: Vec<u8> = (1..=commits.len() as u8).rev().collect();
+        let reduced: Vec<Commit> = commits
+            .iter()
+            .map(|c| Commit {
+                message: evidence_lines(&c.message),
+                ..c.clone()
+            })
+            .collect();
+        let whole = run(commits, &chain, &[]);
+        assert_eq!(whole.len(), FUZZ_MESSAGES.len() + 1);
+        // The body patterns decided some of them.
+        assert!(whole
+            .iter()
+            .any(|c| c.platform == Some(Platform::Phabricator)));
+        assert!(whole.iter().any(|c| c.platform == Some(Platform::Gitlab)));
+        assert!(whole.iter().any(|c| c.kind == Kind::CherryPick));
+        assert!(whole.iter().any(|c| c.kind == Kind::Revert));
+        assert_eq!(
+            format!("{whole:?}"),
+            format!("{:?}", run(reduced, &chain, &[]))
+        );
     }
 }

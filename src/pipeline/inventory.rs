@@ -54,7 +54,7 @@ pub fn branch_inventory(
             .iter()
             .find(|c| c.id == r.target)
             .cloned()
-            .map_or_else(|| ctx.repo.commit(r.target), Ok)?;
+            .map_or_else(|| history.commit(r.target), Ok)?;
         facts.push(BranchFacts {
             name: r.short_name.clone(),
             remote: r.kind == RefKind::RemoteBranch,

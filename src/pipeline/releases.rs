@@ -105,7 +105,7 @@ pub fn release_lines(
         let mut times = Vec::new();
         let mut next = Some(r.target);
         while let Some(id) = next.filter(|id| own.contains(id)) {
-            let c = ctx.repo.commit(id)?;
+            let c = history.commit(id)?;
             if since.is_none_or(|s| c.committer.time >= s) && c.committer.time <= until {
                 times.push(c.committer.time);
             }

@@ -1,6 +1,7 @@
 //! Side queries (`git rev-list ^exclude include`) for the classifier: on the in-memory graph,
-//! with the commits read from the repository.
+//! with the commits read through the commit store.
 
+use crate::cache::commits::CommitStore;
 use crate::git::Repo;
 use crate::history::classify::SideReader;
 use crate::history::graph::CommitGraph;
@@ -8,31 +9,36 @@ use crate::model::{Commit, Oid};
 use anyhow::Result;
 use std::collections::HashMap;
 
-/// Side queries on the in-memory graph, commits read from the repository.
+/// Side queries on the in-memory graph, commits read through the commit store (their
+/// messages hold only the lines the classifier reads).
 pub struct History<'a> {
     pub repo: &'a Repo,
     pub graph: &'a CommitGraph,
+    pub commits: &'a CommitStore,
+}
+
+impl History<'_> {
+    /// One commit, from the store (decoded once).
+    pub fn commit(&self, id: Oid) -> Result<Commit> {
+        self.commits.get(self.repo, id)
+    }
 }
 
 impl SideReader for History<'_> {
     fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
-        self.graph
-            .side(include, exclude)
-            .into_iter()
-            .map(|id| self.repo.commit(id))
-            .collect()
+        let ids = self.graph.side(include, exclude);
+        self.commits.get_many(self.repo, &ids)
     }
 }
 
-/// Side queries for one branch: the sides of its merges computed in one pass and their
-/// commits decoded in parallel; anything else goes to the graph.
+/// Side queries for one branch: the sides of its merges computed in one pass and the commits
+/// the store lacks decoded in parallel; anything else goes to the graph.
 pub struct ChainReader<'a> {
     history: &'a History<'a>,
     sides: HashMap<Oid, Vec<Oid>>,
     /// Two-parent merges with a precomputed side, by `(first parent, second parent)`: a
     /// query `^P1 P2` (a foxtrot's) is then that side.
     by_parents: HashMap<(Oid, Oid), Oid>,
-    commits: HashMap<Oid, Commit>,
 }
 
 impl<'a> ChainReader<'a> {
@@ -47,17 +53,11 @@ impl<'a> ChainReader<'a> {
         let mut ids: Vec<Oid> = sides.values().flatten().copied().collect();
         ids.sort_unstable();
         ids.dedup();
-        let commits = history
-            .repo
-            .commits(&ids)?
-            .into_iter()
-            .map(|c| (c.id, c))
-            .collect();
+        history.commits.prefetch(history.repo, &ids)?;
         Ok(ChainReader {
             history,
             sides,
             by_parents,
-            commits,
         })
     }
 }
@@ -78,22 +78,11 @@ impl SideReader for ChainReader<'_> {
         let graph = self.history.graph;
         let mut ids = ids.clone();
         ids.sort_by_key(|id| std::cmp::Reverse((graph.generation_of(id), *id)));
-        ids.iter()
-            .map(|id| match self.commits.get(id) {
-                Some(c) => Ok(c.clone()),
-                None => self.history.repo.commit(*id),
-            })
-            .collect()
+        ids.iter().map(|id| self.history.commit(*id)).collect()
     }
     fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
         match self.sides.get(&merge.id) {
-            Some(ids) => ids
-                .iter()
-                .map(|id| match self.commits.get(id) {
-                    Some(c) => Ok(c.clone()),
-                    None => self.history.repo.commit(*id),
-                })
-                .collect(),
+            Some(ids) => ids.iter().map(|id| self.history.commit(*id)).collect(),
             None => self.history.side(&merge.parents[1..], &merge.parents[..1]),
         }
     }

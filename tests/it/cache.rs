@@ -267,3 +267,82 @@ fn piped_stderr_gets_no_progress_bars() {
     );
     assert!(!out.stdout.iter().any(|b| *b == b'\r' || *b == 0x1b));
 }
+
+/// The number a traced run says before `what` (`"12 commits decoded in this run"`).
+fn traced_count(stderr: &str, what: &str) -> usize {
+    let line = stderr
+        .lines()
+        .find(|l| l.ends_with(what))
+        .unwrap_or_else(|| panic!("no \"{what}\" in {stderr}"));
+    let words: Vec<&str> = line.trim_end_matches(what).split_whitespace().collect();
+    words
+        .last()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {line}"))
+}
+
+/// Every commit a run reads is kept: a warm run decodes none (the table holds the cold run's
+/// commits), and its output is the bytes of the cold and the `--no-cache` runs. A truncated,
+/// corrupt or foreign commit table is said, ignored and rebuilt to the same bytes.
+#[test]
+fn a_warm_run_decodes_no_commit_and_a_damaged_commit_table_is_rebuilt() {
+    for name in ["github_merge", "gitflow", "edge_cases", "platforms"] {
+        let (_guard, repo) = build_fixture(name);
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("cache");
+        let flag = ["--cache-dir", root.to_str().expect("utf-8")];
+        let (cold, err) = traced(&repo, &flag);
+        assert_eq!(
+            traced_count(&err, " commits read from the cache"),
+            0,
+            "{name}"
+        );
+        let decoded = traced_count(&err, " commits decoded in this run");
+        assert!(decoded > 0, "{name}: {err}");
+        let (warm, err) = traced(&repo, &flag);
+        assert_eq!(
+            traced_count(&err, " commits read from the cache"),
+            decoded,
+            "{name}"
+        );
+        assert_eq!(
+            traced_count(&err, " commits decoded in this run"),
+            0,
+            "{name}"
+        );
+        assert!(warm == cold, "{name}: warm run differs from the cold run");
+        assert!(warm == analyze(&repo, &["--no-cache"]).0, "{name}");
+        let table = files_named(&root, "commits-");
+        assert_eq!(table.len(), 1, "{name}");
+        let bytes = std::fs::read(&table[0]).expect("read");
+        let mut corrupt = bytes.clone();
+        let last = corrupt.len() - 1;
+        corrupt[last] ^= 0x55;
+        let mut foreign = bytes.clone();
+        foreign[8] = foreign[8].wrapping_add(1);
+        let damages = [
+            (bytes[..bytes.len() - 5].to_vec(), "truncated"),
+            (corrupt, "checksum"),
+            (foreign, "format version"),
+        ];
+        for (damaged, said) in damages {
+            std::fs::write(&table[0], &damaged).expect("damage");
+            let (out, err) = traced(&repo, &flag);
+            assert!(out == cold, "{name}: output over a {said} table differs");
+            assert!(
+                err.contains(said) && err.contains("rebuilt"),
+                "{name}: {err}"
+            );
+            assert_eq!(
+                traced_count(&err, " commits decoded in this run"),
+                decoded,
+                "{name}"
+            );
+            assert_eq!(
+                std::fs::read(&table[0]).expect("rebuilt"),
+                bytes,
+                "{name}: {said}"
+            );
+        }
+    }
+}

@@ -28,14 +28,28 @@ c "ada (laptop)" ada@old.example.com 1700003600 "Work from the laptop"
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = analyze_json(&repo, Some(1_700_003_600), &[]);
-    let authors: Vec<&str> = v["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter_map(|c| c["author"].as_str())
-        .collect();
-    assert_eq!(authors, ["Ada Lovelace", "Ada Lovelace"]);
+    let cache = dir.path().join("cache");
+    let cache_flag = ["--cache-dir", cache.to_str().expect("path")];
+    let authors = |v: &serde_json::Value| -> Vec<String> {
+        v["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter_map(|c| c["author"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let v = analyze_json(&repo, Some(1_700_003_600), &cache_flag);
+    assert_eq!(authors(&v), ["Ada Lovelace", "Ada Lovelace"]);
     // One active author, not two.
     assert_eq!(v["metrics"]["cadence"]["active_authors"], 1);
+    // Another `.mailmap` maps the same commits to other people: the cached commits (read
+    // under the first one) are not used.
+    std::fs::write(
+        repo.join(".mailmap"),
+        "Ada King <ada@example.com>\nAda Byron <ada@old.example.com>\n",
+    )
+    .expect("write .mailmap");
+    let v = analyze_json(&repo, Some(1_700_003_600), &cache_flag);
+    assert_eq!(authors(&v), ["Ada Byron", "Ada King"]);
+    assert_eq!(v, analyze_json(&repo, Some(1_700_003_600), &["--no-cache"]));
 }

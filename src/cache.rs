@@ -21,6 +21,8 @@
 //! read-only directory, a file where a directory should be) only costs speed: the run goes on
 //! without it and says so.
 
+pub mod remerge;
+
 use crate::history::graph::CommitGraph;
 use crate::model::Oid;
 use crate::model::{DiffStat, EntryMode, FileStat, FileStatus};

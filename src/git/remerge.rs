@@ -46,10 +46,12 @@ pub struct RemergeOptions {
 impl Repo {
     /// Redo each merge in parallel, in input order. Nothing is written to the repository: every
     /// object the merge produces (merged blobs, trees, virtual merge bases) stays in memory.
+    /// `tick(1)` after each job (for a progress bar).
     pub fn remerge(
         &self,
         jobs: &[RemergeJob],
         opts: RemergeOptions,
+        tick: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<RemergeOutcome>> {
         let diff_proto = self.diff_prototype()?;
         let ts = &self.ts;
@@ -59,20 +61,30 @@ impl Repo {
             .map_init(
                 || RemergeWorker::new(ts.to_thread_local(), &diff_proto, opts.max_blob_bytes),
                 |worker, job| {
-                    if opts
+                    let out = if opts
                         .deadline
                         .is_some_and(|d| std::time::Instant::now() >= d)
                     {
-                        return RemergeOutcome::Skipped(BUDGET_SPENT.to_owned());
-                    }
-                    match worker {
-                        Ok(w) => w.run(job),
-                        Err(e) => RemergeOutcome::Skipped(format!("{e:#}")),
-                    }
+                        RemergeOutcome::Skipped(BUDGET_SPENT.to_owned())
+                    } else {
+                        match worker {
+                            Ok(w) => w.run(job),
+                            Err(e) => RemergeOutcome::Skipped(format!("{e:#}")),
+                        }
+                    };
+                    tick(1);
+                    out
                 },
             )
             .collect())
     }
+}
+
+/// The merge settings every re-merge runs with, as text (rename similarity and limit, diff
+/// algorithm, conflict style): what an outcome depends on besides the commits, for the key of
+/// the cached outcomes.
+pub fn remerge_settings() -> String {
+    format!("{:?}", RemergeWorker::options())
 }
 
 /// Per-thread state of the re-merges: an in-memory repository handle and the resource caches.

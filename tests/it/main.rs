@@ -12,6 +12,7 @@ mod hostile;
 mod mailmap;
 mod monorepo_cli;
 mod remerge;
+mod remerge_cache;
 mod report;
 mod schema;
 mod scoring;

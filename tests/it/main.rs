@@ -14,5 +14,6 @@ mod monorepo_cli;
 mod remerge;
 mod remerge_cache;
 mod report;
+mod report_remerge;
 mod schema;
 mod scoring;

@@ -417,6 +417,9 @@ struct SideChanges {
     /// Deleted and added non-tree paths: the sources and destinations a rename pairs.
     deleted: Vec<gix::bstr::BString>,
     added: Vec<gix::bstr::BString>,
+    /// The directories holding deletions that are gone from the side's tree altogether: only
+    /// such a directory can be renamed as a whole.
+    removed_dirs: Vec<gix::bstr::BString>,
 }
 
 impl SideChanges {
@@ -432,6 +435,7 @@ impl SideChanges {
             deletion_dirs: Default::default(),
             deleted: Vec::new(),
             added: Vec::new(),
+            removed_dirs: Vec::new(),
         };
         let mut platform = base.changes().context("comparing with the merge base")?;
         platform.options(|o| {
@@ -459,6 +463,11 @@ impl SideChanges {
                 Ok(std::ops::ControlFlow::Continue(()))
             })
             .map_err(|e| anyhow::anyhow!("comparing with the merge base: {e}"))?;
+        for d in &out.deletion_dirs {
+            if entry_at(side, d.as_ref())?.is_none() {
+                out.removed_dirs.push(d.clone());
+            }
+        }
         Ok(out)
     }
 
@@ -479,7 +488,7 @@ impl SideChanges {
     /// with an addition of the same side (copies are off), so a side without both has none.
     /// Otherwise a rename matters only where the other side's changes meet its source or its
     /// destination: the other side changed the source path, something below it, or something
-    /// in a directory holding a deletion (a directory rename would move it); or the other side
+    /// in a directory this side removed altogether (a directory rename would move it); or the other side
     /// changed the destination path, something below it, or a file where one of its
     /// directories goes. Where none of that holds, the renamed file lands at its destination
     /// untouched by the other side, exactly as the deletion plus the addition would: the
@@ -491,7 +500,7 @@ impl SideChanges {
         }
         let touched = |p: &gix::bstr::BString| other.files.contains(p) || other.dirs.contains(p);
         self.deleted.iter().any(touched)
-            || self.deletion_dirs.iter().any(touched)
+            || self.removed_dirs.iter().any(touched)
             || self
                 .added
                 .iter()

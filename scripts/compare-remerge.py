@@ -36,7 +36,7 @@ def main():
     ap.add_argument("--show", type=int, default=10)
     a = ap.parse_args()
 
-    cmd = [a.bin, "analyze", a.repo, "--since", a.since, "--format", "json", "--quiet",
+    cmd = [a.bin, "analyze", a.repo, "--since", a.since, "--format", "json", "--quiet", "--no-cache",
            "--remerge", "--remerge-budget", "100000"]
     if a.until:
         cmd += ["--until", a.until]

@@ -23,6 +23,7 @@
 //! without it and says so.
 
 pub mod commits;
+pub mod remerge;
 
 use crate::history::graph::CommitGraph;
 use crate::model::Oid;

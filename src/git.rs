@@ -14,7 +14,7 @@ mod refs;
 mod remerge;
 use diff::{Counting, DiffWorker};
 pub use refs::classify_ref_name;
-pub use remerge::{RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
+pub use remerge::{remerge_settings, RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
 
 /// What reading the repository can fail on; each names the path, revision or object.
 #[derive(Debug, thiserror::Error)]

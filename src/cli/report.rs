@@ -70,6 +70,13 @@ pub struct ReportArgs {
     /// Add a breakdown by author.
     #[arg(long, value_enum)]
     pub by: Option<ByArg>,
+    /// Merge every merge commit's parents (and every squash's trunk parent and PR head) again,
+    /// in memory, like git's default merge: re-merged and conflicted changes per period.
+    #[arg(long)]
+    pub remerge: bool,
+    /// Stop starting re-merges after SECONDS; the rest are reported as skipped [default: 600].
+    #[arg(long, value_name = "SECONDS", requires = "remerge")]
+    pub remerge_budget: Option<u64>,
     #[command(flatten)]
     pub out: OutputArgs,
     #[command(flatten)]
@@ -98,7 +105,12 @@ pub fn run(args: ReportArgs) -> Result<i32> {
         until_explicit: true,
         config: config.clone(),
         quiet: args.read.quiet,
-        remerge: None,
+        remerge: args.remerge.then(|| {
+            std::time::Duration::from_secs(
+                args.remerge_budget
+                    .unwrap_or(pipeline::DEFAULT_REMERGE_BUDGET_SECS),
+            )
+        }),
         cache: Default::default(),
     };
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
@@ -108,6 +120,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
     let open = pipeline::open_history(&opts, &progress)?;
     let landings = pipeline::classify_landings(&open, &opts, &progress)?;
     let mut measured = pipeline::measure_landings(&open, landings, &opts.config, &progress)?;
+    pipeline::remerge_landings(&open, &mut measured, &opts, &progress)?;
     let inventory = pipeline::inventory_branches(&open, opts.until, &progress)?;
     let monorepo =
         pipeline::audit_packages(&open, &mut measured, &inventory, &opts.config, &progress)?;
@@ -215,12 +228,17 @@ fn period_cards(
         .filter(|c| c.landed_at >= span.start && c.landed_at < span.end)
         .cloned()
         .collect();
+    // With --remerge, the period's cards score its conflict rate too.
+    let remerge = measured
+        .remerge
+        .is_some()
+        .then(|| crate::history::remerge::metrics(&changes));
     let sub = pipeline::Measured {
         metrics: crate::history::measure::metrics(&changes),
         changes,
         bases: Vec::new(),
         diffs: Vec::new(),
-        remerge: None,
+        remerge,
         warnings: Vec::new(),
         // A period's cards need no "last landing before the window": an empty week is shown
         // as such in the trend.

@@ -46,41 +46,77 @@ pub struct RemergeOptions {
 impl Repo {
     /// Redo each merge in parallel, in input order. Nothing is written to the repository: every
     /// object the merge produces (merged blobs, trees, virtual merge bases) stays in memory.
+    /// `tick(1)` after each job (for a progress bar).
     pub fn remerge(
         &self,
         jobs: &[RemergeJob],
         opts: RemergeOptions,
+        tick: &(dyn Fn(u64) + Sync),
     ) -> Result<Vec<RemergeOutcome>> {
         let diff_proto = self.diff_prototype()?;
         let ts = &self.ts;
-        Ok(jobs
-            .par_iter()
-            .with_min_len(1)
-            .map_init(
-                || RemergeWorker::new(ts.to_thread_local(), &diff_proto, opts.max_blob_bytes),
-                |worker, job| {
-                    if opts
-                        .deadline
-                        .is_some_and(|d| std::time::Instant::now() >= d)
-                    {
-                        return RemergeOutcome::Skipped(BUDGET_SPENT.to_owned());
+        // A few chunks per thread: each has one worker and one commit graph, which keeps the
+        // commits its merge-base walks read for the next merges of the chunk.
+        let chunk = jobs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        let chunks: Vec<Vec<RemergeOutcome>> = jobs
+            .par_chunks(chunk)
+            .map(|chunk| {
+                let worker =
+                    RemergeWorker::new(ts.to_thread_local(), &diff_proto, opts.max_blob_bytes);
+                let (worker, mut platforms) = match worker {
+                    Ok(w) => w,
+                    Err(e) => {
+                        tick(chunk.len() as u64);
+                        return vec![RemergeOutcome::Skipped(format!("{e:#}")); chunk.len()];
                     }
-                    match worker {
-                        Ok(w) => w.run(job),
-                        Err(e) => RemergeOutcome::Skipped(format!("{e:#}")),
-                    }
-                },
-            )
-            .collect())
+                };
+                let mut graph = worker.repo.revision_graph(worker.commit_graph.as_ref());
+                chunk
+                    .iter()
+                    .map(|job| {
+                        let spent = opts
+                            .deadline
+                            .is_some_and(|d| std::time::Instant::now() >= d);
+                        let out = if spent {
+                            RemergeOutcome::Skipped(BUDGET_SPENT.to_owned())
+                        } else {
+                            worker.run(job, &mut graph, &mut platforms)
+                        };
+                        tick(1);
+                        out
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(chunks.into_iter().flatten().collect())
     }
 }
 
-/// Per-thread state of the re-merges: an in-memory repository handle and the resource caches.
+/// The commit graph of the merge-base walks, kept over a worker's merges.
+type RevGraph<'a> = gix::revwalk::Graph<
+    'a,
+    'a,
+    gix::revwalk::graph::Commit<gix::revision::plumbing::merge_base::Flags>,
+>;
+
+/// The resource caches of a worker's merges (mutable while its repository is borrowed).
+struct Platforms {
+    diff_cache: gix::diff::blob::Platform,
+    blob_merge: gix::merge::blob::Platform,
+}
+
+/// The merge settings every re-merge runs with, as text (rename similarity and limit, diff
+/// algorithm, conflict style): what an outcome depends on besides the commits, for the key of
+/// the cached outcomes.
+pub fn remerge_settings() -> String {
+    format!("{:?}", RemergeWorker::options())
+}
+
+/// Per-chunk state of the re-merges: an in-memory repository handle and the commit-graph file;
+/// its [`Platforms`] beside it.
 struct RemergeWorker {
     repo: gix::Repository,
     commit_graph: Option<gix::commitgraph::Graph>,
-    diff_cache: gix::diff::blob::Platform,
-    blob_merge: gix::merge::blob::Platform,
 }
 
 impl RemergeWorker {
@@ -88,7 +124,7 @@ impl RemergeWorker {
         repo: gix::Repository,
         diff_proto: &gix::diff::blob::Platform,
         max_blob_bytes: u64,
-    ) -> Result<RemergeWorker> {
+    ) -> Result<(RemergeWorker, Platforms)> {
         use gix::merge::plumbing::blob as mblob;
         use gix::worktree::stack::state::attributes::Source;
         // Objects written by the merge stay in memory; the object cache spares re-reading the
@@ -121,12 +157,13 @@ impl RemergeWorker {
             Vec::new(),
             Default::default(),
         );
-        Ok(RemergeWorker {
-            repo,
-            commit_graph,
-            diff_cache: diff_proto.clone(),
-            blob_merge,
-        })
+        Ok((
+            RemergeWorker { repo, commit_graph },
+            Platforms {
+                diff_cache: diff_proto.clone(),
+                blob_merge,
+            },
+        ))
     }
 
     /// git's `ort` defaults: rename detection at 50% similarity with a limit of 7000, histogram
@@ -165,8 +202,8 @@ impl RemergeWorker {
         }
     }
 
-    fn run(&mut self, job: &RemergeJob) -> RemergeOutcome {
-        let out = self.merge(job);
+    fn run(&self, job: &RemergeJob, graph: &mut RevGraph<'_>, p: &mut Platforms) -> RemergeOutcome {
+        let out = self.merge(job, graph, p);
         // Forget what this merge wrote, so memory stays flat over thousands of merges.
         self.repo.objects.reset_object_memory();
         match out {
@@ -175,7 +212,12 @@ impl RemergeWorker {
         }
     }
 
-    fn merge(&mut self, job: &RemergeJob) -> Result<RemergeOutcome> {
+    fn merge(
+        &self,
+        job: &RemergeJob,
+        graph: &mut RevGraph<'_>,
+        p: &mut Platforms,
+    ) -> Result<RemergeOutcome> {
         for id in [job.ours, job.theirs, job.recorded] {
             if !self.repo.has_object(to_gix(&id)) {
                 return Ok(RemergeOutcome::Skipped(format!(
@@ -183,10 +225,11 @@ impl RemergeWorker {
                 )));
             }
         }
-        if let Some(outcome) = self.disjoint_merge(job)? {
-            return Ok(outcome);
-        }
-        let (tree_id, conflicted) = self.full_merge(job)?;
+        let renames = match self.fast_paths(job, graph, &mut p.diff_cache)? {
+            Route::Done(outcome) => return Ok(outcome),
+            Route::Full { renames } => renames,
+        };
+        let (tree_id, conflicted) = self.full_merge(job, renames, graph, p)?;
         let merged = self
             .repo
             .find_tree(tree_id)
@@ -195,7 +238,7 @@ impl RemergeWorker {
         let differs = if recorded.id == tree_id {
             Vec::new()
         } else {
-            let mut d = changed_files(&merged, &recorded, &mut self.diff_cache, job.recorded)?;
+            let mut d = changed_files(&merged, &recorded, &mut p.diff_cache, job.recorded)?;
             d.sort();
             d.dedup();
             d
@@ -207,34 +250,38 @@ impl RemergeWorker {
     }
 
     /// The merge itself, with gix's commit merge: the merged tree (in memory) and the paths git
-    /// would leave conflicted, sorted.
-    fn full_merge(&mut self, job: &RemergeJob) -> Result<(gix::ObjectId, Vec<String>)> {
+    /// would leave conflicted, sorted. Without `renames`, rename detection is off (see
+    /// [`SideChanges::renames_matter`] for when that changes nothing).
+    fn full_merge(
+        &self,
+        job: &RemergeJob,
+        renames: bool,
+        graph: &mut RevGraph<'_>,
+        p: &mut Platforms,
+    ) -> Result<(gix::ObjectId, Vec<String>)> {
         use gix::merge::plumbing::tree::{apply_index_entries::RemovalMode, TreatAsUnresolved};
         use gix::prelude::Write;
-        let RemergeWorker {
-            repo,
-            commit_graph,
-            diff_cache,
-            blob_merge,
-        } = self;
-        let repo = &*repo;
+        let repo = &self.repo;
         let (ours, theirs) = (job.ours.to_hex(), job.theirs.to_hex());
         let labels = gix::merge::blob::builtin_driver::text::Labels {
             ancestor: None,
             current: Some(ours.as_str().into()),
             other: Some(theirs.as_str().into()),
         };
-        let mut graph = repo.revision_graph(commit_graph.as_ref());
+        let mut options = Self::options();
+        if !renames {
+            options.tree_merge.rewrites = None;
+        }
         let outcome = gix::merge::plumbing::commit(
             to_gix(&job.ours),
             to_gix(&job.theirs),
             labels,
-            &mut graph,
-            diff_cache,
-            blob_merge,
+            graph,
+            &mut p.diff_cache,
+            &mut p.blob_merge,
             repo,
             &mut |id| id.to_hex().to_string(),
-            Self::options(),
+            options,
         )
         .with_context(|| format!("re-merging {} and {}", job.ours, job.theirs))?;
         let mut merge = outcome.tree_merge;
@@ -261,35 +308,40 @@ impl RemergeWorker {
         Ok((tree_id, conflicted))
     }
 
-    /// The fast path: with one merge base and sides that changed disjoint paths (no path, or
+    /// The fast paths, with one merge base. Sides that changed disjoint paths (no path, or
     /// directory of a path, changed by both; no deletion in a directory the other side
-    /// changes, so no rename can meet the other side's work), the merge is clean and its tree
+    /// changes, so no rename can meet the other side's work): the merge is clean and its tree
     /// takes each path from the side that changed it. Then only the recorded tree needs
-    /// comparing, path by path; the content merges and rename detection are skipped. None
-    /// when the fast path does not apply.
-    fn disjoint_merge(&mut self, job: &RemergeJob) -> Result<Option<RemergeOutcome>> {
+    /// comparing, path by path; the content merges and rename detection are skipped. Sides
+    /// that meet but where no rename can matter ([`SideChanges::renames_matter`]): the full
+    /// merge without rename detection. Anything else, or several merge bases: the full merge.
+    fn fast_paths(
+        &self,
+        job: &RemergeJob,
+        graph: &mut RevGraph<'_>,
+        diff_cache: &mut gix::diff::blob::Platform,
+    ) -> Result<Route> {
         let repo = &self.repo;
-        let mut graph = repo.revision_graph(self.commit_graph.as_ref());
         let bases = repo
-            .merge_bases_many_with_graph(to_gix(&job.ours), &[to_gix(&job.theirs)], &mut graph)
+            .merge_bases_many_with_graph(to_gix(&job.ours), &[to_gix(&job.theirs)], graph)
             .with_context(|| format!("merge bases of {} and {}", job.ours, job.theirs))?;
         let [base] = bases.as_slice() else {
-            return Ok(None);
+            return Ok(Route::Full { renames: true });
         };
         let base_tree = tree_of(repo, to_oid(base.detach()))?;
         let ours = tree_of(repo, job.ours)?;
         let theirs = tree_of(repo, job.theirs)?;
-        let o = SideChanges::new(&base_tree, &ours, &mut self.diff_cache)?;
-        let t = SideChanges::new(&base_tree, &theirs, &mut self.diff_cache)?;
+        let o = SideChanges::new(&base_tree, &ours, diff_cache)?;
+        let t = SideChanges::new(&base_tree, &theirs, diff_cache)?;
         if o.interferes(&t) {
-            return Ok(None);
+            let renames = o.renames_matter(&t) || t.renames_matter(&o);
+            return Ok(Route::Full { renames });
         }
         let recorded = tree_of(repo, job.recorded)?;
-        let mut differs: Vec<String> =
-            changed_files(&ours, &recorded, &mut self.diff_cache, job.recorded)?
-                .into_iter()
-                .filter(|p| !t.files.contains(p.as_bytes().as_bstr()))
-                .collect();
+        let mut differs: Vec<String> = changed_files(&ours, &recorded, diff_cache, job.recorded)?
+            .into_iter()
+            .filter(|p| !t.files.contains(p.as_bytes().as_bstr()))
+            .collect();
         for p in &t.files {
             if entry_at(&theirs, p.as_ref())? != entry_at(&recorded, p.as_ref())? {
                 differs.push(p.to_str_lossy().into_owned());
@@ -297,11 +349,19 @@ impl RemergeWorker {
         }
         differs.sort();
         differs.dedup();
-        Ok(Some(RemergeOutcome::Merged {
+        Ok(Route::Done(RemergeOutcome::Merged {
             conflicted: Vec::new(),
             differs,
         }))
     }
+}
+
+/// What [`RemergeWorker::fast_paths`] decided.
+enum Route {
+    /// Merged without the full merge (disjoint sides).
+    Done(RemergeOutcome),
+    /// The full merge, with rename detection or without.
+    Full { renames: bool },
 }
 
 /// The tree of a commit.
@@ -354,6 +414,12 @@ struct SideChanges {
     files: std::collections::HashSet<gix::bstr::BString>,
     dirs: std::collections::HashSet<gix::bstr::BString>,
     deletion_dirs: std::collections::HashSet<gix::bstr::BString>,
+    /// Deleted and added non-tree paths: the sources and destinations a rename pairs.
+    deleted: Vec<gix::bstr::BString>,
+    added: Vec<gix::bstr::BString>,
+    /// The directories holding deletions that are gone from the side's tree altogether: only
+    /// such a directory can be renamed as a whole.
+    removed_dirs: Vec<gix::bstr::BString>,
 }
 
 impl SideChanges {
@@ -367,6 +433,9 @@ impl SideChanges {
             files: Default::default(),
             dirs: Default::default(),
             deletion_dirs: Default::default(),
+            deleted: Vec::new(),
+            added: Vec::new(),
+            removed_dirs: Vec::new(),
         };
         let mut platform = base.changes().context("comparing with the merge base")?;
         platform.options(|o| {
@@ -383,11 +452,22 @@ impl SideChanges {
                             out.deletion_dirs.insert(d.to_owned());
                         }
                     }
+                    match change {
+                        Change::Deletion { .. } => out.deleted.push(path.to_owned()),
+                        Change::Addition { .. } => out.added.push(path.to_owned()),
+                        // No rename tracking here, so no rewrite either.
+                        Change::Modification { .. } | Change::Rewrite { .. } => {}
+                    }
                     out.files.insert(path.to_owned());
                 }
                 Ok(std::ops::ControlFlow::Continue(()))
             })
             .map_err(|e| anyhow::anyhow!("comparing with the merge base: {e}"))?;
+        for d in &out.deletion_dirs {
+            if entry_at(side, d.as_ref())?.is_none() {
+                out.removed_dirs.push(d.clone());
+            }
+        }
         Ok(out)
     }
 
@@ -402,6 +482,29 @@ impl SideChanges {
                 || a.deletion_dirs.iter().any(|d| b.dirs.contains(d))
         };
         meets(self, other) || meets(other, self)
+    }
+
+    /// Whether rename detection on this side can change the merge. A rename pairs a deletion
+    /// with an addition of the same side (copies are off), so a side without both has none.
+    /// Otherwise a rename matters only where the other side's changes meet its source or its
+    /// destination: the other side changed the source path, something below it, or something
+    /// in a directory this side removed altogether (a directory rename would move it); or the other side
+    /// changed the destination path, something below it, or a file where one of its
+    /// directories goes. Where none of that holds, the renamed file lands at its destination
+    /// untouched by the other side, exactly as the deletion plus the addition would: the
+    /// merge with rename detection off is the same merge. git's `ort` skips the same renames
+    /// ("irrelevant" sources).
+    fn renames_matter(&self, other: &SideChanges) -> bool {
+        if self.deleted.is_empty() || self.added.is_empty() {
+            return false;
+        }
+        let touched = |p: &gix::bstr::BString| other.files.contains(p) || other.dirs.contains(p);
+        self.deleted.iter().any(touched)
+            || self.removed_dirs.iter().any(touched)
+            || self
+                .added
+                .iter()
+                .any(|p| touched(p) || parent_dirs(p.as_ref()).any(|d| other.files.contains(d)))
     }
 }
 

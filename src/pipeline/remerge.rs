@@ -1,6 +1,6 @@
 //! Stage `remerge_landings` (`analyze --remerge`): plan each landed change's merge, redo the
-//! merges in memory in parallel (`git`), record the outcomes on the changes and aggregate them
-//! (`history::remerge`).
+//! merges in memory in parallel (`git`; outcomes of earlier runs from the cache, with a progress
+//! bar), record the outcomes on the changes and aggregate them (`history::remerge`).
 
 use super::{Measured, OpenHistory, Options, Progress, DEFAULT_MAX_BLOB_BYTES};
 use crate::git::{RemergeOptions, BUDGET_SPENT};
@@ -57,17 +57,24 @@ pub fn remerge_landings(
         }
     }
     progress.say(&format!("re-merging {} merges and squashes", jobs.len()));
-    let outcomes = repo.remerge(
-        &jobs,
-        RemergeOptions {
-            deadline: Some(std::time::Instant::now() + budget),
-            max_blob_bytes: opts
-                .config
-                .size
-                .max_blob_bytes
-                .unwrap_or(DEFAULT_MAX_BLOB_BYTES),
-        },
-    )?;
+    let remerge_opts = RemergeOptions {
+        deadline: Some(std::time::Instant::now() + budget),
+        max_blob_bytes: opts
+            .config
+            .size
+            .max_blob_bytes
+            .unwrap_or(DEFAULT_MAX_BLOB_BYTES),
+    };
+    let done = {
+        let bar = progress.bar(jobs.len() as u64, "re-merges");
+        let tick = |n: u64| bar.inc(n);
+        crate::cache::remerge::remerges(repo, open.cache.as_ref(), &jobs, remerge_opts, &tick)?
+    };
+    progress.say(&format!(
+        "re-merges done: {} merged, {} from the cache",
+        done.merged, done.cached
+    ));
+    let outcomes = done.outcomes;
     for (i, outcome) in index.into_iter().zip(outcomes) {
         let r = remerge::result(&changes[i], outcome);
         changes[i].remerge = Some(r);

@@ -6,6 +6,7 @@
 
 pub mod owners;
 pub mod periods;
+pub mod remerge;
 pub mod render;
 pub mod stats;
 pub mod trend;
@@ -191,6 +192,7 @@ pub fn build(a: &Analysis, plan: &Plan) -> Report {
         affected: &affected,
         all_changes: &a.changes,
         branches: &a.branches,
+        remerge: a.metrics.remerge.is_some(),
     };
     let buckets: Vec<Vec<&Change>> = plan
         .spans
@@ -260,6 +262,7 @@ fn periods(
         let trend = MEASURES
             .iter()
             .filter(|m| m.id != "affected_share" || a.monorepo.is_some())
+            .filter(|m| m.id != "conflict_rate" || a.metrics.remerge.is_some())
             .map(|m| {
                 (
                     m.id,

@@ -310,6 +310,10 @@ pub fn markdown(r: &Report) -> String {
         "landed changes by strategy, per period",
         &mix_grid(r),
     );
+    if let (Some(g), Some(totals)) = (super::remerge::grid(r), super::remerge::totals(r)) {
+        out.push_str(&format!("## Re-merges\n\n{totals}\n\n"));
+        md_folded(&mut out, "re-merged changes per period", &g);
+    }
     if !r.drift.is_empty() {
         out.push_str("## Scorecards: first and last period\n\n");
         md_table(&mut out, &drift_grid(r));
@@ -390,6 +394,10 @@ pub fn table(r: &Report) -> String {
     }
     text_table(&mut out, "Trend", &trend_grid(r), usize::MAX);
     text_table(&mut out, "Strategy mix", &mix_grid(r), usize::MAX);
+    if let (Some(g), Some(totals)) = (super::remerge::grid(r), super::remerge::totals(r)) {
+        text_table(&mut out, "Re-merges", &g, usize::MAX);
+        out.push_str(&crate::render::wrap("", "", &totals, 100));
+    }
     if !r.drift.is_empty() {
         text_table(
             &mut out,
@@ -551,6 +559,7 @@ fn html_landing(r: &Report) -> String {
         &mix,
         false,
     ));
+    body.push_str(&super::remerge::html(r));
 
     let life = h::lifetime_bars(&r.histograms.lifetime);
     let size = h::size_bars(&r.histograms.size);

@@ -30,6 +30,34 @@ pub struct PeriodStats {
     pub long_lived_open: usize,
     /// Monorepos: mean share of the packages each change affects; null otherwise.
     pub affected_share: Option<f64>,
+    /// `--remerge` only: the period's landed changes merged again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remerge: Option<PeriodRemerge>,
+}
+
+/// The re-merges of one period's landed changes (`report --remerge`), counted as
+/// `analyze --remerge` counts them ([`crate::history::remerge::metrics`]).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct PeriodRemerge {
+    /// Landed changes re-merged (clean or conflicted).
+    pub remerged: usize,
+    pub conflicted: usize,
+    /// conflicted / remerged; null when nothing that landed in the period was re-merged.
+    pub conflict_rate: Option<f64>,
+    /// Changes not re-merged (an octopus, missing objects, the time budget).
+    pub skipped: usize,
+}
+
+impl PeriodRemerge {
+    pub fn of(changes: &[Change]) -> PeriodRemerge {
+        let m = crate::history::remerge::metrics(changes);
+        PeriodRemerge {
+            remerged: m.remerged,
+            conflicted: m.conflicted,
+            conflict_rate: m.conflict_rate,
+            skipped: m.skipped,
+        }
+    }
 }
 
 /// What the per-period measures read besides the changes.
@@ -43,6 +71,8 @@ pub struct Context<'a> {
     pub all_changes: &'a [Change],
     /// Live branches at the end of the analysis.
     pub branches: &'a [Branch],
+    /// The changes were re-merged (`--remerge`): count the re-merges per period.
+    pub remerge: bool,
 }
 
 /// The measures of `changes`, which landed in `[start, end)`.
@@ -86,6 +116,7 @@ pub fn period_stats(
             .count(),
         affected_share: (!shares.is_empty())
             .then(|| shares.iter().sum::<f64>() / shares.len() as f64),
+        remerge: cx.remerge.then(|| PeriodRemerge::of(&owned)),
         lifetime: m.lifetime,
         size: m.size,
         strategy_mix: m.strategy_mix,

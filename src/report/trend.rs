@@ -140,6 +140,14 @@ pub const MEASURES: &[MeasureDef] = &[
         sample: Some(|s| s.landed),
         unit: Unit::Share,
     },
+    MeasureDef {
+        id: "conflict_rate",
+        label: "re-merge conflict rate",
+        better: Better::Lower,
+        value: |s| s.remerge.as_ref().and_then(|r| r.conflict_rate),
+        sample: Some(|s| s.remerge.as_ref().map_or(0, |r| r.remerged)),
+        unit: Unit::Share,
+    },
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -12,6 +12,8 @@ mod hostile;
 mod mailmap;
 mod monorepo_cli;
 mod remerge;
+mod remerge_cache;
 mod report;
+mod report_remerge;
 mod schema;
 mod scoring;

@@ -22,11 +22,18 @@ pub(crate) type Json = Result<Arc<Value>, (Option<u32>, String)>;
 const JSON_KEEP: usize = 4096;
 /// Lockfile graphs kept: each thread needs two at a time (the base and head of a change).
 const LOCK_KEEP: usize = 16;
+/// Lockfile entries kept (pnpm-lock.yaml read entry by entry): vite's lockfile has 6,000.
+const CHUNK_KEEP: usize = 1 << 16;
+
+/// A value parsed from a piece of text, of a type its reader knows.
+type Piece = Arc<dyn std::any::Any + Send + Sync>;
 
 /// Parsed blobs by id, shared by the snapshots of one run (see [`super::Snapshot::memo`]).
 pub struct Memo {
     json: Mutex<CLruCache<Oid, Json>>,
     locks: Mutex<CLruCache<LockKey, LockSide>>,
+    /// Pieces of text (lockfile entries) by their text, parsed.
+    chunks: Mutex<CLruCache<String, Piece>>,
 }
 
 impl Default for Memo {
@@ -35,6 +42,7 @@ impl Default for Memo {
         Memo {
             json: Mutex::new(CLruCache::new(n(JSON_KEEP))),
             locks: Mutex::new(CLruCache::new(n(LOCK_KEEP))),
+            chunks: Mutex::new(CLruCache::new(n(CHUNK_KEEP))),
         }
     }
 }
@@ -61,6 +69,31 @@ impl Memo {
     /// The `package.json` in `blob`, parsed by `parse` unless known.
     pub(crate) fn json(&self, blob: Oid, parse: impl FnOnce() -> Json) -> Json {
         get_or(&self.json, &blob, parse)
+    }
+
+    /// The piece of text `key` (which its reader prefixes with what else the parse depends
+    /// on), parsed by `parse` unless known; None if it was stored as another type.
+    pub(crate) fn chunk<T: std::any::Any + Send + Sync>(
+        &self,
+        key: String,
+        parse: impl FnOnce() -> T,
+    ) -> Option<Arc<T>> {
+        let hit = self
+            .chunks
+            .lock()
+            .ok()
+            .and_then(|mut m| m.get(key.as_str()).cloned());
+        let piece = match hit {
+            Some(p) => p,
+            None => {
+                let p: Piece = Arc::new(parse());
+                if let Ok(mut m) = self.chunks.lock() {
+                    m.put(key, Arc::clone(&p));
+                }
+                p
+            }
+        };
+        piece.downcast::<T>().ok()
     }
 
     /// The lockfile graph under `key`, parsed by `parse` unless known.

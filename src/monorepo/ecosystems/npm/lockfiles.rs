@@ -13,7 +13,7 @@ use crate::monorepo::types::{Ecosystem, Snapshot};
 use crate::monorepo::workspace::Workspace;
 
 /// `name@version` from a pnpm package key of any lockfile version (`/a@1`, `/a/1`, `a@1`).
-fn norm_key(k: &str, v5: bool) -> String {
+pub(super) fn norm_key(k: &str, v5: bool) -> String {
     let k = k.trim_start_matches('/');
     if v5 {
         // `@scope/name/1.0.0` or `name/1.0.0`.
@@ -28,133 +28,11 @@ fn norm_key(k: &str, v5: bool) -> String {
     k.to_string()
 }
 
-fn split_key(k: &str) -> (String, String) {
+pub(super) fn split_key(k: &str) -> (String, String) {
     let start = usize::from(k.starts_with('@'));
     match k[start..].find('@') {
         Some(i) => (k[..start + i].to_string(), k[start + i + 1..].to_string()),
         None => (k.to_string(), String::new()),
-    }
-}
-
-/// `pnpm-lock.yaml` as a [`LockGraph`]: importers are members keyed `importer:<dir>`;
-/// packages are keyed `name@version(peers)` and fingerprinted by resolution and version
-/// (plus their dependency keys), so metadata edits (`deprecated:`) change nothing (rule 31).
-pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
-    let y = yaml::parse(text).ok()?;
-    let version = y
-        .get("lockfileVersion")
-        .and_then(Yaml::as_str)
-        .unwrap_or("");
-    let keys = PnpmKeys {
-        v5: version.starts_with('5'),
-    };
-    let mut g = LockGraph::default();
-    add_pnpm_importers(&mut g, &y, keys);
-    add_pnpm_packages(&mut g, &y, keys);
-    Some(g)
-}
-
-/// How package keys are spelled in one pnpm lockfile (v5 separates the version with `/`).
-#[derive(Clone, Copy)]
-struct PnpmKeys {
-    v5: bool,
-}
-
-impl PnpmKeys {
-    /// The package key a dependency `name: ver` points at; `None` for local links.
-    fn child(self, name: &str, ver: &str) -> Option<String> {
-        if ver.starts_with("link:") || ver.starts_with("file:") {
-            return None;
-        }
-        if ver.starts_with('/') {
-            return Some(norm_key(ver, self.v5));
-        }
-        Some(format!("{name}@{ver}"))
-    }
-
-    /// Sorted keys of the dependencies of an importer or package entry.
-    fn deps(self, node: &Yaml) -> Vec<String> {
-        let mut out = Vec::new();
-        for f in ["dependencies", "devDependencies", "optionalDependencies"] {
-            for (n, v) in node.get(f).map(Yaml::entries).unwrap_or(&[]) {
-                let ver = v
-                    .get("version")
-                    .and_then(Yaml::as_str)
-                    .or(v.as_str())
-                    .unwrap_or("");
-                if let Some(k) = self.child(n, ver) {
-                    out.push(k);
-                }
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
-    }
-}
-
-/// Members: each `importers` entry, or the document itself for a single-package lockfile.
-fn add_pnpm_importers(g: &mut LockGraph, y: &Yaml, keys: PnpmKeys) {
-    let importers: Vec<(String, &Yaml)> = match y.get("importers") {
-        Some(imp) => imp.entries().iter().map(|(d, n)| (d.clone(), n)).collect(),
-        None => vec![(".".to_string(), y)],
-    };
-    for (dir, node) in importers {
-        let deps = keys.deps(node);
-        g.nodes.insert(
-            format!("importer:{dir}"),
-            LockNode {
-                name: dir,
-                version: String::new(),
-                fp: String::new(),
-                deps,
-                member: true,
-            },
-        );
-    }
-}
-
-/// Packages, from `snapshots` (v9) or `packages` (older), fingerprinted by version and the
-/// `packages` resolution.
-fn add_pnpm_packages(g: &mut LockGraph, y: &Yaml, keys: PnpmKeys) {
-    let empty = Yaml::Null;
-    let packages = y.get("packages").unwrap_or(&empty);
-    let snapshots = y.get("snapshots");
-    let mut resolution: BTreeMap<String, String> = BTreeMap::new();
-    for (k, v) in packages.entries() {
-        let r = v
-            .get("resolution")
-            .map(|r| format!("{r:?}"))
-            .unwrap_or_default();
-        resolution.insert(norm_key(k, keys.v5), r);
-    }
-    let nodes_src = snapshots.unwrap_or(packages);
-    for (k, v) in nodes_src.entries() {
-        let key = norm_key(k, keys.v5);
-        let (name, ver) = split_key(&key);
-        // Snapshots carry peer suffixes `(react@18)`; resolutions are keyed without them.
-        let bare = match key.find('(') {
-            Some(i) => &key[..i],
-            None => key.as_str(),
-        };
-        let res = resolution
-            .get(&key)
-            .or_else(|| resolution.get(bare))
-            .cloned()
-            .unwrap_or_default();
-        let deps = keys.deps(v);
-        let fp = format!("{ver}|{res}");
-        let ver = ver.split('(').next().unwrap_or("").to_string();
-        g.nodes.insert(
-            key,
-            LockNode {
-                name,
-                version: ver,
-                fp,
-                deps,
-                member: false,
-            },
-        );
     }
 }
 
@@ -209,7 +87,7 @@ fn relative(root: &str, dir: &str) -> String {
     }
 }
 
-fn member_node(dir: &str, mut deps: Vec<String>) -> LockNode {
+pub(super) fn member_node(dir: &str, mut deps: Vec<String>) -> LockNode {
     deps.sort();
     deps.dedup();
     LockNode {

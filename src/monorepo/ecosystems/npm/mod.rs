@@ -14,12 +14,13 @@ use crate::monorepo::types::{Ecosystem, EdgeKind, Package, Root, Snapshot};
 use crate::monorepo::workspace::Workspace;
 
 mod lockfiles;
+mod pnpm;
 
 use lockfiles::importers;
 pub(crate) use lockfiles::{
-    parse_bun_lock, parse_package_lock, parse_package_lock_v1, parse_pnpm_lock, parse_yarn_berry,
-    parse_yarn_v1,
+    parse_bun_lock, parse_package_lock, parse_package_lock_v1, parse_yarn_berry, parse_yarn_v1,
 };
+pub(crate) use pnpm::parse_pnpm_lock;
 
 pub(crate) const DEP_FIELDS: &[(&str, EdgeKind)] = &[
     ("dependencies", EdgeKind::Normal),
@@ -695,8 +696,11 @@ pub(crate) fn semantic(path: &str, sides: &Sides) -> Option<Vec<Effect>> {
 /// holds a fingerprint of those.
 fn lock_side(snap: &dyn Snapshot, path: &str, name: &str, ws: &Workspace, root: &str) -> LockSide {
     match name {
-        "pnpm-lock.yaml" => lock_at(snap, path, "pnpm", 0, |t| {
-            parse_lock(snap, "pnpm", t, parse_pnpm_lock)
+        "pnpm-lock.yaml" => lock_at(snap, path, "pnpm", 0, |t| match snap.memo() {
+            Some(m) => pnpm::parse_pnpm_lock_cut(t, m)
+                .or_else(|| parse_pnpm_lock(t))
+                .map(Arc::new),
+            None => parse_lock(snap, "pnpm", t, parse_pnpm_lock),
         }),
         "bun.lock" => lock_at(snap, path, "bun", 0, |t| {
             parse_lock(snap, "bun", t, parse_bun_lock)

@@ -1,0 +1,470 @@
+//! `pnpm-lock.yaml` as a [`LockGraph`], read whole or entry by entry.
+//!
+//! A large workspace's lockfile (vite: 500 KB, 6,000 entries) changes by a few entries per
+//! version, and parsing the YAML dominates a history audit. With a [`Memo`], the text is cut
+//! into its top-level keys and the entries of `importers`, `packages` and `snapshots` (the
+//! lines from one two-space-indented key to the next), and each entry is parsed once per run
+//! whatever version it appears in. Text the cut cannot vouch for (document markers,
+//! directives, tabs, odd indentation, an entry that does not parse alone as one key, a
+//! section key twice) is parsed whole, so both ways give the same graph.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::lockfiles::{norm_key, split_key};
+use crate::monorepo::memo::Memo;
+use crate::monorepo::support::lock::{LockGraph, LockNode};
+use crate::monorepo::support::yaml::{self, Yaml};
+
+/// How package keys are spelled in one pnpm lockfile (v5 separates the version with `/`).
+#[derive(Clone, Copy)]
+struct PnpmKeys {
+    v5: bool,
+}
+
+impl PnpmKeys {
+    fn of(version: &str) -> PnpmKeys {
+        PnpmKeys {
+            v5: version.starts_with('5'),
+        }
+    }
+
+    /// The package key a dependency `name: ver` points at; `None` for local links.
+    fn child(self, name: &str, ver: &str) -> Option<String> {
+        if ver.starts_with("link:") || ver.starts_with("file:") {
+            return None;
+        }
+        if ver.starts_with('/') {
+            return Some(norm_key(ver, self.v5));
+        }
+        Some(format!("{name}@{ver}"))
+    }
+
+    /// Sorted keys of the dependencies of an importer or package entry.
+    fn deps(self, node: &Yaml) -> Vec<String> {
+        let mut out = Vec::new();
+        for f in ["dependencies", "devDependencies", "optionalDependencies"] {
+            for (n, v) in node.get(f).map(Yaml::entries).unwrap_or(&[]) {
+                let ver = v
+                    .get("version")
+                    .and_then(Yaml::as_str)
+                    .or(v.as_str())
+                    .unwrap_or("");
+                if let Some(k) = self.child(n, ver) {
+                    out.push(k);
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// An `importers` entry as a member node.
+    fn importer(self, dir: &str, node: &Yaml) -> (String, LockNode) {
+        (
+            format!("importer:{dir}"),
+            LockNode {
+                name: dir.to_string(),
+                version: String::new(),
+                fp: String::new(),
+                deps: self.deps(node),
+                member: true,
+            },
+        )
+    }
+
+    /// A `packages` entry's resolution, by normalized key.
+    fn resolution(self, k: &str, v: &Yaml) -> (String, String) {
+        let r = v
+            .get("resolution")
+            .map(|r| format!("{r:?}"))
+            .unwrap_or_default();
+        (norm_key(k, self.v5), r)
+    }
+
+    /// A `snapshots` (v9) or `packages` (older) entry, before its resolution is joined.
+    fn package(self, k: &str, v: &Yaml) -> Package {
+        let key = norm_key(k, self.v5);
+        let (name, ver) = split_key(&key);
+        Package {
+            deps: self.deps(v),
+            key,
+            name,
+            ver,
+        }
+    }
+}
+
+/// A package entry: its key `name@version(peers)`, name, version with peers, dependencies.
+#[derive(Clone, Debug)]
+struct Package {
+    key: String,
+    name: String,
+    ver: String,
+    deps: Vec<String>,
+}
+
+/// The graph from the importers, the resolutions of `packages` and the package entries, in
+/// document order (a later duplicate key replaces an earlier one).
+fn assemble<'a>(
+    importers: impl Iterator<Item = &'a (String, LockNode)>,
+    resolutions: impl Iterator<Item = &'a (String, String)>,
+    packages: impl Iterator<Item = &'a Package>,
+) -> LockGraph {
+    let mut g = LockGraph::default();
+    for (k, n) in importers {
+        g.nodes.insert(k.clone(), n.clone());
+    }
+    let resolution: BTreeMap<&str, &str> =
+        resolutions.map(|(k, r)| (k.as_str(), r.as_str())).collect();
+    for p in packages {
+        // Snapshots carry peer suffixes `(react@18)`; resolutions are keyed without them.
+        let bare = match p.key.find('(') {
+            Some(i) => &p.key[..i],
+            None => p.key.as_str(),
+        };
+        let res = resolution
+            .get(p.key.as_str())
+            .or_else(|| resolution.get(bare))
+            .copied()
+            .unwrap_or_default();
+        g.nodes.insert(
+            p.key.clone(),
+            LockNode {
+                name: p.name.clone(),
+                version: p.ver.split('(').next().unwrap_or("").to_string(),
+                fp: format!("{}|{res}", p.ver),
+                deps: p.deps.clone(),
+                member: false,
+            },
+        );
+    }
+    g
+}
+
+/// `pnpm-lock.yaml` as a [`LockGraph`]: importers are members keyed `importer:<dir>`;
+/// packages are keyed `name@version(peers)` and fingerprinted by resolution and version
+/// (plus their dependency keys), so metadata edits (`deprecated:`) change nothing (rule 31).
+pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
+    let y = yaml::parse(text).ok()?;
+    let version = y
+        .get("lockfileVersion")
+        .and_then(Yaml::as_str)
+        .unwrap_or("");
+    let keys = PnpmKeys::of(version);
+    // Members: each `importers` entry, or the document itself for a single-package lockfile.
+    let importers: Vec<(String, LockNode)> = match y.get("importers") {
+        Some(imp) => imp
+            .entries()
+            .iter()
+            .map(|(d, n)| keys.importer(d, n))
+            .collect(),
+        None => vec![keys.importer(".", &y)],
+    };
+    let empty = Yaml::Null;
+    let packages = y.get("packages").unwrap_or(&empty);
+    let resolutions: Vec<(String, String)> = packages
+        .entries()
+        .iter()
+        .map(|(k, v)| keys.resolution(k, v))
+        .collect();
+    let nodes: Vec<Package> = y
+        .get("snapshots")
+        .unwrap_or(packages)
+        .entries()
+        .iter()
+        .map(|(k, v)| keys.package(k, v))
+        .collect();
+    Some(assemble(importers.iter(), resolutions.iter(), nodes.iter()))
+}
+
+/// The sections read entry by entry.
+const SECTIONS: [&str; 3] = ["importers", "packages", "snapshots"];
+
+/// What one entry (or one other top-level key) contributes, parsed once per run.
+#[derive(Debug)]
+enum Piece {
+    Importer((String, LockNode)),
+    /// A `packages` entry: its resolution, and the entry as a package (used when the
+    /// lockfile has no `snapshots`).
+    Package((String, String), Package),
+    Snapshot(Package),
+    /// Another top-level key (`settings`, `overrides`, ...) and its scalar value, if any.
+    Top(String, Option<String>),
+    /// Does not parse alone as exactly one key: the text is parsed whole.
+    Invalid,
+}
+
+/// The text cut: the entries of each section (by index into [`SECTIONS`]), whether each
+/// section key is present, and the other top-level chunks.
+struct Cut<'a> {
+    sections: [Vec<&'a str>; 3],
+    seen: [bool; 3],
+    tops: Vec<&'a str>,
+}
+
+/// Whether a key line may start with `b`: the characters pnpm writes keys with. Anything
+/// else (`?`, `:`, `-`, `&`, flow brackets, ...) may mean YAML the cut would misread.
+fn key_start(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'@' | b'.' | b'\'' | b'"' | b'_')
+}
+
+/// The text cut into top-level chunks and section entries; None when the cut cannot vouch
+/// for the text (no anchors either, so no alias can reach across chunks).
+fn cut(text: &str) -> Option<Cut<'_>> {
+    if text.contains('&') {
+        return None;
+    }
+    let mut c = Cut {
+        sections: [Vec::new(), Vec::new(), Vec::new()],
+        seen: [false; 3],
+        tops: Vec::new(),
+    };
+    // The current chunk: its start, its section, whether it is a section's key line.
+    let mut open: Option<(usize, Option<usize>, bool)> = None;
+    let mut section: Option<usize> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let rest = line.trim_start_matches(' ');
+        let indent = line.len() - rest.len();
+        let blank = rest.trim().is_empty() || rest.starts_with('#');
+        if line.starts_with("---") || line.starts_with("...") || line.starts_with('%') {
+            return None;
+        }
+        if !blank && (rest.starts_with('\t') || !key_start(rest.as_bytes()[0])) && indent < 4 {
+            return None;
+        }
+        if !blank && indent == 0 {
+            c.close(text, open.take(), at);
+            let key = line.trim_end();
+            section = SECTIONS
+                .iter()
+                .position(|s| key.len() == s.len() + 1 && key.starts_with(s) && key.ends_with(':'));
+            if let Some(s) = section {
+                if std::mem::replace(&mut c.seen[s], true) {
+                    return None;
+                }
+            }
+            open = Some((at, section, section.is_some()));
+        } else if !blank && section.is_some() && indent == 2 {
+            c.close(text, open.take(), at);
+            open = Some((at, section, false));
+        } else if !blank && (indent < 2 || matches!(open, Some((_, Some(_), true)) | None)) {
+            // Content that is no entry: right under a section key, or before any key.
+            return None;
+        }
+        at += line.len();
+    }
+    c.close(text, open, at);
+    Some(c)
+}
+
+impl<'a> Cut<'a> {
+    /// Files the chunk from `open` to `end`.
+    fn close(&mut self, text: &'a str, open: Option<(usize, Option<usize>, bool)>, end: usize) {
+        match open {
+            Some((start, Some(s), false)) => self.sections[s].push(&text[start..end]),
+            Some((start, None, _)) => self.tops.push(&text[start..end]),
+            _ => {}
+        }
+    }
+}
+
+/// Parses one chunk (`section` is its section's index, None for a top-level chunk).
+fn piece(chunk: &str, section: Option<usize>, keys: PnpmKeys) -> Piece {
+    let doc = match section {
+        Some(s) => format!("{}:\n{chunk}", SECTIONS[s]),
+        None => chunk.to_string(),
+    };
+    let Ok(y) = yaml::parse(&doc) else {
+        return Piece::Invalid;
+    };
+    let one = |y: &Yaml| match y.entries() {
+        [(k, v)] if matches!(y, Yaml::Map(_)) => Some((k.clone(), v.clone())),
+        _ => None,
+    };
+    let Some((k, v)) = one(&y) else {
+        return Piece::Invalid;
+    };
+    let Some(s) = section else {
+        if SECTIONS.contains(&k.as_str()) {
+            return Piece::Invalid;
+        }
+        return Piece::Top(k, v.as_str().map(str::to_string));
+    };
+    let Some((k, v)) = one(&v) else {
+        return Piece::Invalid;
+    };
+    match s {
+        0 => Piece::Importer(keys.importer(&k, &v)),
+        1 => Piece::Package(keys.resolution(&k, &v), keys.package(&k, &v)),
+        _ => Piece::Snapshot(keys.package(&k, &v)),
+    }
+}
+
+/// [`parse_pnpm_lock`] entry by entry, each entry parsed once per run through `memo`. None
+/// when the text must be parsed whole.
+pub(crate) fn parse_pnpm_lock_cut(text: &str, memo: &Memo) -> Option<LockGraph> {
+    let c = cut(text)?;
+    if !c.seen[0] {
+        // No importers: a single-package lockfile, whose document is the member.
+        return None;
+    }
+    let get = |tag: u8, chunk: &str, section: Option<usize>, keys: PnpmKeys| {
+        let mut key = String::with_capacity(chunk.len() + 1);
+        key.push(char::from(tag));
+        key.push_str(chunk);
+        memo.chunk(key, || piece(chunk, section, keys))
+    };
+    let plain = PnpmKeys::of("");
+    let mut version = String::new();
+    for t in &c.tops {
+        match get(b'T', t, None, plain)?.as_ref() {
+            Piece::Top(k, v) if k == "lockfileVersion" => version = v.clone().unwrap_or_default(),
+            Piece::Top(..) => {}
+            _ => return None,
+        }
+    }
+    let keys = PnpmKeys::of(&version);
+    let tag = |s: usize| {
+        let s = b"012345"[s];
+        if keys.v5 {
+            s + 3
+        } else {
+            s
+        }
+    };
+    let mut pieces: [Vec<Arc<Piece>>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (s, chunks) in c.sections.iter().enumerate() {
+        for chunk in chunks {
+            pieces[s].push(get(tag(s), chunk, Some(s), keys)?);
+        }
+    }
+    from_pieces(&pieces, c.seen[2])
+}
+
+/// The graph from the pieces of each section (`snapshots` holds the packages when present);
+/// None when a piece is not what its section holds.
+fn from_pieces(pieces: &[Vec<Arc<Piece>>; 3], has_snapshots: bool) -> Option<LockGraph> {
+    let mut importers = Vec::new();
+    let mut resolutions = Vec::new();
+    let mut packages = Vec::new();
+    let mut snapshots = Vec::new();
+    for p in pieces.iter().flatten() {
+        match p.as_ref() {
+            Piece::Importer(i) => importers.push(i),
+            Piece::Package(r, p) => {
+                resolutions.push(r);
+                packages.push(p);
+            }
+            Piece::Snapshot(p) => snapshots.push(p),
+            Piece::Top(..) | Piece::Invalid => return None,
+        }
+    }
+    let nodes = if has_snapshots { snapshots } else { packages };
+    Some(assemble(
+        importers.into_iter(),
+        resolutions.into_iter(),
+        nodes.into_iter(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzzing::{config, mutated};
+    use proptest::prelude::*;
+
+    const V9: &str = "lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+
+importers:
+
+  .:
+    devDependencies:
+      typescript:
+        specifier: ^5.0.0
+        version: 5.4.2
+
+  packages/a:
+    dependencies:
+      b:
+        specifier: workspace:*
+        version: link:../b
+      react:
+        specifier: ^18.0.0
+        version: 18.2.0
+
+packages:
+
+  react@18.2.0:
+    resolution: {integrity: sha512-aaa}
+
+  loose-envify@1.4.0:
+    resolution: {integrity: sha512-bbb}
+
+  typescript@5.4.2:
+    resolution: {integrity: sha512-ccc}
+
+snapshots:
+
+  react@18.2.0:
+    dependencies:
+      loose-envify: 1.4.0
+
+  loose-envify@1.4.0: {}
+
+  typescript@5.4.2: {}
+";
+
+    const V5: &str = "lockfileVersion: 5.4
+
+importers:
+
+  .:
+    specifiers:
+      lodash: ^4
+    dependencies:
+      lodash: 4.17.21
+
+packages:
+
+  /lodash/4.17.21:
+    resolution: {integrity: sha512-ddd}
+    dev: false
+";
+
+    #[test]
+    fn entry_by_entry_equals_the_whole_parse() {
+        for text in [V9, V5] {
+            let memo = Memo::default();
+            let whole = parse_pnpm_lock(text).expect("the seed parses");
+            assert!(!whole.nodes.is_empty());
+            // The cut applies to both seeds, and a second read (all entries known) agrees too.
+            assert_eq!(parse_pnpm_lock_cut(text, &memo), Some(whole.clone()));
+            assert_eq!(parse_pnpm_lock_cut(text, &memo), Some(whole));
+        }
+        // A document marker is not cut: the whole parse decides.
+        let marked = format!("---\n{V9}");
+        assert_eq!(parse_pnpm_lock_cut(&marked, &Memo::default()), None);
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+        /// Whatever the bytes, the cut (or its fall-back to the whole parse) gives the whole
+        /// parse's graph, also when entries of an earlier version are already in the memo.
+        #[test]
+        fn fuzz_pnpm_cut_equals_whole(v9 in mutated(V9), v5 in mutated(V5)) {
+            let memo = Memo::default();
+            for bytes in [&v9, &v5] {
+                let text = String::from_utf8_lossy(bytes);
+                let _ = parse_pnpm_lock_cut(V9, &memo);
+                let got = parse_pnpm_lock_cut(&text, &memo).or_else(|| parse_pnpm_lock(&text));
+                prop_assert_eq!(got, parse_pnpm_lock(&text));
+            }
+        }
+    }
+}

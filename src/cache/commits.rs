@@ -46,7 +46,8 @@ struct Known {
 pub fn settings_key(repo: &Repo) -> u64 {
     let mailmap = repo.mailmap_fingerprint().to_le_bytes();
     let patterns = classify::evidence_patterns().join("\n");
-    super::settings_key(KIND, &[&mailmap, patterns.as_bytes()])
+    // The table's layout, bumped when it changes: a table of another layout is never read.
+    super::settings_key(KIND, &[b"layout 2", &mailmap, patterns.as_bytes()])
 }
 
 impl CommitStore {

@@ -261,6 +261,11 @@ impl Repo {
             .collect())
     }
 
+    /// [`Repo::commit`], with whether its author and committer lines had a readable date.
+    pub fn dated_commit(&self, id: Oid) -> Result<(Commit, bool)> {
+        read_dated_commit(&self.repo, &self.mailmap, id)
+    }
+
     /// [`Repo::commits`], each with whether its author and committer lines had a readable
     /// date (a commit without one reads as 1970: see [`warn_undated`]).
     pub fn dated_commits(&self, ids: &[Oid]) -> Result<Vec<(Commit, bool)>> {

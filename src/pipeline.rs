@@ -286,7 +286,7 @@ pub fn open_history(opts: &Options, progress: &Progress) -> Result<OpenHistory> 
     };
     progress.say(&format!("{} commits in the graph ({how})", graph.len()));
     let commits = CommitStore::open(&ctx.repo, cache.as_ref());
-    progress.say(&format!("{} commits read from the cache", commits.len()));
+    progress.say(&format!("{} commits in the cache", commits.stored()));
     Ok(OpenHistory {
         ctx,
         graph,

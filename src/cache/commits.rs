@@ -30,9 +30,10 @@ pub struct CommitStore {
 
 #[derive(Default)]
 struct Table {
-    known: HashMap<Oid, Known>,
-    /// Commits decoded in this run (the file lacks them).
-    added: usize,
+    /// The table the cache held (its records decoded only when asked for).
+    stored: Stored,
+    /// Commits decoded in this run (the stored table lacks them).
+    fresh: HashMap<Oid, Known>,
 }
 
 /// A commit as the store keeps it: its message reduced to the evidence lines.
@@ -46,12 +47,13 @@ struct Known {
 pub fn settings_key(repo: &Repo) -> u64 {
     let mailmap = repo.mailmap_fingerprint().to_le_bytes();
     let patterns = classify::evidence_patterns().join("\n");
-    super::settings_key(KIND, &[&mailmap, patterns.as_bytes()])
+    // The table's layout, bumped when it changes: a table of another layout is never read.
+    super::settings_key(KIND, &[b"layout 3", &mailmap, patterns.as_bytes()])
 }
 
 impl CommitStore {
-    /// The store of `repo`, filled from the cache when it holds a table for the same
-    /// settings. An unreadable table is said (a warning) and rebuilt, never trusted.
+    /// The store of `repo`, over the table the cache holds for the same settings. An
+    /// unreadable table is said (a warning) and rebuilt, never trusted.
     pub fn open(repo: &Repo, cache: Option<&Cache>) -> CommitStore {
         let Some(cache) = cache else {
             return CommitStore {
@@ -60,35 +62,34 @@ impl CommitStore {
             };
         };
         let key = settings_key(repo);
-        let known = match cache.load::<Payload<'static>>(KIND, key) {
-            Ok(Some(p)) => p.into_known().unwrap_or_else(|why| {
+        let stored = match cache.load::<Stored>(KIND, key) {
+            Ok(Some(p)) => p.checked().unwrap_or_else(|why| {
                 let path = cache.kind_path(KIND, key);
                 super::warn(&format!(
                     "{}: {why}; it is ignored and rebuilt",
                     path.display()
                 ));
-                HashMap::new()
+                Stored::default()
             }),
-            Ok(None) => HashMap::new(),
+            Ok(None) => Stored::default(),
             Err(why) => {
                 super::warn(&format!("{why}; it is ignored and rebuilt"));
-                HashMap::new()
+                Stored::default()
             }
         };
+        let table = Table {
+            stored,
+            fresh: HashMap::new(),
+        };
         CommitStore {
-            table: Mutex::new(Table { known, added: 0 }),
+            table: Mutex::new(table),
             file: Some((cache.clone(), key)),
         }
     }
 
-    /// How many commits the store holds.
-    pub fn len(&self) -> usize {
-        self.lock().known.len()
-    }
-
-    /// Whether the store holds no commit.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    /// How many commits the cache held when the store was opened.
+    pub fn stored(&self) -> usize {
+        self.lock().stored.ids.len()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Table> {
@@ -102,7 +103,7 @@ impl CommitStore {
             let table = self.lock();
             let mut seen = HashSet::new();
             ids.iter()
-                .filter(|id| !table.known.contains_key(id) && seen.insert(**id))
+                .filter(|id| !table.holds(id) && seen.insert(**id))
                 .copied()
                 .collect()
         };
@@ -111,9 +112,8 @@ impl CommitStore {
         }
         let decoded = repo.dated_commits(&missing)?;
         let mut table = self.lock();
-        table.added += decoded.len();
         for (c, dated) in decoded {
-            table.known.insert(c.id, Known::new(c, dated));
+            table.fresh.insert(c.id, Known::new(c, dated));
         }
         Ok(())
     }
@@ -121,18 +121,14 @@ impl CommitStore {
     /// One commit, from the store or decoded (and kept). Its message holds only the lines
     /// the classifier reads.
     pub fn get(&self, repo: &Repo, id: Oid) -> Result<Commit> {
-        if let Some(k) = self.lock().known.get(&id) {
-            return Ok(k.commit_said());
+        if let Some(c) = self.lock().find(&id) {
+            return Ok(c);
         }
-        self.prefetch(repo, &[id])?;
-        match self.lock().known.get(&id) {
-            Some(k) => Ok(k.commit.clone()),
-            None => Err(GitError::MissingCommit {
-                id,
-                reason: "not read".to_owned(),
-            }
-            .into()),
-        }
+        let (c, dated) = repo.dated_commit(id)?;
+        let known = Known::new(c, dated);
+        let commit = known.commit.clone();
+        self.lock().fresh.insert(id, known);
+        Ok(commit)
     }
 
     /// The commits of `ids`, in order ([`CommitStore::get`] for each; the missing ones
@@ -186,19 +182,46 @@ impl CommitStore {
     /// Returns how many commits this run decoded.
     pub fn save(&self) -> usize {
         let mut table = self.lock();
-        let added = table.added;
+        let added = table.fresh.len();
         let Some((cache, key)) = &self.file else {
             return added;
         };
         if added == 0 {
             return 0;
         }
-        let payload = Payload::from_known(&table.known);
-        match cache.store(KIND, *key, &payload) {
-            Ok(()) => table.added = 0,
+        let merged = table.stored.merged(&table.fresh);
+        match merged.and_then(|m| cache.store(KIND, *key, &m).map(|()| m)) {
+            Ok(m) => {
+                table.stored = m;
+                table.fresh.clear();
+            }
             Err(e) => super::warn(&format!("{e}; the next run reads these commits again")),
         }
         added
+    }
+}
+
+impl Table {
+    fn holds(&self, id: &Oid) -> bool {
+        self.fresh.contains_key(id) || self.stored.index(id).is_some()
+    }
+
+    /// The commit, when the store holds it (a stored record that does not decode is said
+    /// and left to the repository).
+    fn find(&self, id: &Oid) -> Option<Commit> {
+        if let Some(k) = self.fresh.get(id) {
+            return Some(k.commit.clone());
+        }
+        let i = self.stored.index(id)?;
+        match self.stored.known(i) {
+            Some(k) => Some(k.commit_said()),
+            None => {
+                super::warn(&format!(
+                    "the cached record of commit {id} does not decode (corrupt); it is read again"
+                ));
+                None
+            }
+        }
     }
 }
 
@@ -209,24 +232,28 @@ impl Known {
     }
 
     /// The commit, saying (once a run, as decoding does) when it had no readable date.
-    fn commit_said(&self) -> Commit {
+    fn commit_said(self) -> Commit {
         if !self.dated {
             crate::git::warn_undated(self.commit.id);
         }
-        self.commit.clone()
+        self.commit
     }
 }
 
-/// The stored table: commits sorted by id, names and emails by index into `people`.
-#[derive(Serialize, Deserialize)]
-struct Payload<'a> {
-    people: Vec<Cow<'a, str>>,
-    commits: Vec<Record<'a>>,
+/// The stored table: the ids sorted, record `i` (a commit without its id) at
+/// `records[ends[i - 1]..ends[i]]`, names and emails by index into `people`. A record is
+/// decoded only when its commit is asked for: opening the table costs little more than
+/// reading the file, whatever the run reads of it.
+#[derive(Default, Serialize, Deserialize)]
+struct Stored {
+    people: Vec<String>,
+    ids: Vec<[u8; 20]>,
+    ends: Vec<u32>,
+    records: Bytes,
 }
 
 #[derive(Serialize, Deserialize)]
 struct Record<'a> {
-    id: [u8; 20],
     parents: Vec<[u8; 20]>,
     /// (name, email) indices into `people`, and the time.
     author: (u32, u32, Timestamp),
@@ -237,67 +264,145 @@ struct Record<'a> {
     dated: bool,
 }
 
-impl<'a> Payload<'a> {
-    fn from_known(known: &'a HashMap<Oid, Known>) -> Payload<'a> {
-        let mut ids: Vec<&Oid> = known.keys().collect();
-        ids.sort_unstable();
-        let mut people: Vec<Cow<'a, str>> = Vec::new();
-        let mut index: HashMap<&'a str, u32> = HashMap::new();
-        let mut person = |s: &'a str| -> u32 {
-            *index.entry(s).or_insert_with(|| {
-                people.push(Cow::Borrowed(s));
-                (people.len() - 1) as u32
+impl Stored {
+    /// The table, or why it cannot be trusted (ids out of order, records out of bounds).
+    fn checked(self) -> Result<Stored, String> {
+        let sorted = self.ids.windows(2).all(|w| w[0] < w[1]);
+        let bounded = self.ends.windows(2).all(|w| w[0] <= w[1])
+            && self.ends.last().map_or(0, |e| *e as usize) == self.records.0.len();
+        if sorted && bounded && self.ends.len() == self.ids.len() {
+            Ok(self)
+        } else {
+            Err("the stored commit table is inconsistent (corrupt)".to_owned())
+        }
+    }
+
+    fn index(&self, id: &Oid) -> Option<usize> {
+        self.ids.binary_search(&id.0).ok()
+    }
+
+    fn record(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.records.0[start..self.ends[i] as usize]
+    }
+
+    /// Record `i` decoded (None: it does not decode, or names people the table lacks).
+    fn known(&self, i: usize) -> Option<Known> {
+        let r: Record<'_> = postcard::from_bytes(self.record(i)).ok()?;
+        let sig = |(name, email, time): (u32, u32, Timestamp)| -> Option<Signature> {
+            Some(Signature {
+                name: self.people.get(name as usize)?.clone(),
+                email: self.people.get(email as usize)?.clone(),
+                time,
             })
         };
-        let mut commits = Vec::with_capacity(ids.len());
-        for id in ids {
-            let k = &known[id];
+        let commit = Commit {
+            id: Oid(self.ids[i]),
+            parents: r.parents.into_iter().map(Oid).collect(),
+            author: sig(r.author)?,
+            committer: sig(r.committer)?,
+            subject: r.subject.into_owned(),
+            message: r.evidence.into_owned(),
+        };
+        Some(Known {
+            commit,
+            dated: r.dated,
+        })
+    }
+
+    /// This table with the `fresh` commits added: the stored records copied as they are, new
+    /// people given new indices, the ids kept in order.
+    fn merged(&self, fresh: &HashMap<Oid, Known>) -> Result<Stored, String> {
+        let mut people = self.people.clone();
+        let mut index: HashMap<String, u32> = self
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i as u32))
+            .collect();
+        let mut person = |s: &str| -> u32 {
+            if let Some(i) = index.get(s) {
+                return *i;
+            }
+            people.push(s.to_owned());
+            let i = (people.len() - 1) as u32;
+            index.insert(s.to_owned(), i);
+            i
+        };
+        let mut added: Vec<(&Oid, &Known)> = fresh
+            .iter()
+            .filter(|(id, _)| self.index(id).is_none())
+            .collect();
+        added.sort_unstable_by_key(|(id, _)| **id);
+        let mut encoded = Vec::with_capacity(added.len());
+        for (id, k) in &added {
             let (a, c) = (&k.commit.author, &k.commit.committer);
-            commits.push(Record {
-                id: id.0,
+            let record = Record {
                 parents: k.commit.parents.iter().map(|p| p.0).collect(),
                 author: (person(&a.name), person(&a.email), a.time),
                 committer: (person(&c.name), person(&c.email), c.time),
                 subject: Cow::Borrowed(&k.commit.subject),
                 evidence: Cow::Borrowed(&k.commit.message),
                 dated: k.dated,
-            });
+            };
+            let bytes = postcard::to_allocvec(&record)
+                .map_err(|e| format!("cannot encode the cache ({e})"))?;
+            encoded.push((id.0, bytes));
         }
-        Payload { people, commits }
+        let mut out = Stored {
+            people,
+            ..Stored::default()
+        };
+        let (mut i, mut j) = (0, 0);
+        while i < self.ids.len() || j < encoded.len() {
+            if j == encoded.len() || (i < self.ids.len() && self.ids[i] < encoded[j].0) {
+                out.push(self.ids[i], self.record(i))?;
+                i += 1;
+            } else {
+                out.push(encoded[j].0, &encoded[j].1)?;
+                j += 1;
+            }
+        }
+        Ok(out)
     }
 
-    /// The table, or why it cannot be trusted (an index out of range: corrupt).
-    fn into_known(self) -> Result<HashMap<Oid, Known>, String> {
-        let people = self.people;
-        let sig = |(name, email, time): (u32, u32, Timestamp)| -> Option<Signature> {
-            Some(Signature {
-                name: people.get(name as usize)?.to_string(),
-                email: people.get(email as usize)?.to_string(),
-                time,
-            })
-        };
-        let mut known = HashMap::with_capacity(self.commits.len());
-        for r in self.commits {
-            let (Some(author), Some(committer)) = (sig(r.author), sig(r.committer)) else {
-                return Err("the stored commit table names people it lacks (corrupt)".to_owned());
-            };
-            let commit = Commit {
-                id: Oid(r.id),
-                parents: r.parents.into_iter().map(Oid).collect(),
-                author,
-                committer,
-                subject: r.subject.into_owned(),
-                message: r.evidence.into_owned(),
-            };
-            known.insert(
-                commit.id,
-                Known {
-                    commit,
-                    dated: r.dated,
-                },
-            );
+    fn push(&mut self, id: [u8; 20], record: &[u8]) -> Result<(), String> {
+        self.records.0.extend_from_slice(record);
+        let end = u32::try_from(self.records.0.len())
+            .map_err(|_| "the commit table outgrew 4 GiB".to_owned())?;
+        self.ids.push(id);
+        self.ends.push(end);
+        Ok(())
+    }
+}
+
+/// Bytes stored as one byte string (serde's default for `Vec<u8>` is a sequence of numbers,
+/// decoded one by one).
+#[derive(Default)]
+struct Bytes(Vec<u8>);
+
+impl Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bytes, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Bytes;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a byte string")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                Ok(Bytes(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                Ok(Bytes(v))
+            }
         }
-        Ok(known)
+        d.deserialize_byte_buf(Visit)
     }
 }
 
@@ -356,36 +461,66 @@ mod tests {
         .collect()
     }
 
-    #[test]
-    fn a_stored_table_reads_back_with_messages_reduced_to_their_evidence() {
-        let known = table();
-        let bytes = postcard::to_allocvec(&Payload::from_known(&known)).expect("encode");
-        let payload: Payload<'static> = postcard::from_bytes(&bytes).expect("decode");
-        // ada, bob, their emails and the committer's two: each once.
-        assert_eq!(payload.people.len(), 6);
-        let back = payload.into_known().expect("consistent");
-        assert_eq!(back.len(), 3);
-        for (id, k) in &known {
-            assert_eq!(back[id].commit, k.commit);
-            assert_eq!(back[id].dated, k.dated);
-        }
-        assert_eq!(
-            back[&Oid([2; 20])].commit.message,
-            "see PR #4\nChange-Id: I12ab"
-        );
-        assert_eq!(back[&Oid([3; 20])].commit.message, "* b:");
-        assert_eq!(back[&Oid([1; 20])].commit.message, "");
-        assert!(!back[&Oid([2; 20])].dated);
+    fn stored(known: &HashMap<Oid, Known>) -> Stored {
+        let table = Stored::default().merged(known).expect("encode");
+        let bytes = postcard::to_allocvec(&table).expect("encode");
+        postcard::from_bytes::<Stored>(&bytes)
+            .expect("decode")
+            .checked()
+            .expect("consistent")
     }
 
     #[test]
-    fn a_table_naming_people_it_lacks_is_corrupt() {
+    fn a_stored_table_reads_back_with_messages_reduced_to_their_evidence() {
         let known = table();
-        let mut payload = Payload::from_known(&known);
-        payload.commits[1].author.0 = 99;
-        let bytes = postcard::to_allocvec(&payload).expect("encode");
-        let payload: Payload<'static> = postcard::from_bytes(&bytes).expect("decode");
-        let err = payload.into_known().err().expect("refused");
+        let back = stored(&known);
+        // ada, bob, their emails and the committer's two: each once.
+        assert_eq!(back.people.len(), 6);
+        assert_eq!(back.ids, [[1; 20], [2; 20], [3; 20]]);
+        for (id, k) in &known {
+            let read = back
+                .known(back.index(id).expect("stored"))
+                .expect("decodes");
+            assert_eq!(read.commit, k.commit);
+            assert_eq!(read.dated, k.dated);
+        }
+        let message = |n: usize| back.known(n - 1).expect("decodes").commit.message;
+        assert_eq!(message(2), "see PR #4\nChange-Id: I12ab");
+        assert_eq!(message(3), "* b:");
+        assert_eq!(message(1), "");
+        assert!(!back.known(1).expect("decodes").dated);
+    }
+
+    #[test]
+    fn a_table_grows_by_the_new_commits_and_keeps_the_old_records() {
+        let mut known = table();
+        let second = known.remove(&Oid([2; 20])).expect("2");
+        let first = stored(&known);
+        let fresh: HashMap<Oid, Known> = [(Oid([2; 20]), second)].into_iter().collect();
+        let grown = first
+            .merged(&fresh)
+            .expect("merge")
+            .checked()
+            .expect("consistent");
+        assert_eq!(grown.ids, [[1; 20], [2; 20], [3; 20]]);
+        let all = stored(&table());
+        for i in 0..3 {
+            let (a, b) = (grown.known(i).expect("grown"), all.known(i).expect("all"));
+            assert_eq!(a.commit, b.commit);
+        }
+    }
+
+    #[test]
+    fn a_table_out_of_order_or_naming_people_it_lacks_is_not_trusted() {
+        let mut swapped = stored(&table());
+        swapped.ids.swap(0, 1);
+        let err = swapped.checked().err().expect("refused");
         assert!(err.contains("corrupt"), "{err}");
+        let mut short = stored(&table());
+        short.records.0.pop();
+        assert!(short.checked().is_err());
+        let mut lacking = stored(&table());
+        lacking.people.truncate(1);
+        assert!(lacking.known(1).is_none());
     }
 }

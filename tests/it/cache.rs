@@ -292,16 +292,12 @@ fn a_warm_run_decodes_no_commit_and_a_damaged_commit_table_is_rebuilt() {
         let root = dir.path().join("cache");
         let flag = ["--cache-dir", root.to_str().expect("utf-8")];
         let (cold, err) = traced(&repo, &flag);
-        assert_eq!(
-            traced_count(&err, " commits read from the cache"),
-            0,
-            "{name}"
-        );
+        assert_eq!(traced_count(&err, " commits in the cache"), 0, "{name}");
         let decoded = traced_count(&err, " commits decoded in this run");
         assert!(decoded > 0, "{name}: {err}");
         let (warm, err) = traced(&repo, &flag);
         assert_eq!(
-            traced_count(&err, " commits read from the cache"),
+            traced_count(&err, " commits in the cache"),
             decoded,
             "{name}"
         );

@@ -441,9 +441,9 @@ packages:
     fn entry_by_entry_equals_the_whole_parse() {
         for text in [V9, V5] {
             let memo = Memo::default();
-            let whole = parse_pnpm_lock(text).expect("the seed parses");
+            let whole = parse_pnpm_lock(text).expect("the sample parses");
             assert!(!whole.nodes.is_empty());
-            // The cut applies to both seeds, and a second read (all entries known) agrees too.
+            // The cut applies to both samples, and a second read (all entries known) agrees too.
             assert_eq!(parse_pnpm_lock_cut(text, &memo), Some(whole.clone()));
             assert_eq!(parse_pnpm_lock_cut(text, &memo), Some(whole));
         }

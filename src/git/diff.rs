@@ -30,8 +30,9 @@ pub(super) enum Counting {
     Lines { max_blob_bytes: u64 },
 }
 
-/// Bytes of decoded blob contents one worker keeps.
-const CONTENT_CACHE_BYTES: usize = 32 * 1024 * 1024;
+/// Bytes of decoded blob contents one worker keeps (halved with the delta-base cache in
+/// `Repo::open`: together 130 MB less at 4% more CPU on a large history).
+const CONTENT_CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 /// One side of a file entry change: its mode and blob (or gitlink) id.
 #[derive(Clone, Copy, Debug)]

@@ -8,7 +8,8 @@
 //! never inside the analysed repository. One directory per repository (named by a hash of its
 //! git directory's canonical path, with a `repository` file naming that path); in it one file
 //! per settings key (`diffs-<key>.bin`, `graph-<key>.bin`, `commits-<key>.bin`: the commits
-//! read, [`commits`]).
+//! read, [`commits`]; `remerge-<key>.bin`: the re-merges, [`remerge`]; `packages-<key>.bin`:
+//! the package audit, `crate::packages::store`).
 //!
 //! What is trusted: nothing unchecked. A file starts with a header (magic, format version,
 //! settings key, payload length, payload checksum); a file with another magic or version, a
@@ -596,6 +597,9 @@ pub struct RepoEntry {
     pub repository: String,
     pub files: usize,
     pub bytes: u64,
+    /// Bytes per kind of cache file (see [`KINDS`]), in the order of [`KINDS`]; kinds without
+    /// a file are left out.
+    pub kinds: Vec<(String, u64)>,
 }
 
 /// The repositories cached under `root`.
@@ -610,17 +614,32 @@ pub fn entries(root: &Path) -> Result<Vec<RepoEntry>> {
             continue;
         };
         let (mut files, mut bytes) = (0, 0);
+        let mut per_kind = vec![0u64; KINDS.len()];
         for f in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             if let Ok(m) = f.metadata() {
                 files += 1;
                 bytes += m.len();
+                let name = f.file_name().to_string_lossy().into_owned();
+                if let Some(k) = KINDS
+                    .iter()
+                    .position(|k| name.starts_with(&format!("{k}-")))
+                {
+                    per_kind[k] += m.len();
+                }
             }
         }
+        let kinds = KINDS
+            .iter()
+            .zip(per_kind)
+            .filter(|(_, b)| *b > 0)
+            .map(|(k, b)| ((*k).to_owned(), b))
+            .collect();
         out.push(RepoEntry {
             dir,
             repository,
             files,
             bytes,
+            kinds,
         });
     }
     out.sort_by(|a, b| a.repository.cmp(&b.repository));

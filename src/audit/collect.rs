@@ -107,6 +107,8 @@ pub struct Request {
     /// `--trunk`, for every repository (else each one's configuration or default).
     pub trunk: Option<String>,
     pub quiet: bool,
+    /// `--no-cache` / `--cache-dir`, for every repository (each keeps its own entry).
+    pub cache: crate::cache::CacheSetting,
 }
 
 /// Phase one, per repository: the pipeline, then the tip's packages.
@@ -211,7 +213,7 @@ fn analyse(name: &str, path: &Path, req: &Request, package_audit: bool) -> Resul
         config: config.clone(),
         quiet: true,
         remerge: None,
-        cache: Default::default(),
+        cache: req.cache.clone(),
     };
     let h = read_history(&opts, package_audit)?;
     let tip = h.tip;

@@ -88,7 +88,7 @@ pub(super) fn run(args: AnalyzeArgs) -> Result<i32> {
                     .unwrap_or(pipeline::DEFAULT_REMERGE_BUDGET_SECS),
             )
         }),
-        cache: args.shared.cache_setting(),
+        cache: args.shared.cache.setting(),
     };
     let a = pipeline::run(&opts)?;
     let text = match pick_format(&args.shared.out) {

@@ -50,6 +50,7 @@ pub fn run(args: AuditArgs) -> Result<i32> {
         config: args.shared.read.config.clone(),
         trunk: args.shared.read.trunk.clone(),
         quiet: args.shared.read.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        cache: args.shared.cache.setting(),
     };
     let opts = AuditOptions {
         author_window_seconds: i64::from(args.author_window) * 3600,

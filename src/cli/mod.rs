@@ -124,7 +124,14 @@ pub struct Shared {
     /// End of the window, and the time branches are judged at; a date alone includes that day [default: now].
     #[arg(long, value_name = "WHEN")]
     pub until: Option<String>,
-    /// Do not read or write the cache of diff stats (docs/benchmarks.md, "Cache").
+    #[command(flatten)]
+    pub cache: CacheOpts,
+}
+
+/// Where the cache of what a run read (graph, commits, diff stats, re-merges, packages) lives.
+#[derive(Args, Debug, Clone)]
+pub struct CacheOpts {
+    /// Neither read nor write the cache (docs/benchmarks.md, "Cache").
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
     /// The cache directory [default: $XDG_CACHE_HOME/repohealth, else ~/.cache/repohealth].
@@ -132,9 +139,9 @@ pub struct Shared {
     pub cache_dir: Option<PathBuf>,
 }
 
-impl Shared {
+impl CacheOpts {
     /// `--no-cache` / `--cache-dir` as a setting.
-    pub fn cache_setting(&self) -> crate::cache::CacheSetting {
+    pub fn setting(&self) -> crate::cache::CacheSetting {
         use crate::cache::CacheSetting;
         match (&self.cache_dir, self.no_cache) {
             (_, true) => CacheSetting::Off,

@@ -81,6 +81,8 @@ pub struct ReportArgs {
     pub out: OutputArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub cache: super::CacheOpts,
 }
 
 /// The periods a report covers: their kind and zone, and every span (baseline first, the
@@ -111,7 +113,7 @@ pub fn run(args: ReportArgs) -> Result<i32> {
                     .unwrap_or(pipeline::DEFAULT_REMERGE_BUDGET_SECS),
             )
         }),
-        cache: Default::default(),
+        cache: args.cache.setting(),
     };
     let score_cfg = crate::score::ScoreConfig::from_table(config.score.clone())
         .map_err(|e| ConfigError::Invalid(format!("{e:#}")))?;

@@ -44,6 +44,7 @@ fn run(dir: &str, extra: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_repohealth"))
         .args(&args)
         .env("GIT_CEILING_DIRECTORIES", bad())
+        .env("XDG_CACHE_HOME", crate::common::test_cache_home())
         .output()
         .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

@@ -342,3 +342,82 @@ fn a_warm_run_decodes_no_commit_and_a_damaged_commit_table_is_rebuilt() {
         }
     }
 }
+
+/// `report` and `audit` read and write the cache `analyze` does: `--cache-dir DIR` fills DIR
+/// (one entry per repository, each kind the run reads), `--no-cache` writes nothing, and the
+/// output of a cold, a warm and a `--no-cache` run is the same bytes.
+#[test]
+fn report_and_audit_take_the_cache_flags() {
+    let (_g1, app) = build_fixture("weekly");
+    let (_g2, lib) = build_fixture("trunk_direct");
+    let (app_s, lib_s) = (app.to_str().expect("utf-8"), lib.to_str().expect("utf-8"));
+    let audit_targets = [format!("app={app_s}"), format!("lib={lib_s}")];
+    let commands: [(&str, Vec<&str>); 2] = [
+        (
+            "report",
+            vec![
+                "report",
+                app_s,
+                "--until",
+                "2024-02-04",
+                "--format",
+                "json",
+                "-q",
+            ],
+        ),
+        (
+            "audit",
+            vec![
+                "audit",
+                &audit_targets[0],
+                &audit_targets[1],
+                "--since",
+                "all",
+                "--until",
+                "@2000000000",
+                "--format",
+                "json",
+                "-q",
+            ],
+        ),
+    ];
+    for (name, args) in commands {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("cache");
+        let root_s = root.to_str().expect("utf-8");
+        let run = |flags: &[&str], env: &[(&str, &str)]| {
+            let mut all = args.clone();
+            all.extend_from_slice(flags);
+            let out = repohealth_with(&all, env);
+            assert!(
+                out.status.success(),
+                "{name} {flags:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        let cold = run(&["--cache-dir", root_s], &[]);
+        let repos = std::fs::read_dir(&root).expect("cache written").count();
+        assert_eq!(repos, if name == "audit" { 2 } else { 1 }, "{name}");
+        // A multi-repository audit reads graphs and commits only (no diff, no package audit).
+        let kinds: &[&str] = if name == "audit" {
+            &["graph-", "commits-"]
+        } else {
+            &["graph-", "commits-", "diffs-"]
+        };
+        for kind in kinds {
+            assert_eq!(files_named(&root, kind).len(), repos, "{name}: {kind}");
+        }
+        let warm = run(&["--cache-dir", root_s], &[]);
+        assert!(warm == cold, "{name}: the warm run differs");
+        // --no-cache writes nowhere, not even in the default cache home.
+        let home = dir.path().join("home");
+        let home_s = home.to_str().expect("utf-8");
+        let off = run(&["--no-cache"], &[("XDG_CACHE_HOME", home_s)]);
+        assert!(off == cold, "{name}: the --no-cache run differs");
+        assert!(
+            !home.join("repohealth").exists(),
+            "{name}: --no-cache wrote"
+        );
+    }
+}

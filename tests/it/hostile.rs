@@ -154,6 +154,7 @@ fn run(case: Case<'_>) -> Outcome {
     let mut child = cmd
         .args(&args)
         .env("GIT_CEILING_DIRECTORIES", hostile_root())
+        .env("XDG_CACHE_HOME", crate::common::test_cache_home())
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .envs(case.env.iter().copied())

@@ -40,14 +40,15 @@ pub fn repohealth_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_repohealth"))
         .args(args)
         .env("NO_COLOR", "1")
-        // The cache of diff stats goes under target/, never into the user's cache.
-        .env(
-            "XDG_CACHE_HOME",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache"),
-        )
+        .env("XDG_CACHE_HOME", test_cache_home())
         .envs(env.iter().copied())
         .output()
         .expect("run repohealth")
+}
+
+/// The cache home every test run of the binary uses: under target/, never the user's cache.
+pub fn test_cache_home() -> std::path::PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache")
 }
 
 /// `repohealth analyze <repo> --format json --since all --until @<until>` parsed.

@@ -330,6 +330,7 @@ pub fn classify_landings(
         last_landing: None,
     };
     let mut seen: HashSet<Oid> = HashSet::new();
+    let prs_by_head = classify::prs_by_head(&open.pr_heads);
     for (branch, role) in open.walked() {
         let chain: Vec<Commit> = open
             .commits
@@ -353,6 +354,7 @@ pub fn classify_landings(
             sync_sources: &sync_sources,
             chain: &chain,
             pr_heads: &open.pr_heads,
+            prs_by_head: &prs_by_head,
         };
         let reader = ChainReader::new(&history, &chain)?;
         let mut found = classify::classify(&walked, &reader)?;

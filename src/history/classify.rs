@@ -45,6 +45,17 @@ pub struct BranchHistory<'a> {
     pub chain: &'a [Commit],
     /// Pull/merge request heads found in the clone, by number.
     pub pr_heads: &'a HashMap<u64, Oid>,
+    /// The same heads by commit: the PR numbers whose head is that commit ([`prs_by_head`]).
+    pub prs_by_head: &'a HashMap<Oid, Vec<u64>>,
+}
+
+/// PR numbers by head commit, for looking up the heads on a side without scanning every head.
+pub fn prs_by_head(pr_heads: &HashMap<u64, Oid>) -> HashMap<Oid, Vec<u64>> {
+    let mut out: HashMap<Oid, Vec<u64>> = HashMap::new();
+    for (n, id) in pr_heads {
+        out.entry(*id).or_default().push(*n);
+    }
+    out
 }
 
 const GITHUB_EMAIL: &str = "noreply@github.com";
@@ -674,12 +685,18 @@ fn squash_side(
 ) -> Result<Vec<Commit>> {
     let p1 = squash.parents[0];
     let side = reader.side(&[head], &[p1])?;
+    // The heads of other landed PRs on this side (once per PR, as the side walk below takes
+    // them): looked up per side commit, since a side is short and a clone may hold many heads.
     let ids: HashSet<Oid> = side.iter().map(|c| c.id).collect();
-    let mut below: Vec<Oid> = h
-        .pr_heads
+    let mut below: Vec<Oid> = ids
         .iter()
-        .filter(|(n, id)| Some(**n) != pr && landed.contains(n) && **id != head && ids.contains(id))
-        .map(|(_, id)| *id)
+        .filter(|id| **id != head)
+        .flat_map(|id| {
+            let prs = h.prs_by_head.get(id).map_or(&[][..], Vec::as_slice);
+            prs.iter()
+                .filter(|n| Some(**n) != pr && landed.contains(n))
+                .map(|_| *id)
+        })
         .collect();
     if below.is_empty() {
         return Ok(side);
@@ -739,6 +756,7 @@ fn foxtrot_landings(
         sync_sources: h.sync_sources,
         chain: &chain,
         pr_heads: h.pr_heads,
+        prs_by_head: h.prs_by_head,
     };
     let mut out = classify_after(&nested, reader, landed)?;
     out.reverse(); // oldest first, like the caller's accumulation
@@ -808,12 +826,14 @@ mod tests {
         let graph = Graph(commits.iter().map(|c| (c.id, c.clone())).collect());
         let chain: Vec<Commit> = chain.iter().map(|n| graph.0[&oid(*n)].clone()).collect();
         let heads: HashMap<u64, Oid> = heads.iter().map(|(p, n)| (*p, oid(*n))).collect();
+        let by_head = prs_by_head(&heads);
         let h = BranchHistory {
             name: "main",
             role: BranchRole::Trunk,
             sync_sources: &[],
             chain: &chain,
             pr_heads: &heads,
+            prs_by_head: &by_head,
         };
         classify(&h, &graph).expect("classify")
     }
@@ -885,12 +905,14 @@ mod tests {
                 .iter()
                 .map(|(pr, i)| (*pr, oid((i.index(commits.len()) + 1) as u8)))
                 .collect();
+            let by_head = prs_by_head(&heads);
             let h = BranchHistory {
                 name: "main",
                 role: BranchRole::Trunk,
                 sync_sources: &[],
                 chain: &chain,
                 pr_heads: &heads,
+                prs_by_head: &by_head,
             };
             let out = classify(&h, &graph);
             proptest::prop_assert!(out.is_ok(), "{:?}", out.err());

@@ -20,8 +20,9 @@ use std::collections::HashMap;
 /// The cache file kind (its name prefix).
 pub const KIND: &str = "remerge";
 
-/// The version of [`RemergePayload`]; bump it when the payload changes shape.
-pub const PAYLOAD_VERSION: u32 = 1;
+/// The version of [`RemergePayload`]; bump it when the payload changes shape or an outcome
+/// changes meaning (2: paths moved by a directory rename count as conflicted, as in git).
+pub const PAYLOAD_VERSION: u32 = 2;
 
 /// A job's identity: (ours, theirs, recorded).
 type JobKey = (Oid, Oid, Oid);

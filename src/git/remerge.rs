@@ -290,7 +290,9 @@ impl RemergeWorker {
             .write(|tree| repo.write(tree))
             .map_err(|e| anyhow::anyhow!("writing the re-merged tree in memory: {e}"))?;
         let how = TreatAsUnresolved::git();
-        let mut conflicted = Vec::new();
+        // git's default (`merge.directoryRenames=conflict`) reports a path moved by the other
+        // side's directory rename as a conflict; gix moves it and calls it resolved.
+        let mut conflicted = moved_by_directory_rename(&merge.conflicts);
         if merge.has_unresolved_conflicts(how) {
             let mut index =
                 gix::index::State::from_tree(&tree_id, &repo.objects, Default::default())
@@ -302,9 +304,9 @@ impl RemergeWorker {
                 }
             }
             conflicted.extend(distinct_type_paths(&merge.conflicts, &ours, &theirs));
-            conflicted.sort();
-            conflicted.dedup();
         }
+        conflicted.sort();
+        conflicted.dedup();
         Ok((tree_id, conflicted))
     }
 
@@ -520,6 +522,21 @@ fn parent_dirs(path: &gix::bstr::BStr) -> impl Iterator<Item = &gix::bstr::BStr>
 /// file on one, a symlink or submodule on the other): the regular file moves to
 /// `path~<its side>` and both paths are conflicted (both move when neither is a regular file).
 /// gix reports such a clash at its path only; this lists the paths git lists.
+/// The paths a directory rename on one side moved the other side's addition or rename to: git
+/// reports each as a "file location" conflict at its new location.
+fn moved_by_directory_rename(conflicts: &[gix::merge::tree::Conflict]) -> Vec<String> {
+    use gix::merge::tree::Resolution;
+    conflicts
+        .iter()
+        .filter_map(|c| match &c.resolution {
+            Ok(Resolution::SourceLocationAffectedByRename { final_location }) => {
+                Some(final_location.to_str_lossy().into_owned())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn distinct_type_paths(
     conflicts: &[gix::merge::tree::Conflict],
     ours_label: &str,

@@ -1,4 +1,4 @@
-//! `analyze --remerge` against git: every re-merge of the remerge fixture agrees with
+//! `analyze --remerge` against git: every re-merge of the remerge fixtures agrees with
 //! `git merge-tree --write-tree` (status and conflicted files), evil merges agree with the
 //! difference between git's re-merge and the recorded tree, and the fixture's constructed truth
 //! (which merge conflicts where, every lifetime) gives the conflict rates by bucket.
@@ -64,8 +64,52 @@ fn objects(repo: &Path) -> BTreeSet<String> {
 #[test]
 fn remerges_agree_with_git_merge_tree() {
     let (_guard, repo) = build_fixture("remerge");
+    // 13 two-parent merges and the two squashes whose PR head is in the clone.
+    assert_eq!(agree_with_git(&repo, UNTIL), 15);
+}
+
+/// Directory renames: a file added or renamed into a directory the other side renamed is a
+/// "file location" conflict at its new place, as git reports it; an edit in a renamed
+/// directory follows the rename cleanly (fixtures/remerge_dirs.sh).
+#[test]
+fn directory_renames_agree_with_git_merge_tree() {
+    let (_guard, repo) = build_fixture("remerge_dirs");
+    let until = 1_700_000_000 + 20 * 86_400;
+    assert_eq!(agree_with_git(&repo, until), 3);
+    let got = analyze_json(&repo, Some(until), &["--remerge"]);
+    let truth: [(&str, &str, &[&str]); 3] = [
+        (
+            "Merge branch 'feature/dir-add'",
+            "conflicted",
+            &["src/new.txt"],
+        ),
+        (
+            "Merge branch 'feature/dir-move'",
+            "conflicted",
+            &["core/other.txt"],
+        ),
+        ("Merge branch 'feature/dir-edit'", "clean", &[]),
+    ];
+    for (subject, status, files) in truth {
+        let c = got["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .find(|c| c["subject"] == subject)
+            .unwrap_or_else(|| panic!("{subject} landed"));
+        assert_eq!(c["remerge"]["status"], status, "{subject}");
+        assert_eq!(strings(&c["remerge"]["files"]), files, "{subject}");
+        assert_eq!(c["remerge"]["evil"], false, "{subject}");
+    }
+}
+
+/// Every re-merge of `repo` against `git merge-tree --write-tree`: status, conflicted files
+/// and evil files; octopus merges skipped, other changes not re-merged. Returns how many
+/// re-merges were compared. The repository is not written to.
+fn agree_with_git(repo: &Path, until: i64) -> usize {
+    let repo = repo.to_path_buf();
     let before = objects(&repo);
-    let got = analyze_json(&repo, Some(UNTIL), &["--remerge"]);
+    let got = analyze_json(&repo, Some(until), &["--remerge"]);
     assert_eq!(objects(&repo), before, "--remerge wrote to the repository");
 
     let changes = got["changes"].as_array().expect("changes");
@@ -134,8 +178,7 @@ fn remerges_agree_with_git_merge_tree() {
         }
         compared += 1;
     }
-    // 13 two-parent merges and the two squashes whose PR head is in the clone.
-    assert_eq!(compared, 15);
+    compared
 }
 
 /// The fixture's truth, from construction: (subject, status, conflicted files, evil files).

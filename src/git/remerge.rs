@@ -2,7 +2,7 @@
 //! `ort` strategy does, and compare the result with the tree the history recorded. Nothing is
 //! written to the repository.
 
-use super::{to_gix, to_oid, Repo};
+use super::{to_gix, Repo};
 use crate::model::Oid;
 use anyhow::{Context, Result};
 use gix::bstr::ByteSlice;
@@ -15,6 +15,11 @@ pub struct RemergeJob {
     pub ours: Oid,
     pub theirs: Oid,
     pub recorded: Oid,
+    /// The one merge base of `ours` and `theirs`, when the caller's commit graph found exactly
+    /// one (an in-memory query on generation numbers). None: the merge finds its bases itself
+    /// (several bases, unrelated histories, or commits the graph lacks), a walk that decodes
+    /// commits from the repository.
+    pub base: Option<Oid>,
 }
 
 /// What a re-merge found. Paths are repository-relative, sorted, lossily UTF-8.
@@ -225,7 +230,7 @@ impl RemergeWorker {
                 )));
             }
         }
-        let renames = match self.fast_paths(job, graph, &mut p.diff_cache)? {
+        let renames = match self.fast_paths(job, &mut p.diff_cache)? {
             Route::Done(outcome) => return Ok(outcome),
             Route::Full { renames } => renames,
         };
@@ -272,19 +277,47 @@ impl RemergeWorker {
         if !renames {
             options.tree_merge.rewrites = None;
         }
-        let outcome = gix::merge::plumbing::commit(
-            to_gix(&job.ours),
-            to_gix(&job.theirs),
-            labels,
-            graph,
-            &mut p.diff_cache,
-            &mut p.blob_merge,
-            repo,
-            &mut |id| id.to_hex().to_string(),
-            options,
-        )
-        .with_context(|| format!("re-merging {} and {}", job.ours, job.theirs))?;
-        let mut merge = outcome.tree_merge;
+        let context = || format!("re-merging {} and {}", job.ours, job.theirs);
+        let mut merge = match job.base {
+            // One known base: the tree merge itself, labelled as the commit merge labels it.
+            Some(base) => {
+                let base_hex = base.to_hex();
+                let labels = gix::merge::blob::builtin_driver::text::Labels {
+                    ancestor: Some(base_hex.as_str().into()),
+                    ..labels
+                };
+                let trees = [base, job.ours, job.theirs].map(|c| tree_of(repo, c).map(|t| t.id));
+                let [base_tree, ours_tree, theirs_tree] = trees;
+                gix::merge::plumbing::tree(
+                    &base_tree?,
+                    &ours_tree?,
+                    &theirs_tree?,
+                    labels,
+                    repo,
+                    |buf| repo.write_buf(gix::object::Kind::Blob, buf),
+                    &mut gix::diff::tree::State::default(),
+                    &mut p.diff_cache,
+                    &mut p.blob_merge,
+                    options.tree_merge,
+                )
+                .with_context(context)?
+            }
+            None => {
+                gix::merge::plumbing::commit(
+                    to_gix(&job.ours),
+                    to_gix(&job.theirs),
+                    labels,
+                    graph,
+                    &mut p.diff_cache,
+                    &mut p.blob_merge,
+                    repo,
+                    &mut |id| id.to_hex().to_string(),
+                    options,
+                )
+                .with_context(context)?
+                .tree_merge
+            }
+        };
         let tree_id = merge
             .tree
             .write(|tree| repo.write(tree))
@@ -310,27 +343,23 @@ impl RemergeWorker {
         Ok((tree_id, conflicted))
     }
 
-    /// The fast paths, with one merge base. Sides that changed disjoint paths (no path, or
+    /// The fast paths, with one merge base ([`RemergeJob::base`]). Sides that changed disjoint paths (no path, or
     /// directory of a path, changed by both; no deletion in a directory the other side
     /// changes, so no rename can meet the other side's work): the merge is clean and its tree
     /// takes each path from the side that changed it. Then only the recorded tree needs
     /// comparing, path by path; the content merges and rename detection are skipped. Sides
     /// that meet but where no rename can matter ([`SideChanges::renames_matter`]): the full
-    /// merge without rename detection. Anything else, or several merge bases: the full merge.
+    /// merge without rename detection. Anything else, or no known single base: the full merge.
     fn fast_paths(
         &self,
         job: &RemergeJob,
-        graph: &mut RevGraph<'_>,
         diff_cache: &mut gix::diff::blob::Platform,
     ) -> Result<Route> {
         let repo = &self.repo;
-        let bases = repo
-            .merge_bases_many_with_graph(to_gix(&job.ours), &[to_gix(&job.theirs)], graph)
-            .with_context(|| format!("merge bases of {} and {}", job.ours, job.theirs))?;
-        let [base] = bases.as_slice() else {
+        let Some(base) = job.base else {
             return Ok(Route::Full { renames: true });
         };
-        let base_tree = tree_of(repo, to_oid(base.detach()))?;
+        let base_tree = tree_of(repo, base)?;
         let ours = tree_of(repo, job.ours)?;
         let theirs = tree_of(repo, job.theirs)?;
         let o = SideChanges::new(&base_tree, &ours, diff_cache)?;

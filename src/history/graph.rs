@@ -289,6 +289,102 @@ impl CommitGraph {
     }
 }
 
+impl CommitGraph {
+    /// The best common ancestors of `a` and `b` (`git merge-base --all a b`): the commits both
+    /// reach that no other such commit descends from, sorted by id; empty for unrelated
+    /// histories. None when either commit is not in the graph or the history has a cycle
+    /// (then generation numbers order nothing): the caller asks the repository instead.
+    ///
+    /// git's painting: `a` paints its ancestors with one colour, `b` with another, highest
+    /// generation first, so a commit is taken only after every descendant that could paint it;
+    /// a commit with both colours is a candidate and paints its ancestors stale; the walk ends
+    /// when only stale commits are queued. Candidates a later candidate painted stale, or that
+    /// another candidate reaches, are dropped.
+    pub fn merge_bases(&self, a: &Oid, b: &Oid) -> Option<Vec<Oid>> {
+        const ONE: u8 = 1;
+        const TWO: u8 = 2;
+        const STALE: u8 = 4;
+        const RESULT: u8 = 8;
+        if self.cycle.is_some() {
+            return None;
+        }
+        let (&ia, &ib) = (self.index.get(a)?, self.index.get(b)?);
+        if ia == ib {
+            return Some(vec![*a]);
+        }
+        // Each commit is queued once, when first painted: every commit that can paint it has a
+        // higher generation and is taken first, so its colours are final when it is taken.
+        // `live` counts the queued commits not (yet) stale.
+        let mut flags = vec![0u8; self.ids.len()];
+        flags[ia as usize] = ONE;
+        flags[ib as usize] = TWO;
+        let mut heap: BinaryHeap<(u32, u32)> = BinaryHeap::new();
+        heap.push((self.generation[ia as usize], ia));
+        heap.push((self.generation[ib as usize], ib));
+        let mut live = 2usize;
+        let mut candidates = Vec::new();
+        while live > 0 {
+            let Some((_, n)) = heap.pop() else {
+                break;
+            };
+            let own = flags[n as usize];
+            if own & STALE == 0 {
+                live -= 1;
+            }
+            let mut paint = own & (ONE | TWO | STALE);
+            if paint == ONE | TWO {
+                flags[n as usize] = own | RESULT;
+                candidates.push(n);
+                paint |= STALE;
+            }
+            for &p in &self.parents[n as usize] {
+                let f = &mut flags[p as usize];
+                let old = *f;
+                if old & paint == paint {
+                    continue;
+                }
+                *f |= paint;
+                if old == 0 {
+                    heap.push((self.generation[p as usize], p));
+                    if paint & STALE == 0 {
+                        live += 1;
+                    }
+                } else if old & STALE == 0 && paint & STALE != 0 {
+                    live -= 1;
+                }
+            }
+        }
+        let mut bases: Vec<u32> = candidates
+            .into_iter()
+            .filter(|n| flags[*n as usize] & STALE == 0)
+            .collect();
+        // A candidate another candidate reaches is not a best one (git's remove_redundant).
+        let all = bases.clone();
+        bases.retain(|&n| !all.iter().any(|&m| m != n && self.reaches(m, n)));
+        let mut out: Vec<Oid> = bases.into_iter().map(|n| self.ids[n as usize]).collect();
+        out.sort();
+        Some(out)
+    }
+
+    /// Whether `from` reaches `to` (walking no lower than `to`'s generation).
+    fn reaches(&self, from: u32, to: u32) -> bool {
+        let floor = self.generation[to as usize];
+        let mut seen = HashSet::from([from]);
+        let mut stack = vec![from];
+        while let Some(n) = stack.pop() {
+            if n == to {
+                return true;
+            }
+            for &p in &self.parents[n as usize] {
+                if self.generation[p as usize] >= floor && seen.insert(p) {
+                    stack.push(p);
+                }
+            }
+        }
+        false
+    }
+}
+
 /// The commits each of a sequence of tips reaches beyond all earlier tips of the sequence:
 /// for tips `t1, t2, …` the sets `t1`, `^t1 t2`, `^t1 ^t2 t3`, … in one pass over the history
 /// (each commit visited once), instead of one side query per tip.
@@ -392,6 +488,80 @@ mod tests {
     fn sorted(mut v: Vec<Oid>) -> Vec<Oid> {
         v.sort();
         v
+    }
+
+    /// Best common ancestors by their definition: every commit both reach, less those from
+    /// which another common ancestor is reachable.
+    fn brute_merge_bases(g: &CommitGraph, a: &Oid, b: &Oid) -> Vec<Oid> {
+        let ancestors = |x: &Oid| -> HashSet<Oid> {
+            let mut r = g.reach();
+            let mut out = Vec::new();
+            r.next(x, Some(&mut out));
+            out.into_iter().collect()
+        };
+        let common: Vec<Oid> = ancestors(a).intersection(&ancestors(b)).copied().collect();
+        let best = common
+            .iter()
+            .filter(|c| !common.iter().any(|d| d != *c && ancestors(d).contains(c)))
+            .copied()
+            .collect();
+        sorted(best)
+    }
+
+    #[test]
+    fn merge_bases_of_known_shapes() {
+        let g = graph();
+        // 3 and 5 fork at 2; 6 descends from 5 (a fast-forward base is the ancestor itself).
+        assert_eq!(g.merge_bases(&o(3), &o(5)), Some(vec![o(2)]));
+        assert_eq!(g.merge_bases(&o(6), &o(5)), Some(vec![o(5)]));
+        assert_eq!(g.merge_bases(&o(6), &o(6)), Some(vec![o(6)]));
+        // 7 is an unrelated root: no common ancestor with 3.
+        assert_eq!(g.merge_bases(&o(7), &o(3)), Some(vec![]));
+        assert_eq!(g.merge_bases(&o(3), &o(42)), None);
+        // Criss-cross: 10 and 11 each merge 3 and 5, 12 and 13 build on them: two bases.
+        let mut edges = up_to_6();
+        edges.push((o(10), vec![o(3), o(5)]));
+        edges.push((o(11), vec![o(5), o(3)]));
+        edges.push((o(12), vec![o(10)]));
+        edges.push((o(13), vec![o(11)]));
+        let g = CommitGraph::from_edges(edges);
+        assert_eq!(g.merge_bases(&o(12), &o(13)), Some(vec![o(3), o(5)]));
+        let cyclic = CommitGraph::from_edges(vec![(o(1), vec![o(2)]), (o(2), vec![o(1)])]);
+        assert_eq!(cyclic.merge_bases(&o(1), &o(2)), None);
+    }
+
+    proptest::proptest! {
+        /// On random histories (each commit's parents drawn from the earlier ones), the painted
+        /// merge bases equal the definition's for every pair of commits.
+        #[test]
+        fn merge_bases_equal_the_definition(
+            parents in proptest::collection::vec(
+                proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..3),
+                1..24,
+            )
+        ) {
+            let edges: Vec<(Oid, Vec<Oid>)> = parents
+                .iter()
+                .enumerate()
+                .map(|(i, ps)| {
+                    let ps: Vec<Oid> = if i == 0 {
+                        Vec::new()
+                    } else {
+                        let mut v: Vec<Oid> = ps.iter().map(|p| o(p.index(i) as u8 + 1)).collect();
+                        v.dedup();
+                        v
+                    };
+                    (o(i as u8 + 1), ps)
+                })
+                .collect();
+            let g = CommitGraph::from_edges(edges);
+            for a in 1..=parents.len() as u8 {
+                for b in 1..=parents.len() as u8 {
+                    let want = brute_merge_bases(&g, &o(a), &o(b));
+                    proptest::prop_assert_eq!(g.merge_bases(&o(a), &o(b)), Some(want), "{} {}", a, b);
+                }
+            }
+        }
     }
 
     #[test]

@@ -62,6 +62,7 @@ pub fn plan(change: &Change, parents: &[Oid], pr_heads: &HashMap<u64, Oid>) -> O
             ours: parents[0],
             theirs: parents[1],
             recorded: change.commit,
+            base: None,
         })),
         Strategy::Squash => {
             let head = change.pr.and_then(|n| pr_heads.get(&n))?;
@@ -70,6 +71,7 @@ pub fn plan(change: &Change, parents: &[Oid], pr_heads: &HashMap<u64, Oid>) -> O
                 ours: trunk,
                 theirs: *head,
                 recorded: change.commit,
+                base: None,
             }))
         }
         _ => None,
@@ -316,7 +318,8 @@ mod tests {
             Some(Plan::Merge(RemergeJob {
                 ours: oid(10),
                 theirs: oid(11),
-                recorded: oid(1)
+                recorded: oid(1),
+                base: None,
             }))
         );
         let o = change(2, Strategy::Octopus, None, None);
@@ -330,7 +333,8 @@ mod tests {
             Some(Plan::Merge(RemergeJob {
                 ours: oid(10),
                 theirs: oid(70),
-                recorded: oid(7)
+                recorded: oid(7),
+                base: None,
             }))
         );
         // A squash without its PR head, a rebase and a direct push: nothing to re-merge.

@@ -3,9 +3,10 @@
 //! bar), record the outcomes on the changes and aggregate them (`history::remerge`).
 
 use super::{Measured, OpenHistory, Options, Progress, DEFAULT_MAX_BLOB_BYTES};
-use crate::git::{RemergeOptions, BUDGET_SPENT};
+use crate::git::{RemergeJob, RemergeOptions, BUDGET_SPENT};
+use crate::history::graph::CommitGraph;
 use crate::history::remerge::{self, Plan};
-use crate::model::Strategy;
+use crate::model::{Oid, Strategy};
 use anyhow::Result;
 use std::collections::HashMap;
 
@@ -56,6 +57,12 @@ pub fn remerge_landings(
             None => {}
         }
     }
+    {
+        use rayon::prelude::*;
+        let (graph, shallow) = (&open.graph, open.ctx.facts.shallow);
+        jobs.par_iter_mut()
+            .for_each(|job| job.base = single_base(graph, shallow, job));
+    }
     progress.say(&format!("re-merging {} merges and squashes", jobs.len()));
     let remerge_opts = RemergeOptions {
         deadline: Some(std::time::Instant::now() + budget),
@@ -88,4 +95,18 @@ pub fn remerge_landings(
     }
     measured.remerge = Some(m);
     Ok(())
+}
+
+/// The merge base of a job when the loaded commit graph finds exactly one: an in-memory query,
+/// where the repository's own merge-base walk decodes commits (git/git: 4.8 of 13 CPU seconds
+/// over 90 days of merges). A shallow clone's graph stops at its boundary, so there the
+/// repository decides.
+fn single_base(graph: &CommitGraph, shallow: bool, job: &RemergeJob) -> Option<Oid> {
+    if shallow {
+        return None;
+    }
+    match graph.merge_bases(&job.ours, &job.theirs)?.as_slice() {
+        [base] => Some(*base),
+        _ => None,
+    }
 }

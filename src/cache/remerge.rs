@@ -114,10 +114,13 @@ pub fn remerges(
     cache: Option<&Cache>,
     jobs: &[RemergeJob],
     opts: RemergeOptions,
+    prepare: &dyn Fn(&mut [RemergeJob]),
     tick: &(dyn Fn(u64) + Sync),
 ) -> Result<Remerged> {
     let Some(cache) = cache else {
-        let outcomes = repo.remerge(jobs, opts, tick)?;
+        let mut jobs = jobs.to_vec();
+        prepare(&mut jobs);
+        let outcomes = repo.remerge(&jobs, opts, tick)?;
         let merged = outcomes.iter().filter(|o| is_merged(o)).count();
         return Ok(Remerged {
             outcomes,
@@ -142,6 +145,7 @@ pub fn remerges(
     }
     let cached = jobs.len() - jobs.iter().filter(|j| queued.contains(&job_key(j))).count();
     tick(cached as u64);
+    prepare(&mut missing);
     let computed = repo.remerge(&missing, opts, tick)?;
     let mut skipped = HashMap::new();
     let mut merged = 0;

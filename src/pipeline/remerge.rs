@@ -57,12 +57,6 @@ pub fn remerge_landings(
             None => {}
         }
     }
-    {
-        use rayon::prelude::*;
-        let (graph, shallow) = (&open.graph, open.ctx.facts.shallow);
-        jobs.par_iter_mut()
-            .for_each(|job| job.base = single_base(graph, shallow, job));
-    }
     progress.say(&format!("re-merging {} merges and squashes", jobs.len()));
     let remerge_opts = RemergeOptions {
         deadline: Some(std::time::Instant::now() + budget),
@@ -75,7 +69,15 @@ pub fn remerge_landings(
     let done = {
         let bar = progress.bar(jobs.len() as u64, "re-merges");
         let tick = |n: u64| bar.inc(n);
-        crate::cache::remerge::remerges(repo, open.cache.as_ref(), &jobs, remerge_opts, &tick)?
+        // Merge bases only for the merges the cache lacks.
+        let (graph, shallow) = (&open.graph, open.ctx.facts.shallow);
+        let prepare = |jobs: &mut [RemergeJob]| {
+            use rayon::prelude::*;
+            jobs.par_iter_mut()
+                .for_each(|job| job.base = single_base(graph, shallow, job));
+        };
+        let cache = open.cache.as_ref();
+        crate::cache::remerge::remerges(repo, cache, &jobs, remerge_opts, &prepare, &tick)?
     };
     progress.say(&format!(
         "re-merges done: {} merged, {} from the cache",

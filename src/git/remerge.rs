@@ -254,8 +254,8 @@ impl RemergeWorker {
         })
     }
 
-    /// The merge itself, with gix's commit merge: the merged tree (in memory) and the paths git
-    /// would leave conflicted, sorted. Without `renames`, rename detection is off (see
+    /// The merge itself: the merged tree (in memory) and the paths git would leave
+    /// conflicted, sorted. Without `renames`, rename detection is off (see
     /// [`SideChanges::renames_matter`] for when that changes nothing).
     fn full_merge(
         &self,
@@ -268,56 +268,7 @@ impl RemergeWorker {
         use gix::prelude::Write;
         let repo = &self.repo;
         let (ours, theirs) = (job.ours.to_hex(), job.theirs.to_hex());
-        let labels = gix::merge::blob::builtin_driver::text::Labels {
-            ancestor: None,
-            current: Some(ours.as_str().into()),
-            other: Some(theirs.as_str().into()),
-        };
-        let mut options = Self::options();
-        if !renames {
-            options.tree_merge.rewrites = None;
-        }
-        let context = || format!("re-merging {} and {}", job.ours, job.theirs);
-        let mut merge = match job.base {
-            // One known base: the tree merge itself, labelled as the commit merge labels it.
-            Some(base) => {
-                let base_hex = base.to_hex();
-                let labels = gix::merge::blob::builtin_driver::text::Labels {
-                    ancestor: Some(base_hex.as_str().into()),
-                    ..labels
-                };
-                let trees = [base, job.ours, job.theirs].map(|c| tree_of(repo, c).map(|t| t.id));
-                let [base_tree, ours_tree, theirs_tree] = trees;
-                gix::merge::plumbing::tree(
-                    &base_tree?,
-                    &ours_tree?,
-                    &theirs_tree?,
-                    labels,
-                    repo,
-                    |buf| repo.write_buf(gix::object::Kind::Blob, buf),
-                    &mut gix::diff::tree::State::default(),
-                    &mut p.diff_cache,
-                    &mut p.blob_merge,
-                    options.tree_merge,
-                )
-                .with_context(context)?
-            }
-            None => {
-                gix::merge::plumbing::commit(
-                    to_gix(&job.ours),
-                    to_gix(&job.theirs),
-                    labels,
-                    graph,
-                    &mut p.diff_cache,
-                    &mut p.blob_merge,
-                    repo,
-                    &mut |id| id.to_hex().to_string(),
-                    options,
-                )
-                .with_context(context)?
-                .tree_merge
-            }
-        };
+        let mut merge = self.tree_merge(job, renames, graph, p)?;
         let tree_id = merge
             .tree
             .write(|tree| repo.write(tree))
@@ -551,6 +502,64 @@ fn parent_dirs(path: &gix::bstr::BStr) -> impl Iterator<Item = &gix::bstr::BStr>
 /// file on one, a symlink or submodule on the other): the regular file moves to
 /// `path~<its side>` and both paths are conflicted (both move when neither is a regular file).
 /// gix reports such a clash at its path only; this lists the paths git lists.
+impl RemergeWorker {
+    /// gix's merge of the job, configured like git's: with one known base the tree merge
+    /// against it (labelled as the commit merge labels it), else the commit merge, which
+    /// finds and merges the bases itself.
+    fn tree_merge<'r>(
+        &'r self,
+        job: &RemergeJob,
+        renames: bool,
+        graph: &mut RevGraph<'_>,
+        p: &mut Platforms,
+    ) -> Result<gix::merge::plumbing::tree::Outcome<'r>> {
+        let repo = &self.repo;
+        let (ours, theirs) = (job.ours.to_hex(), job.theirs.to_hex());
+        let base_hex = job.base.map(|b| b.to_hex());
+        let labels = gix::merge::blob::builtin_driver::text::Labels {
+            ancestor: base_hex.as_deref().map(Into::into),
+            current: Some(ours.as_str().into()),
+            other: Some(theirs.as_str().into()),
+        };
+        let mut options = RemergeWorker::options();
+        if !renames {
+            options.tree_merge.rewrites = None;
+        }
+        let context = || format!("re-merging {} and {}", job.ours, job.theirs);
+        let Some(base) = job.base else {
+            let merged = gix::merge::plumbing::commit(
+                to_gix(&job.ours),
+                to_gix(&job.theirs),
+                labels,
+                graph,
+                &mut p.diff_cache,
+                &mut p.blob_merge,
+                repo,
+                &mut |id| id.to_hex().to_string(),
+                options,
+            )
+            .with_context(context)?;
+            return Ok(merged.tree_merge);
+        };
+        let [base_tree, ours_tree, theirs_tree] =
+            [base, job.ours, job.theirs].map(|c| tree_of(repo, c).map(|t| t.id));
+        let merged = gix::merge::plumbing::tree(
+            &base_tree?,
+            &ours_tree?,
+            &theirs_tree?,
+            labels,
+            repo,
+            |buf| gix::prelude::Write::write_buf(repo, gix::object::Kind::Blob, buf),
+            &mut gix::diff::tree::State::default(),
+            &mut p.diff_cache,
+            &mut p.blob_merge,
+            options.tree_merge,
+        )
+        .with_context(context)?;
+        Ok(merged)
+    }
+}
+
 /// The paths a directory rename on one side moved the other side's addition or rename to: git
 /// reports each as a "file location" conflict at its new location.
 fn moved_by_directory_rename(conflicts: &[gix::merge::tree::Conflict]) -> Vec<String> {

@@ -6,6 +6,16 @@ use crate::model::{RefInfo, RefKind};
 use anyhow::{Context, Result};
 use gix::bstr::ByteSlice;
 
+/// The commit a ref names through annotated tags, or why there is none.
+fn peel_to_commit(r: &mut gix::Reference<'_>) -> std::result::Result<gix::ObjectId, String> {
+    let peeled = r.peel_to_id().map_err(|e| error_chain(&e))?.detach();
+    match r.repo.find_header(peeled) {
+        Ok(h) if h.kind() == gix::object::Kind::Commit => Ok(peeled),
+        Ok(h) => Err(format!("points at a {}, not a commit", h.kind())),
+        Err(e) => Err(error_chain(&e)),
+    }
+}
+
 impl Repo {
     /// Every ref, peeled to a commit. Refs that point at trees or blobs, broken refs and
     /// symbolic refs that loop or dangle are skipped: the second value names each with why.
@@ -50,24 +60,21 @@ impl Repo {
                     }
                 }
             }
-            let peeled = match r.peel_to_id() {
-                Ok(id) => id.detach(),
-                Err(e) => {
-                    skipped.push(format!("{full} ({})", error_chain(&e)));
-                    continue;
+            // Most refs name a commit directly: its header says so without decoding the
+            // object, which peeling would (vite's 10k PR heads: 0.13 s).
+            let names_commit =
+                matches!(repo.find_header(direct), Ok(h) if h.kind() == gix::object::Kind::Commit);
+            let peeled = if names_commit {
+                direct
+            } else {
+                match peel_to_commit(&mut r) {
+                    Ok(id) => id,
+                    Err(why) => {
+                        skipped.push(format!("{full} ({why})"));
+                        continue;
+                    }
                 }
             };
-            match repo.find_header(peeled) {
-                Ok(h) if h.kind() == gix::object::Kind::Commit => {}
-                Ok(h) => {
-                    skipped.push(format!("{full} (points at a {}, not a commit)", h.kind()));
-                    continue;
-                }
-                Err(e) => {
-                    skipped.push(format!("{full} ({})", error_chain(&e)));
-                    continue;
-                }
-            }
             out.push(RefInfo {
                 full_name: full,
                 short_name: short,

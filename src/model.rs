@@ -13,12 +13,16 @@ pub const SCHEMA_VERSION: u32 = 2;
 pub struct Oid(pub [u8; 20]);
 
 impl Oid {
-    pub fn to_hex(&self) -> String {
-        let mut s = String::with_capacity(40);
-        for b in self.0 {
-            s.push_str(&format!("{b:02x}"));
+    /// The 40 hex digits, without allocating.
+    fn hex_digits<'a>(&self, buf: &'a mut [u8; 40]) -> &'a str {
+        match faster_hex::hex_encode(&self.0, buf) {
+            Ok(s) => s,
+            // Unreachable: 40 bytes hold the digits of 20.
+            Err(_) => "",
         }
-        s
+    }
+    pub fn to_hex(&self) -> String {
+        self.hex_digits(&mut [0; 40]).to_owned()
     }
     /// The first `n` hex digits, for messages and tables.
     pub fn short(&self, n: usize) -> String {
@@ -31,17 +35,14 @@ impl Oid {
             return None;
         }
         let mut out = [0u8; 20];
-        for (i, chunk) in hex.as_bytes().chunks(2).enumerate() {
-            let s = std::str::from_utf8(chunk).ok()?;
-            out[i] = u8::from_str_radix(s, 16).ok()?;
-        }
+        faster_hex::hex_decode(hex.as_bytes(), &mut out).ok()?;
         Some(Oid(out))
     }
 }
 
 impl fmt::Display for Oid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_hex())
+        f.write_str(self.hex_digits(&mut [0; 40]))
     }
 }
 impl fmt::Debug for Oid {
@@ -51,7 +52,7 @@ impl fmt::Debug for Oid {
 }
 impl Serialize for Oid {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
+        s.serialize_str(self.hex_digits(&mut [0; 40]))
     }
 }
 impl<'de> Deserialize<'de> for Oid {
@@ -447,4 +448,28 @@ pub struct TreeEntry {
     pub path: Vec<u8>,
     pub blob: Oid,
     pub mode: EntryMode,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Oid;
+
+    #[test]
+    fn hex_round_trips_and_rejects_what_is_not_an_id() {
+        let mut bytes = [0u8; 20];
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(37).wrapping_add(5);
+        }
+        let id = Oid(bytes);
+        let hex = id.to_hex();
+        assert_eq!(hex, "052a4f7499bee3082d52779cc1e60b30557a9fc4");
+        assert_eq!(id.to_string(), hex);
+        assert_eq!(id.short(7), "052a4f7");
+        assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{hex}\""));
+        assert_eq!(Oid::from_hex(&hex), Some(id));
+        assert_eq!(Oid::from_hex(&hex.to_uppercase()), Some(id));
+        assert_eq!(Oid::from_hex(&hex[..39]), None);
+        assert_eq!(Oid::from_hex(&format!("{}g", &hex[..39])), None);
+        assert_eq!(Oid::from_hex(&format!("{}é", &hex[..38])), None);
+    }
 }

@@ -256,7 +256,8 @@ impl CommitGraph {
     pub fn side(&self, include: &[Oid], exclude: &[Oid]) -> Vec<Oid> {
         let mut state = Painter {
             graph: self,
-            flags: HashMap::new(),
+            flags: PaintFlags::take(self.ids.len()),
+            touched: Vec::new(),
             heap: BinaryHeap::new(),
             live: 0,
         };
@@ -276,7 +277,7 @@ impl CommitGraph {
             let Some((_, _, n)) = state.heap.pop() else {
                 break;
             };
-            let f = state.flags[&n];
+            let f = state.flags[n as usize];
             if f & EXCLUDE == 0 {
                 state.live -= 1;
                 out.push(self.ids[n as usize]);
@@ -285,6 +286,7 @@ impl CommitGraph {
                 state.paint(p, f & (INCLUDE | EXCLUDE));
             }
         }
+        PaintFlags::give_back(state.flags, &state.touched);
         out
     }
 }
@@ -424,7 +426,10 @@ impl Reach<'_> {
 /// commit is popped only after every descendant that could paint it.
 struct Painter<'g> {
     graph: &'g CommitGraph,
-    flags: HashMap<u32, u8>,
+    /// Flags by commit index (all zero outside `touched`).
+    flags: Vec<u8>,
+    /// Commits painted so far, to clear their flags afterwards.
+    touched: Vec<u32>,
     /// Highest generation first; equal generations by commit id, so the order does not depend
     /// on how the graph was loaded (walked now or read from the cache).
     heap: BinaryHeap<(u32, Oid, u32)>,
@@ -434,13 +439,14 @@ struct Painter<'g> {
 
 impl Painter<'_> {
     fn paint(&mut self, n: u32, f: u8) {
-        let old = self.flags.get(&n).copied().unwrap_or(0);
+        let old = self.flags[n as usize];
         let new = old | f;
         if new == old {
             return;
         }
-        self.flags.insert(n, new);
+        self.flags[n as usize] = new;
         if old == 0 {
+            self.touched.push(n);
             self.heap.push((
                 self.graph.generation[n as usize],
                 self.graph.ids[n as usize],
@@ -452,6 +458,34 @@ impl Painter<'_> {
         } else if old & EXCLUDE == 0 && new & EXCLUDE != 0 {
             self.live -= 1;
         }
+    }
+}
+
+/// One zeroed flag array per thread, reused by every side query on it: a query touches a
+/// few hundred commits of a graph that may hold hundreds of thousands, so neither a hash map
+/// nor a fresh array per query (thousands of queries per run) is cheap.
+struct PaintFlags;
+
+thread_local! {
+    static PAINT_FLAGS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl PaintFlags {
+    /// This thread's array, zeroed, at least `n` long.
+    fn take(n: usize) -> Vec<u8> {
+        let mut v = PAINT_FLAGS.with(|f| std::mem::take(&mut *f.borrow_mut()));
+        if v.len() < n {
+            v.resize(n, 0);
+        }
+        v
+    }
+
+    /// Clear the `touched` flags and keep the array for the next query on this thread.
+    fn give_back(mut v: Vec<u8>, touched: &[u32]) {
+        for &n in touched {
+            v[n as usize] = 0;
+        }
+        PAINT_FLAGS.with(|f| *f.borrow_mut() = v);
     }
 }
 

@@ -5,7 +5,7 @@
 //! everything". Every format (Cargo.lock, pnpm-lock.yaml, uv.lock) is turned into a
 //! [`LockGraph`]; the diff is the same for all.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
 /// One resolved entry. Members stop closures and are keyed by name or directory only, so a
@@ -80,6 +80,7 @@ pub fn memo_parse(
 /// Members of `head` (by key) whose closure changed, with a reason such as
 /// `lockfile: serde 1.0.1 -> 1.0.2`.
 pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> {
+    let reaching = reaching_changes(base, head);
     let mut out = Vec::new();
     for (key, node) in &head.nodes {
         if !node.member {
@@ -87,10 +88,17 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
         }
         let mut reason = None;
         let mut carrier = None;
-        let mut seen = BTreeSet::new();
-        let mut queue: VecDeque<&String> = node.deps.iter().collect();
+        let mut seen = HashSet::new();
+        // A member none of whose dependencies reaches a changed entry has an unchanged
+        // closure: its walk would find nothing.
+        let mut queue: VecDeque<&String> =
+            if node.deps.iter().any(|d| reaching.contains(d.as_str())) {
+                node.deps.iter().collect()
+            } else {
+                VecDeque::new()
+            };
         while let Some(k) = queue.pop_front() {
-            if !seen.insert(k.clone()) {
+            if !seen.insert(k.as_str()) {
                 continue;
             }
             let Some(n) = head.nodes.get(k) else { continue };
@@ -132,6 +140,38 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
         }
     }
     out
+}
+
+/// The entries of `head` (members aside) from which a changed entry can be reached without
+/// passing a member, the changed ones included. Changed: new, another fingerprint, or other
+/// dependencies than in `base`; exactly what the closure walk of [`scoped_diff`] reports.
+fn reaching_changes<'a>(base: &LockGraph, head: &'a LockGraph) -> HashSet<&'a str> {
+    let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
+    let mut reaching = HashSet::new();
+    let mut stack = Vec::new();
+    for (k, n) in &head.nodes {
+        if n.member {
+            continue;
+        }
+        for d in &n.deps {
+            dependents.entry(d.as_str()).or_default().push(k.as_str());
+        }
+        let changed = match base.nodes.get(k) {
+            None => true,
+            Some(b) => b.fp != n.fp || !same_deps(b, n),
+        };
+        if changed && reaching.insert(k.as_str()) {
+            stack.push(k.as_str());
+        }
+    }
+    while let Some(k) = stack.pop() {
+        for &d in dependents.get(k).map_or(&[][..], Vec::as_slice) {
+            if reaching.insert(d) {
+                stack.push(d);
+            }
+        }
+    }
+    reaching
 }
 
 fn same_deps(a: &LockNode, b: &LockNode) -> bool {
@@ -188,5 +228,100 @@ mod tests {
             .insert("b".into(), node("b", "0", &["y 2"], true));
         let d = scoped_diff(&base, &head);
         assert_eq!(d, vec![("b".to_string(), "lockfile: y 1 -> 2".to_string())]);
+    }
+
+    /// The closure walk of every member, without the shortcut: the definition.
+    fn walk_every_member(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (key, node) in head.nodes.iter().filter(|(_, n)| n.member) {
+            let (mut reason, mut carrier) = (None, None);
+            let mut seen = HashSet::new();
+            let mut queue: VecDeque<&String> = node.deps.iter().collect();
+            while let Some(k) = queue.pop_front() {
+                if !seen.insert(k.as_str()) {
+                    continue;
+                }
+                let Some(n) = head.nodes.get(k).filter(|n| !n.member) else {
+                    continue;
+                };
+                match base.nodes.get(k) {
+                    Some(b) if b.fp == n.fp => {
+                        if !same_deps(b, n) && carrier.is_none() {
+                            carrier = Some(format!(
+                                "lockfile: dependencies of {} {} changed",
+                                n.name, n.version
+                            ));
+                        }
+                    }
+                    _ => {
+                        reason = Some(describe(base, k, n));
+                        break;
+                    }
+                }
+                queue.extend(n.deps.iter());
+            }
+            let own = base
+                .nodes
+                .get(key)
+                .filter(|b| !same_deps(b, node))
+                .map(|_| format!("lockfile: dependencies of {} changed", node.name));
+            if let Some(r) = reason.or(carrier).or(own) {
+                out.push((key.clone(), r));
+            }
+        }
+        out
+    }
+
+    /// A random graph of `n` entries (the first three members), each with dependencies.
+    fn graph_of(deps: &[Vec<usize>], fps: &[u8]) -> LockGraph {
+        let mut g = LockGraph::default();
+        for (i, d) in deps.iter().enumerate() {
+            let names: Vec<String> = d.iter().map(|j| format!("k{j}")).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let v = fps[i].to_string();
+            g.nodes.insert(
+                format!("k{i}"),
+                node(&format!("p{}", i % 5), &v, &names, i < 3),
+            );
+        }
+        g
+    }
+
+    proptest::proptest! {
+        #![proptest_config(crate::fuzzing::config())]
+        /// Skipping the members whose dependencies reach no changed entry changes no answer.
+        #[test]
+        fn the_shortcut_answers_as_the_walk_of_every_member(
+            deps in proptest::collection::vec(proptest::collection::vec(0usize..12, 0..4), 12),
+            fps in proptest::collection::vec(0u8..3, 12),
+            edits in proptest::collection::vec((0usize..12, 0u8..4, 0usize..12), 0..4),
+        ) {
+            let head = graph_of(&deps, &fps);
+            let mut base = head.clone();
+            for (i, what, j) in edits {
+                let k = format!("k{i}");
+                match what {
+                    0 => {
+                        base.nodes.remove(&k);
+                    }
+                    1 => {
+                        if let Some(n) = base.nodes.get_mut(&k) {
+                            n.fp.push('*');
+                        }
+                    }
+                    2 => {
+                        if let Some(n) = base.nodes.get_mut(&k) {
+                            n.deps.push(format!("k{j}"));
+                        }
+                    }
+                    _ => {
+                        if let Some(n) = base.nodes.get_mut(&k) {
+                            n.deps.clear();
+                        }
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(scoped_diff(&base, &head), walk_every_member(&base, &head));
+        }
     }
 }

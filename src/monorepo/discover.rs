@@ -1,35 +1,81 @@
 //! Discovery: every enabled ecosystem reads the tree of one revision into one [`Workspace`],
 //! plus the configured implicit edges and global files; and the cache key over its inputs.
 
-use super::ecosystems::{name_matches, ECOSYSTEMS};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use super::ecosystems::ECOSYSTEMS;
 use super::support::Ctx;
 use super::types::{Config, EdgeKind, GlobalPattern, Package, Snapshot};
 use super::workspace::Workspace;
 
+/// File names matched by patterns of the ecosystem table, compiled once: the exact names in a
+/// hash set, the few with a `*` as prefix and suffix. Discovery asks for every path of a tree,
+/// once per manifest change in a history audit.
+struct NameSet {
+    exact: HashSet<&'static str>,
+    wild: Vec<(&'static str, &'static str)>,
+}
+
+impl NameSet {
+    fn of(patterns: impl Iterator<Item = &'static str>) -> NameSet {
+        let mut set = NameSet {
+            exact: HashSet::new(),
+            wild: Vec::new(),
+        };
+        for p in patterns {
+            match p.split_once('*') {
+                None => {
+                    set.exact.insert(p);
+                }
+                Some(w) => set.wild.push(w),
+            }
+        }
+        set
+    }
+
+    /// Whether `name` matches one of the patterns (a `*` stands for any run of characters).
+    fn contains(&self, name: &str) -> bool {
+        self.exact.contains(name)
+            || self.wild.iter().any(|(pre, post)| {
+                name.len() >= pre.len() + post.len()
+                    && name.starts_with(pre)
+                    && name.ends_with(post)
+            })
+    }
+}
+
+/// The compiled name sets: presence inputs, discovery inputs, and meaning-level inputs.
+fn name_sets() -> &'static [NameSet; 3] {
+    static SETS: OnceLock<[NameSet; 3]> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let presence = || ECOSYSTEMS.iter().flat_map(|d| d.presence.iter().copied());
+        let manifests = || ECOSYSTEMS.iter().flat_map(|d| d.manifests.iter().copied());
+        let lockfiles = ECOSYSTEMS.iter().flat_map(|d| d.lockfiles.iter().copied());
+        [
+            NameSet::of(presence()),
+            NameSet::of(manifests()),
+            NameSet::of(manifests().chain(presence()).chain(lockfiles)),
+        ]
+    })
+}
+
 /// Lockfiles whose presence (not content) feeds discovery: they tell the package manager,
 /// which decides whether plain ranges link workspace packages (rule 28).
 pub fn is_presence_input(name: &str) -> bool {
-    ECOSYSTEMS
-        .iter()
-        .any(|d| d.presence.iter().any(|p| name_matches(p, name)))
+    name_sets()[0].contains(name)
 }
 
 /// File names that feed discovery; their (path, blob) pairs make the cache key.
 pub fn is_discovery_input(name: &str) -> bool {
-    ECOSYSTEMS
-        .iter()
-        .any(|d| d.manifests.iter().any(|p| name_matches(p, name)))
+    name_sets()[1].contains(name)
 }
 
 /// File names a meaning-level diff may read at both revisions: the discovery inputs and
 /// every ecosystem's lockfiles (and other files diffed by meaning). A change touching none
 /// of them can be answered from one tree.
 pub fn is_semantic_input(name: &str) -> bool {
-    is_discovery_input(name)
-        || is_presence_input(name)
-        || ECOSYSTEMS
-            .iter()
-            .any(|d| d.lockfiles.iter().any(|p| name_matches(p, name)))
+    name_sets()[2].contains(name)
 }
 
 impl Workspace {

@@ -252,3 +252,47 @@ fn deep_nesting_is_refused_not_overflowed() {
     assert!(ws.packages.is_empty());
     assert!(ws.diagnostics.len() >= 4, "{:?}", ws.diagnostics);
 }
+
+/// The compiled name sets answer as the table's patterns do, one by one: for every pattern
+/// (with its `*` spelled out three ways) and near misses of each.
+#[test]
+fn compiled_name_sets_match_the_table_patterns() {
+    use crate::monorepo::ecosystems::{name_matches, ECOSYSTEMS};
+    let patterns: Vec<&str> = ECOSYSTEMS
+        .iter()
+        .flat_map(|d| d.manifests.iter().chain(d.lockfiles).chain(d.presence))
+        .copied()
+        .collect();
+    let mut names = vec!["README.md".to_string(), String::new(), "*".to_string()];
+    for p in &patterns {
+        for star in ["", "-dev", "*"] {
+            let n = p.replace('*', star);
+            names.push(n.clone());
+            names.push(format!("{n}.bak"));
+            names.push(n[1..].to_string());
+            names.push(n.to_lowercase());
+        }
+    }
+    let any = |list: fn(&crate::monorepo::ecosystems::Definition) -> &[&str], n: &str| {
+        ECOSYSTEMS
+            .iter()
+            .any(|d| list(d).iter().any(|p| name_matches(p, n)))
+    };
+    let mut wild = 0;
+    for n in &names {
+        let presence = any(|d| d.presence, n);
+        let manifest = any(|d| d.manifests, n);
+        let lockfile = any(|d| d.lockfiles, n);
+        assert_eq!(is_presence_input(n), presence, "{n:?}");
+        assert_eq!(is_discovery_input(n), manifest, "{n:?}");
+        assert_eq!(
+            is_semantic_input(n),
+            manifest || presence || lockfile,
+            "{n:?}"
+        );
+        wild += usize::from(n.ends_with(".csproj") && manifest);
+    }
+    assert!(is_discovery_input("requirements-dev.txt"));
+    assert!(!is_discovery_input("requirements.txt.bak"));
+    assert!(is_discovery_input("App.csproj") && wild > 0);
+}

@@ -409,8 +409,8 @@ fn members(
         let matched: Vec<String> = cx
             .dirs
             .iter()
-            .filter(|d| m.is_match(d.as_str()) && !excluded(d))
-            .cloned()
+            .filter(|d| m.is_match(**d) && !excluded(d))
+            .map(|d| d.to_string())
             .collect();
         for d in matched {
             add_member(cx, &manifest, &d, parsed, &mut out, &pat);

@@ -162,7 +162,7 @@ fn read_projects(cx: &mut Ctx) -> BTreeMap<String, Project> {
         .files
         .keys()
         .filter(|p| is_project(p) && !paths::has_component(p, "node_modules"))
-        .cloned()
+        .map(|p| p.to_string())
         .collect();
     let mut out = BTreeMap::new();
     for path in files {
@@ -185,7 +185,7 @@ fn solution_members(cx: &mut Ctx) -> Option<BTreeSet<String>> {
         .files
         .keys()
         .filter(|p| p.ends_with(".sln") || p.ends_with(".slnx"))
-        .cloned()
+        .map(|p| p.to_string())
         .collect();
     if solutions.is_empty() {
         return None;

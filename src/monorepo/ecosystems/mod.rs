@@ -203,6 +203,8 @@ pub fn registry_name(eco: Ecosystem, name: &str) -> String {
 }
 
 /// Whether a file name matches a table pattern: literal, or one `*` for any run of characters.
+/// The definition that discovery's compiled name sets are tested against.
+#[cfg(test)]
 pub(crate) fn name_matches(pattern: &str, name: &str) -> bool {
     match pattern.split_once('*') {
         None => pattern == name,

@@ -152,7 +152,7 @@ fn workspace_members(
     let inc = globs("members", cx);
     let exc = globs("exclude", cx);
     let mut members = Vec::new();
-    let dirs: Vec<String> = cx.dirs.iter().cloned().collect();
+    let dirs: Vec<String> = cx.dirs.iter().map(|d| d.to_string()).collect();
     for d in dirs {
         if d == r || !inc.iter().any(|g| g.is_match(&d)) || exc.iter().any(|g| g.is_match(&d)) {
             continue;
@@ -432,7 +432,7 @@ fn requirements(cx: &mut Ctx) {
                 && b.ends_with(".txt")
                 && !paths::has_component(p, "node_modules")
         })
-        .cloned()
+        .map(|p| p.to_string())
         .collect();
     for f in files {
         let mut targets = BTreeSet::new();

@@ -17,9 +17,9 @@ pub(crate) struct Ctx<'a> {
     snap: &'a dyn Snapshot,
     pub cfg: &'a Config,
     /// UTF-8 paths of every entry (non-UTF-8 paths cannot be manifests we parse).
-    pub files: BTreeMap<String, &'a TreeEntry>,
+    pub files: BTreeMap<&'a str, &'a TreeEntry>,
     /// Every directory, `""` included.
-    pub dirs: BTreeSet<String>,
+    pub dirs: BTreeSet<&'a str>,
     pub packages: Vec<Package>,
     pub edges: Vec<(usize, usize, EdgeKind)>,
     pub barriers: Vec<String>,
@@ -31,18 +31,20 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     pub(crate) fn new(snap: &'a dyn Snapshot, cfg: &'a Config) -> Ctx<'a> {
-        let mut files = BTreeMap::new();
+        // Borrowed from the snapshot: discovery runs once per manifest change in a history
+        // audit, and copying every path of a large tree each time showed in its profile.
+        let files: BTreeMap<&str, &TreeEntry> = snap
+            .entries()
+            .iter()
+            .filter_map(|e| Some((std::str::from_utf8(&e.path).ok()?, e)))
+            .collect();
         let mut dirs = BTreeSet::new();
-        dirs.insert(String::new());
-        for e in snap.entries() {
-            let Ok(p) = std::str::from_utf8(&e.path) else {
-                continue;
-            };
+        dirs.insert("");
+        for p in files.keys() {
             let mut d = paths::parent(p);
-            while !d.is_empty() && dirs.insert(d.to_string()) {
+            while !d.is_empty() && dirs.insert(d) {
                 d = paths::parent(d);
             }
-            files.insert(p.to_string(), e);
         }
         Ctx {
             snap,
@@ -73,7 +75,7 @@ impl<'a> Ctx<'a> {
         self.files
             .keys()
             .filter(|p| paths::basename(p) == name && !paths::has_component(p, "node_modules"))
-            .cloned()
+            .map(|p| p.to_string())
             .collect()
     }
 

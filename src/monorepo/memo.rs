@@ -28,12 +28,15 @@ const CHUNK_KEEP: usize = 1 << 16;
 /// A value parsed from a piece of text, of a type its reader knows.
 type Piece = Arc<dyn std::any::Any + Send + Sync>;
 
+/// Parsed pieces by their text, each with the tag of the reader that parsed it.
+type Chunks = CLruCache<String, Vec<(u8, Piece)>, foldhash::fast::RandomState>;
+
 /// Parsed blobs by id, shared by the snapshots of one run (see [`super::Snapshot::memo`]).
 pub struct Memo {
     json: Mutex<CLruCache<Oid, Json>>,
     locks: Mutex<CLruCache<LockKey, LockSide>>,
-    /// Pieces of text (lockfile entries) by their text, parsed.
-    chunks: Mutex<CLruCache<String, Piece>>,
+    /// Pieces of text (lockfile entries) by their text: parsed, per reader's tag.
+    chunks: Mutex<Chunks>,
 }
 
 impl Default for Memo {
@@ -42,7 +45,10 @@ impl Default for Memo {
         Memo {
             json: Mutex::new(CLruCache::new(n(JSON_KEEP))),
             locks: Mutex::new(CLruCache::new(n(LOCK_KEEP))),
-            chunks: Mutex::new(CLruCache::new(n(CHUNK_KEEP))),
+            chunks: Mutex::new(CLruCache::with_hasher(
+                n(CHUNK_KEEP),
+                foldhash::fast::RandomState::default(),
+            )),
         }
     }
 }
@@ -71,24 +77,31 @@ impl Memo {
         get_or(&self.json, &blob, parse)
     }
 
-    /// The piece of text `key` (which its reader prefixes with what else the parse depends
-    /// on), parsed by `parse` unless known; None if it was stored as another type.
+    /// The piece of text `text`, as its reader tagged `tag` (what else the parse depends on)
+    /// parses it, by `parse` unless known; None if it was stored as another type. A hit
+    /// borrows the text: nothing is copied unless it is new.
     pub(crate) fn chunk<T: std::any::Any + Send + Sync>(
         &self,
-        key: String,
+        tag: u8,
+        text: &str,
         parse: impl FnOnce() -> T,
     ) -> Option<Arc<T>> {
-        let hit = self
-            .chunks
-            .lock()
-            .ok()
-            .and_then(|mut m| m.get(key.as_str()).cloned());
+        let hit = self.chunks.lock().ok().and_then(|mut m| {
+            m.get(text)
+                .and_then(|tagged| tagged.iter().find(|(t, _)| *t == tag))
+                .map(|(_, p)| Arc::clone(p))
+        });
         let piece = match hit {
             Some(p) => p,
             None => {
                 let p: Piece = Arc::new(parse());
                 if let Ok(mut m) = self.chunks.lock() {
-                    m.put(key, Arc::clone(&p));
+                    match m.get_mut(text) {
+                        Some(tagged) => tagged.push((tag, Arc::clone(&p))),
+                        None => {
+                            m.put(text.to_owned(), vec![(tag, Arc::clone(&p))]);
+                        }
+                    }
                 }
                 p
             }

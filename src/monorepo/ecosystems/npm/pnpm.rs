@@ -312,10 +312,7 @@ pub(crate) fn parse_pnpm_lock_cut(text: &str, memo: &Memo) -> Option<LockGraph> 
         return None;
     }
     let get = |tag: u8, chunk: &str, section: Option<usize>, keys: PnpmKeys| {
-        let mut key = String::with_capacity(chunk.len() + 1);
-        key.push(char::from(tag));
-        key.push_str(chunk);
-        memo.chunk(key, || piece(chunk, section, keys))
+        memo.chunk(tag, chunk, || piece(chunk, section, keys))
     };
     let plain = PnpmKeys::of("");
     let mut version = String::new();

@@ -423,17 +423,7 @@ fn source_target(
 
 /// Rule 40: `-e ./libs/x`, bare local paths and `-r` includes, followed up to a depth bound.
 fn requirements(cx: &mut Ctx) {
-    let files: Vec<String> = cx
-        .files
-        .keys()
-        .filter(|p| {
-            let b = paths::basename(p);
-            b.starts_with("requirements")
-                && b.ends_with(".txt")
-                && !paths::has_component(p, "node_modules")
-        })
-        .map(|p| p.to_string())
-        .collect();
+    let files = cx.named_where(|b| b.starts_with("requirements") && b.ends_with(".txt"));
     for f in files {
         let mut targets = BTreeSet::new();
         let mut seen = BTreeSet::new();

@@ -1,7 +1,7 @@
 //! The discovery context every ecosystem reader fills: the tree of one revision indexed by
 //! path, and the packages, edges, barriers and diagnostics found so far.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use std::sync::Arc;
 
@@ -20,6 +20,9 @@ pub(crate) struct Ctx<'a> {
     pub files: BTreeMap<&'a str, &'a TreeEntry>,
     /// Every directory, `""` included.
     pub dirs: BTreeSet<&'a str>,
+    /// Paths by file name, each list in path order: every ecosystem asks for its manifests by
+    /// name, and one pass over the tree answers them all.
+    names: HashMap<&'a str, Vec<&'a str>>,
     pub packages: Vec<Package>,
     pub edges: Vec<(usize, usize, EdgeKind)>,
     pub barriers: Vec<String>,
@@ -40,7 +43,9 @@ impl<'a> Ctx<'a> {
             .collect();
         let mut dirs = BTreeSet::new();
         dirs.insert("");
+        let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
         for p in files.keys() {
+            names.entry(paths::basename(p)).or_default().push(p);
             let mut d = paths::parent(p);
             while !d.is_empty() && dirs.insert(d) {
                 d = paths::parent(d);
@@ -51,6 +56,7 @@ impl<'a> Ctx<'a> {
             cfg,
             files,
             dirs,
+            names,
             packages: Vec::new(),
             edges: Vec::new(),
             barriers: Vec::new(),
@@ -72,11 +78,22 @@ impl<'a> Ctx<'a> {
     /// Paths of files named `name`, skipping `node_modules` (fixture manifests are committed
     /// there in real repositories, rule 24).
     pub(crate) fn named(&self, name: &str) -> Vec<String> {
-        self.files
-            .keys()
-            .filter(|p| paths::basename(p) == name && !paths::has_component(p, "node_modules"))
+        self.named_where(|n| n == name)
+    }
+
+    /// Paths, in path order, of files whose name passes `keep`, skipping `node_modules` as
+    /// [`Ctx::named`] does.
+    pub(crate) fn named_where(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .names
+            .iter()
+            .filter(|(n, _)| keep(n))
+            .flat_map(|(_, ps)| ps.iter())
+            .filter(|p| !paths::has_component(p, "node_modules"))
             .map(|p| p.to_string())
-            .collect()
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     pub(crate) fn exists(&self, path: &str) -> bool {
@@ -245,4 +262,36 @@ pub(crate) fn toml_strings(v: Option<&toml::Value>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ctx;
+    use crate::monorepo::testutil::MemSnap;
+    use crate::monorepo::types::Config;
+
+    #[test]
+    fn files_by_name_come_in_path_order_without_node_modules() {
+        let snap = MemSnap::new(&[
+            ("z/package.json", "{}"),
+            ("package.json", "{}"),
+            ("a/b/package.json", "{}"),
+            ("node_modules/x/package.json", "{}"),
+            ("a/package.json.bak", "{}"),
+            ("requirements.txt", ""),
+            ("svc/requirements-dev.txt", ""),
+            ("docs/requirements.md", ""),
+        ]);
+        let cfg = Config::default();
+        let cx = Ctx::new(&snap, &cfg);
+        assert_eq!(
+            cx.named("package.json"),
+            ["a/b/package.json", "package.json", "z/package.json"]
+        );
+        assert!(cx.named("pom.xml").is_empty());
+        assert_eq!(
+            cx.named_where(|n| n.starts_with("requirements") && n.ends_with(".txt")),
+            ["requirements.txt", "svc/requirements-dev.txt"]
+        );
+    }
 }

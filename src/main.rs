@@ -44,3 +44,6 @@ fn main() {
     };
     std::process::exit(code);
 }
+
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

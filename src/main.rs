@@ -45,5 +45,7 @@ fn main() {
     std::process::exit(code);
 }
 
+/// jemalloc: a full-history audit makes millions of small allocations on two threads; against
+/// the system allocator it cut user time by a third and peak RSS by 7% (docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -407,7 +407,7 @@ fn members(
             }
         };
         let matched: Vec<String> = cx
-            .dirs
+            .dirs()
             .iter()
             .filter(|d| m.is_match(**d) && !excluded(d))
             .map(|d| d.to_string())

@@ -158,12 +158,7 @@ impl Project {
 }
 
 fn read_projects(cx: &mut Ctx) -> BTreeMap<String, Project> {
-    let files: Vec<String> = cx
-        .files
-        .keys()
-        .filter(|p| is_project(p) && !paths::has_component(p, "node_modules"))
-        .map(|p| p.to_string())
-        .collect();
+    let files = cx.named_where(is_project);
     let mut out = BTreeMap::new();
     for path in files {
         let Some(text) = cx.read_text(&path) else {
@@ -181,12 +176,7 @@ fn read_projects(cx: &mut Ctx) -> BTreeMap<String, Project> {
 
 /// Projects listed in the repository's solutions, or `None` without a solution (rule 46).
 fn solution_members(cx: &mut Ctx) -> Option<BTreeSet<String>> {
-    let solutions: Vec<String> = cx
-        .files
-        .keys()
-        .filter(|p| p.ends_with(".sln") || p.ends_with(".slnx"))
-        .map(|p| p.to_string())
-        .collect();
+    let solutions = cx.paths_named(|n| n.ends_with(".sln") || n.ends_with(".slnx"));
     if solutions.is_empty() {
         return None;
     }

@@ -320,7 +320,7 @@ fn add_projects(
             cx.diag(top, None, format!("project {p} escapes the repository"));
             continue;
         };
-        if !cx.dirs.contains(dir.as_str()) {
+        if !cx.dirs().contains(dir.as_str()) {
             cx.diag(
                 top,
                 None,

@@ -152,7 +152,7 @@ fn workspace_members(
     let inc = globs("members", cx);
     let exc = globs("exclude", cx);
     let mut members = Vec::new();
-    let dirs: Vec<String> = cx.dirs.iter().map(|d| d.to_string()).collect();
+    let dirs: Vec<String> = cx.dirs().iter().map(|d| d.to_string()).collect();
     for d in dirs {
         if d == r || !inc.iter().any(|g| g.is_match(&d)) || exc.iter().any(|g| g.is_match(&d)) {
             continue;

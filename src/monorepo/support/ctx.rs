@@ -1,7 +1,8 @@
 //! The discovery context every ecosystem reader fills: the tree of one revision indexed by
 //! path, and the packages, edges, barriers and diagnostics found so far.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::OnceCell;
+use std::collections::{BTreeSet, HashMap};
 
 use std::sync::Arc;
 
@@ -17,9 +18,11 @@ pub(crate) struct Ctx<'a> {
     snap: &'a dyn Snapshot,
     pub cfg: &'a Config,
     /// UTF-8 paths of every entry (non-UTF-8 paths cannot be manifests we parse).
-    pub files: BTreeMap<&'a str, &'a TreeEntry>,
-    /// Every directory, `""` included.
-    pub dirs: BTreeSet<&'a str>,
+    /// Sorted by path, for binary search (built from the snapshot's entries, themselves sorted
+    /// in nearly every case, so the sort is one pass).
+    files: Vec<(&'a str, &'a TreeEntry)>,
+    /// Every directory, `""` included: built on first use (few ecosystems ask for it).
+    dirs: OnceCell<BTreeSet<&'a str>>,
     /// Paths by file name, each list in path order: every ecosystem asks for its manifests by
     /// name, and one pass over the tree answers them all.
     names: HashMap<&'a str, Vec<&'a str>>,
@@ -36,26 +39,22 @@ impl<'a> Ctx<'a> {
     pub(crate) fn new(snap: &'a dyn Snapshot, cfg: &'a Config) -> Ctx<'a> {
         // Borrowed from the snapshot: discovery runs once per manifest change in a history
         // audit, and copying every path of a large tree each time showed in its profile.
-        let files: BTreeMap<&str, &TreeEntry> = snap
+        let mut files: Vec<(&str, &TreeEntry)> = snap
             .entries()
             .iter()
             .filter_map(|e| Some((std::str::from_utf8(&e.path).ok()?, e)))
             .collect();
-        let mut dirs = BTreeSet::new();
-        dirs.insert("");
+        files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        files.dedup_by(|a, b| a.0 == b.0);
         let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
-        for p in files.keys() {
+        for (p, _) in &files {
             names.entry(paths::basename(p)).or_default().push(p);
-            let mut d = paths::parent(p);
-            while !d.is_empty() && dirs.insert(d) {
-                d = paths::parent(d);
-            }
         }
         Ctx {
             snap,
             cfg,
             files,
-            dirs,
+            dirs: OnceCell::new(),
             names,
             packages: Vec::new(),
             edges: Vec::new(),
@@ -84,26 +83,52 @@ impl<'a> Ctx<'a> {
     /// Paths, in path order, of files whose name passes `keep`, skipping `node_modules` as
     /// [`Ctx::named`] does.
     pub(crate) fn named_where(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut out = self.paths_named(keep);
+        out.retain(|p| !paths::has_component(p, "node_modules"));
+        out
+    }
+
+    /// Paths, in path order, of every file whose name passes `keep`.
+    pub(crate) fn paths_named(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let mut out: Vec<String> = self
             .names
             .iter()
             .filter(|(n, _)| keep(n))
-            .flat_map(|(_, ps)| ps.iter())
-            .filter(|p| !paths::has_component(p, "node_modules"))
-            .map(|p| p.to_string())
+            .flat_map(|(_, ps)| ps.iter().map(|p| p.to_string()))
             .collect();
         out.sort_unstable();
         out
     }
 
     pub(crate) fn exists(&self, path: &str) -> bool {
-        self.files.contains_key(path)
+        self.entry(path).is_some()
+    }
+
+    /// The tree entry at `path`.
+    fn entry(&self, path: &str) -> Option<&'a TreeEntry> {
+        let i = self.files.binary_search_by(|(p, _)| (*p).cmp(path)).ok()?;
+        Some(self.files[i].1)
+    }
+
+    /// Every directory of the tree, `""` included, in path order.
+    pub(crate) fn dirs(&self) -> &BTreeSet<&'a str> {
+        self.dirs.get_or_init(|| {
+            let mut dirs = BTreeSet::new();
+            dirs.insert("");
+            for (p, _) in &self.files {
+                let mut d = paths::parent(p);
+                while !d.is_empty() && dirs.insert(d) {
+                    d = paths::parent(d);
+                }
+            }
+            dirs
+        })
     }
 
     /// A manifest's text: symlinks are not followed, huge files are skipped, a UTF-8 BOM is
     /// stripped (rule 25); every refusal becomes a diagnostic.
     pub(crate) fn read_text(&mut self, path: &str) -> Option<String> {
-        let entry = *self.files.get(path)?;
+        let entry = self.entry(path)?;
         match entry.mode {
             EntryMode::Symlink => {
                 self.diag(path, None, "symlinked manifest not followed");
@@ -143,7 +168,7 @@ impl<'a> Ctx<'a> {
     /// parsed once per run), with the refusals and errors of [`Ctx::read_text`] as
     /// diagnostics.
     pub(crate) fn read_json(&mut self, path: &str) -> Option<Arc<serde_json::Value>> {
-        let entry = *self.files.get(path)?;
+        let entry = self.entry(path)?;
         match entry.mode {
             EntryMode::Symlink => {
                 self.diag(path, None, "symlinked manifest not followed");

@@ -1,7 +1,7 @@
 //! Discovery: every enabled ecosystem reads the tree of one revision into one [`Workspace`],
 //! plus the configured implicit edges and global files; and the cache key over its inputs.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::sync::OnceLock;
 
 use super::ecosystems::ECOSYSTEMS;
@@ -20,7 +20,7 @@ struct NameSet {
 impl NameSet {
     fn of(patterns: impl Iterator<Item = &'static str>) -> NameSet {
         let mut set = NameSet {
-            exact: HashSet::new(),
+            exact: HashSet::default(),
             wild: Vec::new(),
         };
         for p in patterns {

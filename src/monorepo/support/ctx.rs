@@ -1,8 +1,9 @@
 //! The discovery context every ecosystem reader fills: the tree of one revision indexed by
 //! path, and the packages, edges, barriers and diagnostics found so far.
 
+use foldhash::HashMap;
 use std::cell::OnceCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use std::sync::Arc;
 
@@ -46,7 +47,7 @@ impl<'a> Ctx<'a> {
             .collect();
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         files.dedup_by(|a, b| a.0 == b.0);
-        let mut names: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut names: HashMap<&str, Vec<&str>> = HashMap::default();
         for (p, _) in &files {
             names.entry(paths::basename(p)).or_default().push(p);
         }
@@ -77,7 +78,13 @@ impl<'a> Ctx<'a> {
     /// Paths of files named `name`, skipping `node_modules` (fixture manifests are committed
     /// there in real repositories, rule 24).
     pub(crate) fn named(&self, name: &str) -> Vec<String> {
-        self.named_where(|n| n == name)
+        self.names
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|p| !paths::has_component(p, "node_modules"))
+            .map(|p| p.to_string())
+            .collect()
     }
 
     /// Paths, in path order, of files whose name passes `keep`, skipping `node_modules` as

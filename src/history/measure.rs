@@ -136,6 +136,16 @@ impl Attributes {
 /// Fill `files_changed`, `lines_added`, `lines_deleted` and `size` of a change from its diff.
 /// Lines stay null when a blob is missing (git could not count them either).
 pub fn apply_size(change: &mut Change, diff: &DiffStat, rules: &SizeRules, attrs: &Attributes) {
+    apply_size_with(change, diff, &mut |p| rules.excluded(p, attrs));
+}
+
+/// [`apply_size`] with the size rules as a function of the path (so a caller can remember its
+/// answers: the same paths change again and again along a history).
+pub fn apply_size_with(
+    change: &mut Change,
+    diff: &DiffStat,
+    excluded: &mut dyn FnMut(&[u8]) -> bool,
+) {
     change.files_changed = Some(diff.files.len() as u64);
     if diff.files.iter().any(|f| f.missing) {
         return;
@@ -145,7 +155,7 @@ pub fn apply_size(change: &mut Change, diff: &DiffStat, rules: &SizeRules, attrs
     let size: u64 = diff
         .files
         .iter()
-        .filter(|f| !rules.excluded(&f.path, attrs))
+        .filter(|f| !excluded(&f.path))
         .map(|f| f.added + f.deleted)
         .sum();
     change.lines_added = Some(added);

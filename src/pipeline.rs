@@ -30,7 +30,7 @@ use crate::cache::commits::CommitStore;
 use crate::config::{Config, ConfigError};
 use crate::history::classify::{self, BranchHistory, BranchRole};
 use crate::history::graph::CommitGraph;
-use crate::history::measure::{self, Attributes, Metrics, SizeRules};
+use crate::history::measure::{self, Metrics, SizeRules};
 use crate::model::DiffStat;
 use crate::model::{self, Branch, Change, Commit, Oid, RefKind, Timestamp, SCHEMA_VERSION};
 use crate::score::{self, Tag};
@@ -438,9 +438,7 @@ pub fn measure_landings(
     };
     progress.say("diffs done; reading .gitattributes");
     let rules = SizeRules::new(&config.size.exclude)?;
-    // Per `.gitattributes` text: the parsed rules, and the verdict of each path seen so far.
-    type Verdicts = HashMap<Vec<u8>, bool>;
-    let mut attr_cache: HashMap<Vec<u8>, (Attributes, Verdicts)> = HashMap::new();
+    let mut sizer = measure::Sizer::new(&rules);
     // The root `.gitattributes` of each change: read from the tree only where it may differ
     // from the previous (older) change's, that is where the change is not based on it or its
     // diff touches the file; elsewhere it is the older change's.
@@ -466,18 +464,7 @@ pub fn measure_landings(
     let mut diffs = Vec::with_capacity(changes.len());
     for ((c, stat), text) in changes.iter_mut().zip(stats).zip(texts) {
         let stat = stat.with_context(|| format!("measuring change {}", c.commit))?;
-        let (attrs, verdicts) = attr_cache.entry(text.to_vec()).or_insert_with(|| {
-            let attrs = Attributes::parse(&String::from_utf8_lossy(&text));
-            (attrs, HashMap::new())
-        });
-        measure::apply_size_with(c, &stat, &mut |path| match verdicts.get(path) {
-            Some(v) => *v,
-            None => {
-                let v = rules.excluded(path, attrs);
-                verdicts.insert(path.to_vec(), v);
-                v
-            }
-        });
+        sizer.apply(c, &stat, &text);
         diffs.push(stat);
     }
     warnings.extend(measure_warnings(&changes));

@@ -6,7 +6,7 @@ use crate::model::DiffStat;
 use crate::model::{Change, Kind};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The guidance's change-size threshold: "Keep PRs small (under 400 lines changed)".
 pub const SIZE_GUIDANCE_LINES: u64 = 400;
@@ -139,13 +139,45 @@ pub fn apply_size(change: &mut Change, diff: &DiffStat, rules: &SizeRules, attrs
     apply_size_with(change, diff, &mut |p| rules.excluded(p, attrs));
 }
 
-/// [`apply_size`] with the size rules as a function of the path (so a caller can remember its
-/// answers: the same paths change again and again along a history).
-pub fn apply_size_with(
-    change: &mut Change,
-    diff: &DiffStat,
-    excluded: &mut dyn FnMut(&[u8]) -> bool,
-) {
+/// [`apply_size`] along a history: the rules of each distinct root `.gitattributes` text are
+/// parsed once, and each path's verdict under them is remembered (the same paths change again
+/// and again).
+pub struct Sizer<'a> {
+    rules: &'a SizeRules,
+    by_text: HashMap<Vec<u8>, (Attributes, Verdicts)>,
+}
+
+/// Whether each path seen so far is left out of `size`, under one `.gitattributes` text.
+type Verdicts = HashMap<Vec<u8>, bool>;
+
+impl<'a> Sizer<'a> {
+    pub fn new(rules: &'a SizeRules) -> Sizer<'a> {
+        Sizer {
+            rules,
+            by_text: HashMap::new(),
+        }
+    }
+
+    /// [`apply_size`] for a change whose root `.gitattributes` holds `attributes`.
+    pub fn apply(&mut self, change: &mut Change, diff: &DiffStat, attributes: &[u8]) {
+        let (attrs, verdicts) = self.by_text.entry(attributes.to_vec()).or_insert_with(|| {
+            let parsed = Attributes::parse(&String::from_utf8_lossy(attributes));
+            (parsed, HashMap::new())
+        });
+        let rules = self.rules;
+        apply_size_with(change, diff, &mut |path| match verdicts.get(path) {
+            Some(v) => *v,
+            None => {
+                let v = rules.excluded(path, attrs);
+                verdicts.insert(path.to_vec(), v);
+                v
+            }
+        });
+    }
+}
+
+/// [`apply_size`] with the size rules as a function of the path.
+fn apply_size_with(change: &mut Change, diff: &DiffStat, excluded: &mut dyn FnMut(&[u8]) -> bool) {
     change.files_changed = Some(diff.files.len() as u64);
     if diff.files.iter().any(|f| f.missing) {
         return;
@@ -349,6 +381,26 @@ mod tests {
         assert_eq!(c.lines_added, Some(194));
         assert_eq!(c.lines_deleted, Some(102));
         assert_eq!(c.size, Some(16));
+    }
+
+    #[test]
+    fn the_sizer_remembers_verdicts_per_attributes_text() {
+        let rules = SizeRules::new(&[]).expect("rules");
+        let generated = b"*.gen.rs linguist-generated\n";
+        let diff = DiffStat {
+            files: vec![file("src/a.rs", 10, 2), file("src/x.gen.rs", 40, 40)],
+        };
+        let mut sizer = Sizer::new(&rules);
+        let size = |sizer: &mut Sizer, attrs: &[u8]| {
+            let mut c = sample_change();
+            sizer.apply(&mut c, &diff, attrs);
+            c.size
+        };
+        // The same path judged under two texts, each answer asked again from the memo.
+        assert_eq!(size(&mut sizer, generated), Some(12));
+        assert_eq!(size(&mut sizer, b""), Some(92));
+        assert_eq!(size(&mut sizer, generated), Some(12));
+        assert_eq!(size(&mut sizer, b""), Some(92));
     }
 
     #[test]

@@ -46,7 +46,6 @@ impl<'a> Ctx<'a> {
             .filter_map(|e| Some((std::str::from_utf8(&e.path).ok()?, e)))
             .collect();
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        files.dedup_by(|a, b| a.0 == b.0);
         let mut names: HashMap<&str, Vec<&str>> = HashMap::default();
         for (p, _) in &files {
             names.entry(paths::basename(p)).or_default().push(p);

@@ -10,6 +10,7 @@ use crate::model::{
 };
 use anyhow::Result;
 use regex::Regex;
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -30,6 +31,14 @@ pub trait SideReader {
     /// The side of a merge, `^P1 P2…`. Readers that precompute sides override this.
     fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
         self.side(&merge.parents[1..], &merge.parents[..1])
+    }
+    /// The sides of squashes, `^P1 <head>` for each `(squash, head)` (a squash of one parent),
+    /// by squash. Readers that answer them in one pass override this.
+    fn squash_sides(&self, squashes: &[(&Commit, Oid)]) -> Result<HashMap<Oid, Vec<Commit>>> {
+        squashes
+            .iter()
+            .map(|(c, head)| Ok((c.id, self.side(&[*head], &c.parents[..1])?)))
+            .collect()
     }
 }
 
@@ -174,6 +183,22 @@ fn classify_after(
         .iter()
         .map(|c| first_pass(c, history))
         .collect();
+    let squashes: Vec<(&Commit, Oid)> = oldest_first
+        .iter()
+        .zip(&singles)
+        .filter_map(|(c, s)| Some((*c, *squash_head(c, s, history)?)))
+        .collect();
+    let mut answered = reader.squash_sides(&squashes)?;
+    let sides = Sides {
+        reader,
+        squashes: RefCell::new(
+            squashes
+                .iter()
+                .filter_map(|(c, head)| Some(((c.parents[0], *head), answered.remove(&c.id)?)))
+                .collect(),
+        ),
+    };
+    let reader = &sides;
     let mut out = Vec::new();
     let mut i = 0;
     while i < oldest_first.len() {
@@ -575,7 +600,7 @@ fn evidence(
             e.work = side;
         }
     } else if single.strategy == Strategy::Squash && single.platform == Some(Platform::Github) {
-        if let Some(head) = single.pr.and_then(|pr| h.pr_heads.get(&pr)) {
+        if let Some(head) = squash_head(last, single, h) {
             let side = squash_side(*head, single.pr, last, h, reader, landed)?;
             if !side.is_empty() {
                 e.branch_commits = Some(side.len() as u32);
@@ -670,6 +695,36 @@ fn earliest_author_time(side: &[Commit]) -> Option<Timestamp> {
         .map(|c| c.author.time)
         .min()
         .or_else(|| side.iter().map(|c| c.author.time).min())
+}
+
+/// The PR head of a GitHub squash of one parent, when the clone has it.
+fn squash_head<'h>(c: &Commit, single: &Single, h: &BranchHistory<'h>) -> Option<&'h Oid> {
+    let squash = single.strategy == Strategy::Squash && single.platform == Some(Platform::Github);
+    if !squash || c.parents.len() != 1 {
+        return None;
+    }
+    single.pr.and_then(|pr| h.pr_heads.get(&pr))
+}
+
+/// A reader with the squash sides of one chain answered ahead, by `(parent, head)`, each
+/// handed out once; every other query goes to `reader`.
+struct Sides<'r> {
+    reader: &'r dyn SideReader,
+    squashes: RefCell<HashMap<(Oid, Oid), Vec<Commit>>>,
+}
+
+impl SideReader for Sides<'_> {
+    fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
+        if let ([head], [p1]) = (include, exclude) {
+            if let Some(side) = self.squashes.borrow_mut().remove(&(*p1, *head)) {
+                return Ok(side);
+            }
+        }
+        self.reader.side(include, exclude)
+    }
+    fn merge_side(&self, merge: &Commit) -> Result<Vec<Commit>> {
+        self.reader.merge_side(merge)
+    }
 }
 
 /// The side of a squash: `^P1 <pr head>`, minus the head of any other PR inside it that

@@ -190,10 +190,47 @@ impl CommitGraph {
     /// `(commit, parents)`; a commit whose first parent is not the previous chain commit (a
     /// gap) gets no entry, and callers fall back to [`CommitGraph::side`].
     pub fn chain_sides(&self, chain: &[(Oid, Vec<Oid>)]) -> HashMap<Oid, Vec<Oid>> {
+        self.chain_pass(chain, &HashMap::new()).0
+    }
+
+    /// The sides `^P1 <head>` of squashes on a first-parent chain, by squash commit, in the
+    /// same one pass as [`CommitGraph::chain_sides`]: when the pass reaches a squash, the
+    /// commits reached so far are those its parent reaches, so the side is what `head` reaches
+    /// beyond them (newest generation first, equal ones by id, as [`CommitGraph::side`]
+    /// gives them). `heads` maps squash commits to the heads of their pull requests; a squash
+    /// after a gap gets no entry.
+    pub fn chain_squash_sides(
+        &self,
+        chain: &[(Oid, Vec<Oid>)],
+        heads: &HashMap<Oid, Oid>,
+    ) -> HashMap<Oid, Vec<Oid>> {
+        if heads.is_empty() || self.cycle.is_some() {
+            return HashMap::new();
+        }
+        let mut squashes = self.chain_pass(chain, heads).1;
+        for side in squashes.values_mut() {
+            side.sort_unstable_by_key(|&n| {
+                std::cmp::Reverse((self.generation[n as usize], self.ids[n as usize]))
+            });
+        }
+        squashes
+            .into_iter()
+            .map(|(id, side)| (id, side.into_iter().map(|n| self.ids[n as usize]).collect()))
+            .collect()
+    }
+
+    /// The pass of [`CommitGraph::chain_sides`]: merge sides as ids, squash sides (of `heads`)
+    /// as indexes.
+    fn chain_pass(
+        &self,
+        chain: &[(Oid, Vec<Oid>)],
+        heads: &HashMap<Oid, Oid>,
+    ) -> (HashMap<Oid, Vec<Oid>>, HashMap<Oid, Vec<u32>>) {
         let mut seen = vec![false; self.ids.len()];
         let mut out = HashMap::new();
+        let mut squashes = HashMap::new();
         let mut stack: Vec<u32> = Vec::new();
-        let mut mark_from = |start: u32, seen: &mut Vec<bool>, collect: Option<&mut Vec<Oid>>| {
+        let mut mark_from = |start: u32, seen: &mut Vec<bool>, collect: Option<&mut Vec<u32>>| {
             let mut collected = collect;
             stack.clear();
             if !seen[start as usize] {
@@ -202,7 +239,7 @@ impl CommitGraph {
             }
             while let Some(n) = stack.pop() {
                 if let Some(c) = collected.as_deref_mut() {
-                    c.push(self.ids[n as usize]);
+                    c.push(n);
                 }
                 for &p in &self.parents[n as usize] {
                     if !seen[p as usize] {
@@ -230,6 +267,17 @@ impl CommitGraph {
                 (_, Some(p)) => first == Some(p),
                 (_, None) => false,
             };
+            if let (true, Some(head)) = (contiguous && parents.len() == 1, heads.get(id)) {
+                // What the head reaches beyond the parent, marked only while it is collected.
+                let mut side = Vec::new();
+                if let Some(&h) = self.index.get(head) {
+                    mark_from(h, &mut seen, Some(&mut side));
+                }
+                for &s in &side {
+                    seen[s as usize] = false;
+                }
+                squashes.insert(*id, side);
+            }
             seen[n as usize] = true;
             if contiguous && parents.len() >= 2 {
                 let mut side = Vec::new();
@@ -238,7 +286,10 @@ impl CommitGraph {
                         mark_from(pn, &mut seen, Some(&mut side));
                     }
                 }
-                out.insert(*id, side);
+                out.insert(
+                    *id,
+                    side.into_iter().map(|s| self.ids[s as usize]).collect(),
+                );
             } else {
                 for p in parents.iter().skip(1) {
                     if let Some(&pn) = self.index.get(p) {
@@ -248,7 +299,7 @@ impl CommitGraph {
             }
             prev = Some(*id);
         }
-        out
+        (out, squashes)
     }
 
     /// Commits reachable from `include` and not from `exclude` (`git rev-list ^exclude include`),
@@ -594,6 +645,50 @@ mod tests {
                     let want = brute_merge_bases(&g, &o(a), &o(b));
                     proptest::prop_assert_eq!(g.merge_bases(&o(a), &o(b)), Some(want), "{} {}", a, b);
                 }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// On random histories, the squash sides of the one pass equal the side queries
+        /// `^P1 <head>`, order included, for a head drawn for every one-parent chain commit.
+        #[test]
+        fn chain_squash_sides_equal_side_queries(
+            parents in proptest::collection::vec(
+                proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..3),
+                1..24,
+            ),
+            heads in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 24),
+        ) {
+            let edges: Vec<(Oid, Vec<Oid>)> = parents
+                .iter()
+                .enumerate()
+                .map(|(i, ps)| {
+                    let mut v: Vec<Oid> = ps.iter().take(usize::from(i > 0) * 3).map(|p| o(p.index(i) as u8 + 1)).collect();
+                    v.dedup();
+                    (o(i as u8 + 1), v)
+                })
+                .collect();
+            let g = CommitGraph::from_edges(edges.clone());
+            // The first-parent chain of the newest commit, newest first.
+            let by_id: HashMap<Oid, Vec<Oid>> = edges.into_iter().collect();
+            let mut chain = Vec::new();
+            let mut next = Some(o(parents.len() as u8));
+            while let Some(id) = next {
+                let ps = by_id[&id].clone();
+                next = ps.first().copied();
+                chain.push((id, ps));
+            }
+            let squashes: HashMap<Oid, Oid> = chain
+                .iter()
+                .zip(&heads)
+                .filter(|((_, ps), _)| ps.len() == 1)
+                .map(|((id, _), h)| (*id, o(h.index(parents.len()) as u8 + 1)))
+                .collect();
+            let sides = g.chain_squash_sides(&chain, &squashes);
+            proptest::prop_assert_eq!(sides.len(), squashes.len());
+            for ((id, ps), head) in chain.iter().filter_map(|(id, ps)| Some(((id, ps), squashes.get(id)?))) {
+                proptest::prop_assert_eq!(&sides[id], &g.side(&[*head], &ps[..1]), "{:?}", id);
             }
         }
     }

@@ -39,6 +39,8 @@ pub struct ChainReader<'a> {
     /// Two-parent merges with a precomputed side, by `(first parent, second parent)`: a
     /// query `^P1 P2` (a foxtrot's) is then that side.
     by_parents: HashMap<(Oid, Oid), Oid>,
+    /// The chain as `(commit, parents)`, newest first, for the squash sides' pass.
+    edges: Vec<(Oid, Vec<Oid>)>,
 }
 
 impl<'a> ChainReader<'a> {
@@ -58,6 +60,7 @@ impl<'a> ChainReader<'a> {
             history,
             sides,
             by_parents,
+            edges,
         })
     }
 }
@@ -85,5 +88,25 @@ impl SideReader for ChainReader<'_> {
             Some(ids) => ids.iter().map(|id| self.history.commit(*id)).collect(),
             None => self.history.side(&merge.parents[1..], &merge.parents[..1]),
         }
+    }
+    /// One pass over the chain answers every squash after which the chain has no gap; the
+    /// commits the store lacks are decoded together; the rest are side queries.
+    fn squash_sides(&self, squashes: &[(&Commit, Oid)]) -> Result<HashMap<Oid, Vec<Commit>>> {
+        let heads: HashMap<Oid, Oid> = squashes.iter().map(|(c, h)| (c.id, *h)).collect();
+        let known = self.history.graph.chain_squash_sides(&self.edges, &heads);
+        let mut ids: Vec<Oid> = known.values().flatten().copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        self.history.commits.prefetch(self.history.repo, &ids)?;
+        squashes
+            .iter()
+            .map(|(c, head)| {
+                let side = match known.get(&c.id) {
+                    Some(ids) => ids.iter().map(|id| self.history.commit(*id)).collect(),
+                    None => self.history.side(&[*head], &c.parents[..1]),
+                };
+                Ok((c.id, side?))
+            })
+            .collect()
     }
 }

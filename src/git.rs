@@ -2,11 +2,10 @@
 //! history, line-counting diffs and reading trees. Everything it returns is plain data from
 //! [`crate::model`]. It never writes to the repository.
 
-use crate::model::{Commit, DiffStat, EntryMode, Oid, Signature, TreeEntry};
+use crate::model::{Commit, DiffStat, EntryMode, Oid, OidSet, Signature, TreeEntry};
 use anyhow::{Context, Result};
 use gix::bstr::{BStr, ByteSlice};
 use rayon::prelude::*;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod diff;
@@ -109,7 +108,7 @@ pub struct Repo {
     repo: gix::Repository,
     mailmap: gix::mailmap::Snapshot,
     /// Commits at the boundary of a shallow clone: their parents are not in the clone.
-    shallow: HashSet<Oid>,
+    shallow: OidSet,
 }
 
 impl Repo {
@@ -342,7 +341,7 @@ impl Repo {
         tips: &[Oid],
     ) -> Result<Vec<(Oid, Vec<Oid>)>> {
         let mut out = Vec::new();
-        let mut seen: HashSet<Oid> = HashSet::new();
+        let mut seen: OidSet = OidSet::default();
         let mut stack: Vec<Oid> = tips.to_vec();
         while let Some(id) = stack.pop() {
             if known.contains(&id) || !seen.insert(id) {
@@ -430,7 +429,7 @@ impl Repo {
     /// The history walk failed with `message`: name the first commit that cannot be read or
     /// decoded (a slow walk, only on this error path).
     fn walk_failure(&self, tips: &[Oid], message: String) -> anyhow::Error {
-        let mut seen: HashSet<Oid> = tips.iter().copied().collect();
+        let mut seen: OidSet = tips.iter().copied().collect();
         let mut queue: std::collections::VecDeque<Oid> = tips.iter().copied().collect();
         while let Some(id) = queue.pop_front() {
             if self.shallow.contains(&id) {
@@ -688,7 +687,7 @@ impl Repo {
 pub struct SharedRepo {
     ts: gix::ThreadSafeRepository,
     mailmap: gix::mailmap::Snapshot,
-    shallow: HashSet<Oid>,
+    shallow: OidSet,
 }
 
 impl SharedRepo {

@@ -3,14 +3,52 @@
 //! these types and every other module works on them.
 
 use serde::{Deserialize, Serialize, Serializer};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 /// The JSON contract version; bump on any incompatible change of the output.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// A SHA-1 object id (20 bytes). Serialised as 40 lowercase hex digits.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Oid(pub [u8; 20]);
+
+/// An id hashes as its first eight bytes: a digest's bytes are uniform already, so equal ids
+/// hash alike and hashing all twenty would only cost.
+impl Hash for Oid {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut head = [0u8; 8];
+        head.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(head));
+    }
+}
+
+/// The hasher of [`OidMap`] and [`OidSet`]: an id's eight bytes are its hash (as gitoxide's
+/// own hash tables do); several ids (a pair as a key) are mixed. Not for keys a user chooses.
+#[derive(Default, Clone, Copy)]
+pub struct OidHasher(u64);
+
+impl Hasher for OidHasher {
+    fn write_u64(&mut self, v: u64) {
+        self.0 = self.0.rotate_left(23) ^ v;
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map keyed by object ids, hashed by [`OidHasher`].
+pub type OidMap<V> = HashMap<Oid, V, BuildHasherDefault<OidHasher>>;
+/// A hash set of object ids, hashed by [`OidHasher`].
+pub type OidSet = HashSet<Oid, BuildHasherDefault<OidHasher>>;
 
 impl Oid {
     /// The 40 hex digits, without allocating.

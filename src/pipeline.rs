@@ -31,13 +31,14 @@ use crate::config::{Config, ConfigError};
 use crate::history::classify::{self, BranchHistory, BranchRole};
 use crate::history::graph::CommitGraph;
 use crate::history::measure::{self, Metrics, SizeRules};
-use crate::model::DiffStat;
-use crate::model::{self, Branch, Change, Commit, Oid, RefKind, Timestamp, SCHEMA_VERSION};
+use crate::model::{
+    self, Branch, Change, Commit, DiffStat, Oid, OidMap, OidSet, RefKind, Timestamp, SCHEMA_VERSION,
+};
 use crate::score::{self, Tag};
 use crate::{monorepo as mono, packages};
 use anyhow::{Context, Result};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -303,7 +304,7 @@ pub struct Landings {
     pub changes: Vec<Change>,
     /// The first-parent commits walked, by id (from the commit store: their messages hold
     /// only the lines the classifier reads).
-    pub commits: HashMap<Oid, Commit>,
+    pub commits: OidMap<Commit>,
     pub warnings: Vec<String>,
     /// The latest landing before the window (an empty window says when it was).
     pub last_landing: Option<Timestamp>,
@@ -325,11 +326,11 @@ pub fn classify_landings(
         .collect();
     let mut out = Landings {
         changes: Vec::new(),
-        commits: HashMap::new(),
+        commits: OidMap::default(),
         warnings: Vec::new(),
         last_landing: None,
     };
-    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut seen: OidSet = OidSet::default();
     let prs_by_head = classify::prs_by_head(&open.pr_heads);
     for (branch, role) in open.walked() {
         let chain: Vec<Commit> = open

@@ -11,7 +11,7 @@
 use super::Cache;
 use crate::git::{GitError, Repo};
 use crate::history::classify;
-use crate::model::{Commit, Oid, Signature, Timestamp};
+use crate::model::{Commit, Oid, OidMap, Signature, Timestamp};
 use anyhow::Result;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -33,7 +33,7 @@ struct Table {
     /// The table the cache held (its records decoded only when asked for).
     stored: Stored,
     /// Commits decoded in this run (the stored table lacks them).
-    fresh: HashMap<Oid, Known>,
+    fresh: OidMap<Known>,
 }
 
 /// A commit as the store keeps it: its message reduced to the evidence lines.
@@ -79,7 +79,7 @@ impl CommitStore {
         };
         let table = Table {
             stored,
-            fresh: HashMap::new(),
+            fresh: OidMap::default(),
         };
         CommitStore {
             table: Mutex::new(table),
@@ -312,7 +312,7 @@ impl Stored {
 
     /// This table with the `fresh` commits added: the stored records copied as they are, new
     /// people given new indices, the ids kept in order.
-    fn merged(&self, fresh: &HashMap<Oid, Known>) -> Result<Stored, String> {
+    fn merged(&self, fresh: &OidMap<Known>) -> Result<Stored, String> {
         let mut people = self.people.clone();
         let mut index: HashMap<String, u32> = self
             .people
@@ -429,7 +429,7 @@ mod tests {
         }
     }
 
-    fn table() -> HashMap<Oid, Known> {
+    fn table() -> OidMap<Known> {
         [
             (
                 commit(1, &[], "ada", "Root", "Root\n\nSigned-off-by: ada"),
@@ -461,7 +461,7 @@ mod tests {
         .collect()
     }
 
-    fn stored(known: &HashMap<Oid, Known>) -> Stored {
+    fn stored(known: &OidMap<Known>) -> Stored {
         let table = Stored::default().merged(known).expect("encode");
         let bytes = postcard::to_allocvec(&table).expect("encode");
         postcard::from_bytes::<Stored>(&bytes)
@@ -496,7 +496,7 @@ mod tests {
         let mut known = table();
         let second = known.remove(&Oid([2; 20])).expect("2");
         let first = stored(&known);
-        let fresh: HashMap<Oid, Known> = [(Oid([2; 20]), second)].into_iter().collect();
+        let fresh: OidMap<Known> = [(Oid([2; 20]), second)].into_iter().collect();
         let grown = first
             .merged(&fresh)
             .expect("merge")

@@ -6,7 +6,8 @@
 //! Pure: the side reader is a trait, implemented by the pipeline (on the in-memory commit graph) and by tests.
 
 use crate::model::{
-    Change, Commit, Confidence, Kind, LifetimeSource, Oid, Platform, Strategy, Timestamp,
+    Change, Commit, Confidence, Kind, LifetimeSource, Oid, OidMap, OidSet, Platform, Strategy,
+    Timestamp,
 };
 use anyhow::Result;
 use regex::Regex;
@@ -34,7 +35,7 @@ pub trait SideReader {
     }
     /// The sides of squashes, `^P1 <head>` for each `(squash, head)` (a squash of one parent),
     /// by squash. Readers that answer them in one pass override this.
-    fn squash_sides(&self, squashes: &[(&Commit, Oid)]) -> Result<HashMap<Oid, Vec<Commit>>> {
+    fn squash_sides(&self, squashes: &[(&Commit, Oid)]) -> Result<OidMap<Vec<Commit>>> {
         squashes
             .iter()
             .map(|(c, head)| Ok((c.id, self.side(&[*head], &c.parents[..1])?)))
@@ -55,12 +56,12 @@ pub struct BranchHistory<'a> {
     /// Pull/merge request heads found in the clone, by number.
     pub pr_heads: &'a HashMap<u64, Oid>,
     /// The same heads by commit: the PR numbers whose head is that commit ([`prs_by_head`]).
-    pub prs_by_head: &'a HashMap<Oid, Vec<u64>>,
+    pub prs_by_head: &'a OidMap<Vec<u64>>,
 }
 
 /// PR numbers by head commit, for looking up the heads on a side without scanning every head.
-pub fn prs_by_head(pr_heads: &HashMap<u64, Oid>) -> HashMap<Oid, Vec<u64>> {
-    let mut out: HashMap<Oid, Vec<u64>> = HashMap::new();
+pub fn prs_by_head(pr_heads: &HashMap<u64, Oid>) -> OidMap<Vec<u64>> {
+    let mut out: OidMap<Vec<u64>> = OidMap::default();
     for (n, id) in pr_heads {
         out.entry(*id).or_default().push(*n);
     }
@@ -742,7 +743,7 @@ fn squash_side(
     let side = reader.side(&[head], &[p1])?;
     // The heads of other landed PRs on this side (once per PR, as the side walk below takes
     // them): looked up per side commit, since a side is short and a clone may hold many heads.
-    let ids: HashSet<Oid> = side.iter().map(|c| c.id).collect();
+    let ids: OidSet = side.iter().map(|c| c.id).collect();
     let mut below: Vec<Oid> = ids
         .iter()
         .filter(|id| **id != head)
@@ -757,7 +758,7 @@ fn squash_side(
         return Ok(side);
     }
     below.sort();
-    let drop: HashSet<Oid> = reader
+    let drop: OidSet = reader
         .side(&below, &[p1])?
         .into_iter()
         .map(|c| c.id)
@@ -776,7 +777,7 @@ fn foxtrot_landings(
     landed: &mut HashSet<u64>,
 ) -> Result<Option<Vec<Change>>> {
     let side = reader.side(&merge.parents[1..2], &merge.parents[..1])?;
-    let by_id: HashMap<Oid, &Commit> = side.iter().map(|c| (c.id, c)).collect();
+    let by_id: OidMap<&Commit> = side.iter().map(|c| (c.id, c)).collect();
     let mut chain = Vec::new();
     let mut next = Some(merge.parents[1]);
     // A foxtrot's second parent is a newer version of this very trunk: its first-parent chain
@@ -824,7 +825,7 @@ mod tests {
     use crate::model::Signature;
 
     /// An in-memory commit graph for tests.
-    struct Graph(HashMap<Oid, Commit>);
+    struct Graph(OidMap<Commit>);
     impl SideReader for Graph {
         fn side(&self, include: &[Oid], exclude: &[Oid]) -> Result<Vec<Commit>> {
             let reach = |tips: &[Oid]| {
@@ -975,11 +976,11 @@ mod tests {
             // Newest change first; each lists its commits oldest first. A foxtrot merge adds
             // the landings of its second parent's chain: commits off the first-parent chain.
             let covered: Vec<Oid> = out.iter().rev().flat_map(|c| c.commits.iter().copied()).collect();
-            let on_chain: HashSet<Oid> = chain.iter().map(|c| c.id).collect();
+            let on_chain: OidSet = chain.iter().map(|c| c.id).collect();
             let expected: Vec<Oid> = chain.iter().rev().map(|c| c.id).collect();
             let trunk: Vec<Oid> = covered.iter().copied().filter(|id| on_chain.contains(id)).collect();
             proptest::prop_assert_eq!(trunk, expected);
-            let distinct: HashSet<Oid> = covered.iter().copied().collect();
+            let distinct: OidSet = covered.iter().copied().collect();
             proptest::prop_assert_eq!(distinct.len(), covered.len(), "a commit in two changes");
             for c in &out {
                 proptest::prop_assert_eq!(c.commits.last(), Some(&c.commit));

@@ -4,13 +4,13 @@
 //! commits between the two sides, like git's own merge-base painting, instead of walking the
 //! whole history once per query (what a hidden-tips walk without a commit-graph file does).
 
-use crate::model::Oid;
-use std::collections::{BinaryHeap, HashMap, HashSet};
+use crate::model::{Oid, OidMap, OidSet};
+use std::collections::{BinaryHeap, HashSet};
 
 #[derive(Clone, Debug, Default)]
 pub struct CommitGraph {
     ids: Vec<Oid>,
-    index: HashMap<Oid, u32>,
+    index: OidMap<u32>,
     parents: Vec<Vec<u32>>,
     /// 1 for a root (or a commit whose parents are not in the graph), else 1 + max of parents.
     generation: Vec<u32>,
@@ -105,7 +105,7 @@ impl CommitGraph {
                 return None;
             }
         }
-        let mut index = HashMap::with_capacity(n);
+        let mut index = OidMap::with_capacity_and_hasher(n, Default::default());
         for (i, id) in ids.iter().enumerate() {
             if index.insert(*id, i as u32).is_some() {
                 return None;
@@ -130,8 +130,9 @@ impl CommitGraph {
     /// no tip reaches any more (a deleted or rewritten branch) are left out, so the result is
     /// the graph a full walk from `tips` would load.
     pub fn extended(&self, fresh: Vec<(Oid, Vec<Oid>)>, tips: &[Oid]) -> CommitGraph {
-        let fresh: HashMap<Oid, Vec<Oid>> = fresh.into_iter().collect();
-        let mut seen: HashSet<Oid> = HashSet::with_capacity(self.ids.len() + fresh.len());
+        let fresh: OidMap<Vec<Oid>> = fresh.into_iter().collect();
+        let mut seen: OidSet =
+            OidSet::with_capacity_and_hasher(self.ids.len() + fresh.len(), Default::default());
         let mut edges = Vec::with_capacity(self.ids.len() + fresh.len());
         let mut stack: Vec<Oid> = tips.to_vec();
         while let Some(id) = stack.pop() {
@@ -189,8 +190,8 @@ impl CommitGraph {
     /// merge's side is what its other parents reach beyond them. `chain` is newest first, as
     /// `(commit, parents)`; a commit whose first parent is not the previous chain commit (a
     /// gap) gets no entry, and callers fall back to [`CommitGraph::side`].
-    pub fn chain_sides(&self, chain: &[(Oid, Vec<Oid>)]) -> HashMap<Oid, Vec<Oid>> {
-        self.chain_pass(chain, &HashMap::new()).0
+    pub fn chain_sides(&self, chain: &[(Oid, Vec<Oid>)]) -> OidMap<Vec<Oid>> {
+        self.chain_pass(chain, &OidMap::default()).0
     }
 
     /// The sides `^P1 <head>` of squashes on a first-parent chain, by squash commit, in the
@@ -202,10 +203,10 @@ impl CommitGraph {
     pub fn chain_squash_sides(
         &self,
         chain: &[(Oid, Vec<Oid>)],
-        heads: &HashMap<Oid, Oid>,
-    ) -> HashMap<Oid, Vec<Oid>> {
+        heads: &OidMap<Oid>,
+    ) -> OidMap<Vec<Oid>> {
         if heads.is_empty() || self.cycle.is_some() {
-            return HashMap::new();
+            return OidMap::default();
         }
         let mut squashes = self.chain_pass(chain, heads).1;
         for side in squashes.values_mut() {
@@ -224,11 +225,11 @@ impl CommitGraph {
     fn chain_pass(
         &self,
         chain: &[(Oid, Vec<Oid>)],
-        heads: &HashMap<Oid, Oid>,
-    ) -> (HashMap<Oid, Vec<Oid>>, HashMap<Oid, Vec<u32>>) {
+        heads: &OidMap<Oid>,
+    ) -> (OidMap<Vec<Oid>>, OidMap<Vec<u32>>) {
         let mut seen = vec![false; self.ids.len()];
-        let mut out = HashMap::new();
-        let mut squashes = HashMap::new();
+        let mut out = OidMap::default();
+        let mut squashes = OidMap::default();
         let mut stack: Vec<u32> = Vec::new();
         let mut mark_from = |start: u32, seen: &mut Vec<bool>, collect: Option<&mut Vec<u32>>| {
             let mut collected = collect;
@@ -578,7 +579,7 @@ mod tests {
     /// Best common ancestors by their definition: every commit both reach, less those from
     /// which another common ancestor is reachable.
     fn brute_merge_bases(g: &CommitGraph, a: &Oid, b: &Oid) -> Vec<Oid> {
-        let ancestors = |x: &Oid| -> HashSet<Oid> {
+        let ancestors = |x: &Oid| -> OidSet {
             let mut r = g.reach();
             let mut out = Vec::new();
             r.next(x, Some(&mut out));
@@ -671,7 +672,7 @@ mod tests {
                 .collect();
             let g = CommitGraph::from_edges(edges.clone());
             // The first-parent chain of the newest commit, newest first.
-            let by_id: HashMap<Oid, Vec<Oid>> = edges.into_iter().collect();
+            let by_id: OidMap<Vec<Oid>> = edges.into_iter().collect();
             let mut chain = Vec::new();
             let mut next = Some(o(parents.len() as u8));
             while let Some(id) = next {
@@ -679,7 +680,7 @@ mod tests {
                 next = ps.first().copied();
                 chain.push((id, ps));
             }
-            let squashes: HashMap<Oid, Oid> = chain
+            let squashes: OidMap<Oid> = chain
                 .iter()
                 .zip(&heads)
                 .filter(|((_, ps), _)| ps.len() == 1)

@@ -6,9 +6,9 @@ use super::RepoContext;
 use crate::git::Repo;
 use crate::history::branches::{self, BranchFacts};
 use crate::history::classify::SideReader;
-use crate::model::{Branch, Commit, Oid, RefKind, Timestamp};
+use crate::model::{Branch, Commit, Oid, OidMap, RefKind, Timestamp};
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// What a branch tip holds that the trunk does not, and how far the trunk moved since.
 #[derive(Clone)]
@@ -25,7 +25,7 @@ pub fn branch_inventory(
 ) -> Result<Vec<Branch>> {
     let exclude_names = long_lived_names(ctx);
     let mut facts = Vec::new();
-    let mut cache: HashMap<Oid, Unmerged> = HashMap::new();
+    let mut cache: OidMap<Unmerged> = OidMap::default();
     for r in &ctx.refs {
         if !matches!(r.kind, RefKind::LocalBranch | RefKind::RemoteBranch)
             || exclude_names.contains(&r.short_name)

@@ -3,10 +3,10 @@
 
 use super::sides::History;
 use super::RepoContext;
-use crate::model::{Change, Oid, RefKind, Timestamp};
+use crate::model::{Change, OidMap, OidSet, RefKind, Timestamp};
 use crate::score::{LineActivity, Tag};
 use anyhow::Result;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Every tag with its time (the tagger's, else the commit's), oldest first.
 pub fn tags(ctx: &RepoContext) -> Result<Vec<Tag>> {
@@ -33,8 +33,8 @@ pub fn first_release(
     changes: &[Change],
     tags: &[Tag],
     version: &regex::Regex,
-) -> HashMap<Oid, (String, Timestamp)> {
-    let wanted: HashSet<Oid> = changes.iter().map(|c| c.commit).collect();
+) -> OidMap<(String, Timestamp)> {
+    let wanted: OidSet = changes.iter().map(|c| c.commit).collect();
     // A tag made before the window's first landing cannot hold a change of the window (but
     // for clock skew): it only bounds the later queries.
     let first_landing = changes
@@ -42,7 +42,7 @@ pub fn first_release(
         .map(|c| c.landed_at)
         .min()
         .unwrap_or(Timestamp::MAX);
-    let mut out = HashMap::new();
+    let mut out = OidMap::default();
     // Each tag's side against every earlier tag (`^earlier tag`), in one pass over the graph.
     let mut reach = history.graph.reach();
     let mut side = Vec::new();
@@ -97,7 +97,7 @@ pub fn release_lines(
             continue;
         }
         // The line's own commits: those the trunk does not have.
-        let own: HashSet<Oid> = history
+        let own: OidSet = history
             .graph
             .side(&[r.target], &[ctx.trunk.tip])
             .into_iter()

@@ -5,7 +5,7 @@ use crate::cache::commits::CommitStore;
 use crate::git::Repo;
 use crate::history::classify::SideReader;
 use crate::history::graph::CommitGraph;
-use crate::model::{Commit, Oid};
+use crate::model::{Commit, Oid, OidMap};
 use anyhow::Result;
 use std::collections::HashMap;
 
@@ -35,7 +35,7 @@ impl SideReader for History<'_> {
 /// the store lacks decoded in parallel; anything else goes to the graph.
 pub struct ChainReader<'a> {
     history: &'a History<'a>,
-    sides: HashMap<Oid, Vec<Oid>>,
+    sides: OidMap<Vec<Oid>>,
     /// Two-parent merges with a precomputed side, by `(first parent, second parent)`: a
     /// query `^P1 P2` (a foxtrot's) is then that side.
     by_parents: HashMap<(Oid, Oid), Oid>,
@@ -91,8 +91,8 @@ impl SideReader for ChainReader<'_> {
     }
     /// One pass over the chain answers every squash after which the chain has no gap; the
     /// commits the store lacks are decoded together; the rest are side queries.
-    fn squash_sides(&self, squashes: &[(&Commit, Oid)]) -> Result<HashMap<Oid, Vec<Commit>>> {
-        let heads: HashMap<Oid, Oid> = squashes.iter().map(|(c, h)| (c.id, *h)).collect();
+    fn squash_sides(&self, squashes: &[(&Commit, Oid)]) -> Result<OidMap<Vec<Commit>>> {
+        let heads: OidMap<Oid> = squashes.iter().map(|(c, h)| (c.id, *h)).collect();
         let known = self.history.graph.chain_squash_sides(&self.edges, &heads);
         let mut ids: Vec<Oid> = known.values().flatten().copied().collect();
         ids.sort_unstable();

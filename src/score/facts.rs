@@ -3,7 +3,7 @@
 //! lines and live branches.
 
 use super::{ScoreInput, Tag};
-use crate::model::{Branch, Change, Kind, Oid, Platform, Timestamp};
+use crate::model::{Branch, Change, Kind, OidSet, Platform, Timestamp};
 use std::collections::{BTreeMap, HashSet};
 
 pub(crate) const DAY: f64 = 86_400.0;
@@ -69,7 +69,7 @@ pub(crate) struct Facts<'a> {
     pub release_landings: Vec<&'a Change>,
     /// Version-like tags, one per tagged commit (earliest name), oldest first.
     pub releases: Vec<&'a Tag>,
-    pub tagged: HashSet<Oid>,
+    pub tagged: OidSet,
     /// Long-lived lines besides the trunk that received commits in the window, by name.
     pub lines: Vec<Line>,
     /// Live feature branches (not long-lived lines) that are not stale, oldest first.
@@ -168,16 +168,13 @@ fn integration<'a>(on_line: Vec<&'a Change>, bots: &[String], since: Timestamp) 
 }
 
 /// Version-like tags, one per tagged commit (the earliest name), oldest first.
-pub(crate) fn releases<'a>(
-    tags: &'a [Tag],
-    version_re: &regex::Regex,
-) -> (Vec<&'a Tag>, HashSet<Oid>) {
+pub(crate) fn releases<'a>(tags: &'a [Tag], version_re: &regex::Regex) -> (Vec<&'a Tag>, OidSet) {
     let mut version_tags: Vec<&Tag> = tags
         .iter()
         .filter(|t| version_re.is_match(&t.name))
         .collect();
     version_tags.sort_by(|a, b| (a.time, &a.name).cmp(&(b.time, &b.name)));
-    let mut tagged = HashSet::new();
+    let mut tagged = OidSet::default();
     let releases = version_tags
         .into_iter()
         .filter(|t| tagged.insert(t.target))

@@ -32,9 +32,9 @@ pub use recommend::{Recommendation, Step};
 pub use rules::Severity;
 pub use sources::Source;
 
-use crate::model::{Branch, Change, Oid, Timestamp};
+use crate::model::{Branch, Change, Oid, OidMap, Timestamp};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// A tag, peeled to its commit.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -73,7 +73,7 @@ pub struct ScoreInput<'a> {
     /// All tags.
     pub tags: &'a [Tag],
     /// Change commit -> earliest version tag containing it (name, time).
-    pub first_release: &'a HashMap<Oid, (String, Timestamp)>,
+    pub first_release: &'a OidMap<(String, Timestamp)>,
     pub trunk: &'a str,
     pub gitflow: Option<GitflowRoles>,
     pub long_lived_refs: &'a [LineActivity],

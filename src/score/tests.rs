@@ -105,7 +105,7 @@ struct History {
     changes: Vec<Change>,
     branches: Vec<Branch>,
     tags: Vec<Tag>,
-    first_release: HashMap<Oid, (String, i64)>,
+    first_release: OidMap<(String, i64)>,
     gitflow: Option<GitflowRoles>,
     lines: Vec<LineActivity>,
     ci: Vec<String>,

@@ -250,6 +250,10 @@ struct Stored {
     ids: Vec<[u8; 20]>,
     ends: Vec<u32>,
     records: Bytes,
+    /// Where the ids of each first-two-bytes value start (built on first lookup): a lookup
+    /// searches only its bucket, a few ids, instead of the whole table.
+    #[serde(skip)]
+    buckets: std::sync::OnceLock<Vec<u32>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -262,6 +266,21 @@ struct Record<'a> {
     /// The evidence lines of the message.
     evidence: Cow<'a, str>,
     dated: bool,
+}
+
+/// For sorted `ids`: entry `b` is the index of the first id whose first two bytes are `b` or
+/// more (65,537 entries, the last the number of ids).
+fn bucket_starts(ids: &[[u8; 20]]) -> Vec<u32> {
+    let mut starts = Vec::with_capacity(1 << 16 | 1);
+    let mut i = 0;
+    for b in 0..=u16::MAX {
+        while i < ids.len() && u16::from_be_bytes([ids[i][0], ids[i][1]]) < b {
+            i += 1;
+        }
+        starts.push(i as u32);
+    }
+    starts.push(ids.len() as u32);
+    starts
 }
 
 impl Stored {
@@ -278,7 +297,11 @@ impl Stored {
     }
 
     fn index(&self, id: &Oid) -> Option<usize> {
-        self.ids.binary_search(&id.0).ok()
+        let starts = self.buckets.get_or_init(|| bucket_starts(&self.ids));
+        let b = usize::from(u16::from_be_bytes([id.0[0], id.0[1]]));
+        let (lo, hi) = (starts[b] as usize, starts[b + 1] as usize);
+        let at = self.ids.get(lo..hi)?.binary_search(&id.0).ok()?;
+        Some(lo + at)
     }
 
     fn record(&self, i: usize) -> &[u8] {
@@ -372,6 +395,7 @@ impl Stored {
             .map_err(|_| "the commit table outgrew 4 GiB".to_owned())?;
         self.ids.push(id);
         self.ends.push(end);
+        self.buckets = std::sync::OnceLock::new();
         Ok(())
     }
 }
@@ -508,6 +532,46 @@ mod tests {
             let (a, b) = (grown.known(i).expect("grown"), all.known(i).expect("all"));
             assert_eq!(a.commit, b.commit);
         }
+    }
+
+    #[test]
+    fn every_stored_id_is_found_in_its_bucket_and_no_other_id_is() {
+        // Ids at both ends of the bucket range, several sharing a bucket, one alone.
+        let mut ids: Vec<[u8; 20]> = [
+            [0x00, 0x00, 1],
+            [0x00, 0x00, 2],
+            [0x00, 0x01, 0],
+            [0x7f, 0xff, 9],
+            [0xff, 0xff, 0],
+            [0xff, 0xff, 5],
+        ]
+        .iter()
+        .map(|head| {
+            let mut id = [0u8; 20];
+            id[..3].copy_from_slice(head);
+            id
+        })
+        .collect();
+        ids.sort_unstable();
+        let table = Stored {
+            ends: vec![0; ids.len()],
+            ids: ids.clone(),
+            ..Stored::default()
+        };
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(table.index(&Oid(*id)), Some(i));
+        }
+        for head in [
+            [0x00, 0x00, 3],
+            [0x00, 0x02, 0],
+            [0xff, 0xff, 1],
+            [0x80, 0x00, 0],
+        ] {
+            let mut id = [0u8; 20];
+            id[..3].copy_from_slice(&head);
+            assert_eq!(table.index(&Oid(id)), None);
+        }
+        assert_eq!(Stored::default().index(&Oid([0xff; 20])), None);
     }
 
     #[test]

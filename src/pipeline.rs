@@ -151,8 +151,9 @@ impl Progress {
     pub fn say(&self, msg: &str) {
         if self.trace {
             eprintln!(
-                "repohealth [{:.3}s]: {msg}",
-                self.start.elapsed().as_secs_f64()
+                "repohealth [{:.3}s{}]: {msg}",
+                self.start.elapsed().as_secs_f64(),
+                memory_now()
             );
         } else if self.on {
             eprintln!("repohealth: {msg}");
@@ -178,6 +179,33 @@ impl Progress {
         bar.set_style(style);
         bar.set_message(what.to_owned());
         Bar(Some(bar))
+    }
+}
+
+/// The resident memory of this process (of it, anonymous: the heap rather than mapped
+/// packs), and its peak, for trace lines; empty where `/proc/self/status` cannot be read
+/// (not Linux).
+fn memory_now() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    match (field("VmRSS:"), field("RssAnon:"), field("VmHWM:")) {
+        (Some(rss), Some(anon), Some(peak)) => format!(
+            ", rss {} MiB (heap {} MiB), peak {} MiB",
+            rss / 1024,
+            anon / 1024,
+            peak / 1024
+        ),
+        _ => String::new(),
     }
 }
 

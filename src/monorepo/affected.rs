@@ -95,7 +95,7 @@ impl Affected {
 
 /// Names held by two or more packages of `ws`.
 fn shared_names(ws: &Workspace) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
+    let mut seen = foldhash::HashSet::default();
     let mut shared = BTreeSet::new();
     for p in &ws.packages {
         if !seen.insert(p.name.as_str()) {

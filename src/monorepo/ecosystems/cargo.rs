@@ -685,7 +685,7 @@ pub(crate) fn parse_lock(text: &str) -> Option<LockGraph> {
         } else {
             format!("{}|{}|{}", r.version, r.source.unwrap_or(""), r.checksum)
         };
-        g.nodes.insert(
+        g.insert(
             key(r),
             LockNode {
                 name: r.name.to_string(),

@@ -655,7 +655,7 @@ pub(crate) fn parse_uv_lock(text: &str) -> Option<LockGraph> {
     let mut g = LockGraph::default();
     for p in pkgs {
         if let Some(k) = uv_key(p) {
-            g.nodes.insert(k, uv_node(p, &by_name));
+            g.insert(k, uv_node(p, &by_name));
         }
     }
     Some(g)

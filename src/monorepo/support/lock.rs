@@ -22,9 +22,24 @@ pub struct LockNode {
     pub member: bool,
 }
 
+/// Entries by key. Keys and nodes are shared: a large lockfile changes by a few entries per
+/// version, and a reader that parses entry by entry (pnpm) builds each version's graph from
+/// nodes it already holds, without copying one.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LockGraph {
-    pub nodes: BTreeMap<String, LockNode>,
+    pub nodes: BTreeMap<Arc<str>, Arc<LockNode>>,
+}
+
+impl LockGraph {
+    /// Adds (or replaces) the entry `key`.
+    pub fn insert(&mut self, key: impl Into<Arc<str>>, node: LockNode) {
+        self.nodes.insert(key.into(), Arc::new(node));
+    }
+
+    /// The entry `key`, to change in place (copied first if another graph shares it).
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut LockNode> {
+        self.nodes.get_mut(key).map(Arc::make_mut)
+    }
 }
 
 /// A lockfile on one side of a change, as a meaning-level diff reads it.
@@ -101,11 +116,13 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
             if !seen.insert(k.as_str()) {
                 continue;
             }
-            let Some(n) = head.nodes.get(k) else { continue };
+            let Some(n) = head.nodes.get(k.as_str()) else {
+                continue;
+            };
             if n.member {
                 continue;
             }
-            match base.nodes.get(k) {
+            match base.nodes.get(k.as_str()) {
                 None => {
                     reason = Some(describe(base, k, n));
                     break;
@@ -136,7 +153,7 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
             }
         }
         if let Some(r) = reason {
-            out.push((key.clone(), r));
+            out.push((key.to_string(), r));
         }
     }
     out
@@ -153,15 +170,17 @@ fn reaching_changes<'a>(base: &LockGraph, head: &'a LockGraph) -> HashSet<&'a st
         if n.member {
             continue;
         }
+        let k: &str = k;
         for d in &n.deps {
-            dependents.entry(d.as_str()).or_default().push(k.as_str());
+            dependents.entry(d.as_str()).or_default().push(k);
         }
+        // A node both graphs share (the same entry text, parsed once) is unchanged.
         let changed = match base.nodes.get(k) {
             None => true,
-            Some(b) => b.fp != n.fp || !same_deps(b, n),
+            Some(b) => !Arc::ptr_eq(b, n) && (b.fp != n.fp || !same_deps(b, n)),
         };
-        if changed && reaching.insert(k.as_str()) {
-            stack.push(k.as_str());
+        if changed && reaching.insert(k) {
+            stack.push(k);
         }
     }
     while let Some(k) = stack.pop() {
@@ -174,7 +193,14 @@ fn reaching_changes<'a>(base: &LockGraph, head: &'a LockGraph) -> HashSet<&'a st
     reaching
 }
 
+/// Whether two entries have the same dependencies, in any order.
 fn same_deps(a: &LockNode, b: &LockNode) -> bool {
+    if a.deps.len() != b.deps.len() {
+        return false;
+    }
+    if a.deps == b.deps {
+        return true;
+    }
     let mut x: Vec<&String> = a.deps.iter().collect();
     let mut y: Vec<&String> = b.deps.iter().collect();
     x.sort();
@@ -215,17 +241,14 @@ mod tests {
     #[test]
     fn closure_stops_at_members() {
         let mut base = LockGraph::default();
-        base.nodes
-            .insert("a".into(), node("a", "0", &["b", "x 1"], true));
-        base.nodes
-            .insert("b".into(), node("b", "0", &["y 1"], true));
-        base.nodes.insert("x 1".into(), node("x", "1", &[], false));
-        base.nodes.insert("y 1".into(), node("y", "1", &[], false));
+        base.insert("a", node("a", "0", &["b", "x 1"], true));
+        base.insert("b", node("b", "0", &["y 1"], true));
+        base.insert("x 1", node("x", "1", &[], false));
+        base.insert("y 1", node("y", "1", &[], false));
         let mut head = base.clone();
         head.nodes.remove("y 1");
-        head.nodes.insert("y 2".into(), node("y", "2", &[], false));
-        head.nodes
-            .insert("b".into(), node("b", "0", &["y 2"], true));
+        head.insert("y 2", node("y", "2", &[], false));
+        head.insert("b", node("b", "0", &["y 2"], true));
         let d = scoped_diff(&base, &head);
         assert_eq!(d, vec![("b".to_string(), "lockfile: y 1 -> 2".to_string())]);
     }
@@ -241,10 +264,10 @@ mod tests {
                 if !seen.insert(k.as_str()) {
                     continue;
                 }
-                let Some(n) = head.nodes.get(k).filter(|n| !n.member) else {
+                let Some(n) = head.nodes.get(k.as_str()).filter(|n| !n.member) else {
                     continue;
                 };
-                match base.nodes.get(k) {
+                match base.nodes.get(k.as_str()) {
                     Some(b) if b.fp == n.fp => {
                         if !same_deps(b, n) && carrier.is_none() {
                             carrier = Some(format!(
@@ -266,7 +289,7 @@ mod tests {
                 .filter(|b| !same_deps(b, node))
                 .map(|_| format!("lockfile: dependencies of {} changed", node.name));
             if let Some(r) = reason.or(carrier).or(own) {
-                out.push((key.clone(), r));
+                out.push((key.to_string(), r));
             }
         }
         out
@@ -279,7 +302,7 @@ mod tests {
             let names: Vec<String> = d.iter().map(|j| format!("k{j}")).collect();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             let v = fps[i].to_string();
-            g.nodes.insert(
+            g.insert(
                 format!("k{i}"),
                 node(&format!("p{}", i % 5), &v, &names, i < 3),
             );
@@ -302,20 +325,20 @@ mod tests {
                 let k = format!("k{i}");
                 match what {
                     0 => {
-                        base.nodes.remove(&k);
+                        base.nodes.remove(k.as_str());
                     }
                     1 => {
-                        if let Some(n) = base.nodes.get_mut(&k) {
+                        if let Some(n) = base.get_mut(&k) {
                             n.fp.push('*');
                         }
                     }
                     2 => {
-                        if let Some(n) = base.nodes.get_mut(&k) {
+                        if let Some(n) = base.get_mut(&k) {
                             n.deps.push(format!("k{j}"));
                         }
                     }
                     _ => {
-                        if let Some(n) = base.nodes.get_mut(&k) {
+                        if let Some(n) = base.get_mut(&k) {
                             n.deps.clear();
                         }
                     }

@@ -118,7 +118,7 @@ pub(crate) fn parse_package_lock(text: &str) -> Option<LockGraph> {
             Some(dir) => member_node(dir, deps),
             None => registry_node(installed_name(loc).unwrap_or_default(), e, deps),
         };
-        g.nodes.insert(id, node);
+        g.insert(id, node);
     }
     Some(g)
 }
@@ -222,14 +222,14 @@ fn registry_node(name: String, e: &Value, mut deps: Vec<String>) -> LockNode {
 
 /// The same `name@version` may sit at several paths: one node, the union of its deps.
 fn merge_node(g: &mut LockGraph, id: String, node: LockNode) {
-    match g.nodes.get_mut(&id) {
+    match g.get_mut(&id) {
         Some(n) => {
             n.deps.extend(node.deps);
             n.deps.sort();
             n.deps.dedup();
         }
         None => {
-            g.nodes.insert(id, node);
+            g.insert(id, node);
         }
     }
 }
@@ -309,7 +309,7 @@ pub(crate) fn parse_yarn_berry(text: &str) -> Option<LockGraph> {
                 }
             }
         };
-        g.nodes.insert(id, node);
+        g.insert(id, node);
     }
     Some(g)
 }
@@ -334,7 +334,7 @@ pub(crate) fn parse_yarn_v1(
             e.fields.get("resolved").map(String::as_str).unwrap_or(""),
             e.fields.get("integrity").map(String::as_str).unwrap_or("")
         );
-        g.nodes.insert(
+        g.insert(
             format!("{name}@{version}"),
             LockNode {
                 name,
@@ -347,8 +347,7 @@ pub(crate) fn parse_yarn_v1(
     }
     for (dir, ranges) in importers {
         let deps = ranges.iter().filter_map(|(n, r)| ids.get(n, r)).collect();
-        g.nodes
-            .insert(format!("importer:{dir}"), member_node(dir, deps));
+        g.insert(format!("importer:{dir}"), member_node(dir, deps));
     }
     Some(g)
 }
@@ -581,8 +580,7 @@ fn add_bun_workspaces(
             .into_iter()
             .filter(|d| d.strip_prefix("importer:") != Some(dir))
             .collect();
-        g.nodes
-            .insert(format!("importer:{dir}"), member_node(dir, deps));
+        g.insert(format!("importer:{dir}"), member_node(dir, deps));
     }
 }
 
@@ -678,8 +676,7 @@ pub(crate) fn parse_package_lock_v1(
             .filter_map(|(n, _)| top.get(n).map(|e| ident(n, e)))
             .filter(|d| d.strip_prefix("importer:") != Some(dir.as_str()))
             .collect();
-        g.nodes
-            .insert(format!("importer:{dir}"), member_node(dir, deps));
+        g.insert(format!("importer:{dir}"), member_node(dir, deps));
     }
     Some(g)
 }

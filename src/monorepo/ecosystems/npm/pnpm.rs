@@ -8,8 +8,9 @@
 //! directives, tabs, odd indentation, an entry that does not parse alone as one key, a
 //! section key twice) is parsed whole, so both ways give the same graph.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use foldhash::HashMap;
 
 use super::lockfiles::{norm_key, split_key};
 use crate::monorepo::memo::Memo;
@@ -61,16 +62,16 @@ impl PnpmKeys {
     }
 
     /// An `importers` entry as a member node.
-    fn importer(self, dir: &str, node: &Yaml) -> (String, LockNode) {
+    fn importer(self, dir: &str, node: &Yaml) -> (Arc<str>, Arc<LockNode>) {
         (
-            format!("importer:{dir}"),
-            LockNode {
+            format!("importer:{dir}").into(),
+            Arc::new(LockNode {
                 name: dir.to_string(),
                 version: String::new(),
                 fp: String::new(),
                 deps: self.deps(node),
                 member: true,
-            },
+            }),
         )
     }
 
@@ -89,58 +90,77 @@ impl PnpmKeys {
         let (name, ver) = split_key(&key);
         Package {
             deps: self.deps(v),
-            key,
+            key: key.as_str().into(),
             name,
             ver,
+            built: Mutex::new(None),
         }
     }
 }
 
-/// A package entry: its key `name@version(peers)`, name, version with peers, dependencies.
-#[derive(Clone, Debug)]
+/// A package entry: its key `name@version(peers)`, name, version with peers, dependencies;
+/// and the node last built from it, with the resolution it was built with. An entry parsed
+/// once per run is then one node shared by every version of the lockfile that holds it.
+#[derive(Debug)]
 struct Package {
-    key: String,
+    key: Arc<str>,
     name: String,
     ver: String,
     deps: Vec<String>,
+    built: Mutex<Option<(String, Arc<LockNode>)>>,
+}
+
+impl Package {
+    /// The entry's node with the resolution `res` of its `packages` entry.
+    fn node(&self, res: &str) -> Arc<LockNode> {
+        let mut built = self.built.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((r, n)) = built.as_ref() {
+            if r == res {
+                return Arc::clone(n);
+            }
+        }
+        let n = Arc::new(LockNode {
+            name: self.name.clone(),
+            version: self.ver.split('(').next().unwrap_or("").to_string(),
+            fp: format!("{}|{res}", self.ver),
+            deps: self.deps.clone(),
+            member: false,
+        });
+        *built = Some((res.to_string(), Arc::clone(&n)));
+        n
+    }
 }
 
 /// The graph from the importers, the resolutions of `packages` and the package entries, in
 /// document order (a later duplicate key replaces an earlier one).
 fn assemble<'a>(
-    importers: impl Iterator<Item = &'a (String, LockNode)>,
+    importers: impl Iterator<Item = &'a (Arc<str>, Arc<LockNode>)>,
     resolutions: impl Iterator<Item = &'a (String, String)>,
     packages: impl Iterator<Item = &'a Package>,
 ) -> LockGraph {
-    let mut g = LockGraph::default();
-    for (k, n) in importers {
-        g.nodes.insert(k.clone(), n.clone());
-    }
-    let resolution: BTreeMap<&str, &str> =
+    let resolution: HashMap<&str, &str> =
         resolutions.map(|(k, r)| (k.as_str(), r.as_str())).collect();
-    for p in packages {
+    let packages = packages.map(|p| {
         // Snapshots carry peer suffixes `(react@18)`; resolutions are keyed without them.
         let bare = match p.key.find('(') {
             Some(i) => &p.key[..i],
-            None => p.key.as_str(),
+            None => &p.key,
         };
         let res = resolution
-            .get(p.key.as_str())
+            .get(&*p.key)
             .or_else(|| resolution.get(bare))
             .copied()
             .unwrap_or_default();
-        g.nodes.insert(
-            p.key.clone(),
-            LockNode {
-                name: p.name.clone(),
-                version: p.ver.split('(').next().unwrap_or("").to_string(),
-                fp: format!("{}|{res}", p.ver),
-                deps: p.deps.clone(),
-                member: false,
-            },
-        );
+        (Arc::clone(&p.key), p.node(res))
+    });
+    // Built from the entries at once (in document order, nearly sorted: one cheap sort), the
+    // last of equal keys kept, as inserting them one by one would.
+    LockGraph {
+        nodes: importers
+            .map(|(k, n)| (Arc::clone(k), Arc::clone(n)))
+            .chain(packages)
+            .collect(),
     }
-    g
 }
 
 /// `pnpm-lock.yaml` as a [`LockGraph`]: importers are members keyed `importer:<dir>`;
@@ -154,7 +174,7 @@ pub(crate) fn parse_pnpm_lock(text: &str) -> Option<LockGraph> {
         .unwrap_or("");
     let keys = PnpmKeys::of(version);
     // Members: each `importers` entry, or the document itself for a single-package lockfile.
-    let importers: Vec<(String, LockNode)> = match y.get("importers") {
+    let importers: Vec<(Arc<str>, Arc<LockNode>)> = match y.get("importers") {
         Some(imp) => imp
             .entries()
             .iter()
@@ -185,7 +205,7 @@ const SECTIONS: [&str; 3] = ["importers", "packages", "snapshots"];
 /// What one entry (or one other top-level key) contributes, parsed once per run.
 #[derive(Debug)]
 enum Piece {
-    Importer((String, LockNode)),
+    Importer((Arc<str>, Arc<LockNode>)),
     /// A `packages` entry: its resolution, and the entry as a package (used when the
     /// lockfile has no `snapshots`).
     Package((String, String), Package),
@@ -433,6 +453,40 @@ packages:
     resolution: {integrity: sha512-ddd}
     dev: false
 ";
+
+    #[test]
+    fn a_later_entry_with_the_same_key_replaces_an_earlier_one_and_nodes_are_shared() {
+        let package = |deps: &[&str]| Package {
+            key: "a@1.0.0".into(),
+            name: "a".into(),
+            ver: "1.0.0".into(),
+            deps: deps.iter().map(|d| d.to_string()).collect(),
+            built: Mutex::new(None),
+        };
+        let (first, second) = (package(&["b@1.0.0"]), package(&["c@2.0.0"]));
+        let resolutions = [("a@1.0.0".to_string(), "{integrity: x}".to_string())];
+        let g = assemble(
+            std::iter::empty(),
+            resolutions.iter(),
+            [&first, &second].into_iter(),
+        );
+        assert_eq!(g.nodes.len(), 1);
+        let node = &g.nodes["a@1.0.0"];
+        assert_eq!(node.deps, vec!["c@2.0.0".to_string()]);
+        assert_eq!(node.fp, "1.0.0|{integrity: x}");
+        // The same entry with the same resolution gives the very node built before; with
+        // another resolution, a new one.
+        let again = assemble(
+            std::iter::empty(),
+            resolutions.iter(),
+            [&second].into_iter(),
+        );
+        assert!(Arc::ptr_eq(node, &again.nodes["a@1.0.0"]));
+        let other = [("a@1.0.0".to_string(), "{integrity: y}".to_string())];
+        let changed = assemble(std::iter::empty(), other.iter(), [&second].into_iter());
+        assert!(!Arc::ptr_eq(node, &changed.nodes["a@1.0.0"]));
+        assert_eq!(changed.nodes["a@1.0.0"].fp, "1.0.0|{integrity: y}");
+    }
 
     #[test]
     fn entry_by_entry_equals_the_whole_parse() {

@@ -700,6 +700,17 @@ impl SharedRepo {
             shallow: self.shallow.clone(),
         }
     }
+
+    /// A handle for the calling thread whose delta-base cache holds at most `bytes`: for
+    /// work that reads few blobs per tree (manifests, lockfiles), where the diffs' 48 MiB per
+    /// thread would only raise the peak memory.
+    pub fn local_with_delta_cache(&self, bytes: usize) -> Repo {
+        let mut repo = self.local();
+        repo.repo.objects.set_pack_cache(move || {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(bytes))
+        });
+        repo
+    }
 }
 
 /// A commit that is its own ancestor: git's objects cannot form one, replacements can.

@@ -12,7 +12,8 @@ use crate::monorepo::{
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::rc::Rc;
 
 mod store;
 use store::{ChangeKey, Known, Stored, TipSummary};
@@ -284,6 +285,11 @@ struct Work<'a> {
     memo: &'a Memo,
 }
 
+/// The delta-base cache of each audit thread. The audit reads a few blobs per change, mostly
+/// lockfile versions whose parse is memoized: on vite's full history 8 MiB per thread costs
+/// no measurable time and lowers the peak memory (docs/benchmarks.md).
+const AUDIT_DELTA_CACHE: usize = 8 * 1024 * 1024;
+
 /// Audit the changes `known` lacks (and the newest one, when its workspace's inventory is
 /// not known) into `known`. Whether anything was computed.
 fn fill(repo: &Repo, work: &Work, known: &mut Known, tick: &(dyn Fn(u64) + Sync)) -> Result<bool> {
@@ -313,7 +319,7 @@ fn fill(repo: &Repo, work: &Work, known: &mut Known, tick: &(dyn Fn(u64) + Sync)
     let segments: Vec<Segment> = todo
         .par_chunks(per)
         .map_init(
-            || shared.local(),
+            || shared.local_with_delta_cache(AUDIT_DELTA_CACHE),
             |r, chunk| {
                 let seg = audit_segment(r, chunk, work);
                 tick(chunk.len() as u64);
@@ -378,19 +384,38 @@ fn stored(r: &Affected, head: &Workspace) -> Stored {
     }
 }
 
+/// Workspaces a segment keeps by discovery key: the walk moves forward, so a workspace is
+/// rarely needed again once its manifests change (a revert is the exception). Bounded, as a
+/// segment of vite's history discovers dozens of 280-package workspaces.
+const WORKSPACES_KEPT: usize = 8;
+
+/// The workspaces of one segment by discovery key, the least recently used dropped first.
+struct Workspaces<'a> {
+    kept: clru::CLruCache<u64, Rc<Workspace>>,
+    cfg: &'a monorepo::Config,
+}
+
+impl Workspaces<'_> {
+    /// The workspace of `snap`: discovered unless one with the same inputs is kept.
+    fn of(&mut self, snap: &TreeSnapshot<'_>) -> Rc<Workspace> {
+        let key = monorepo::cache_key(snap);
+        if let Some(ws) = self.kept.get(&key) {
+            return Rc::clone(ws);
+        }
+        let ws = Rc::new(monorepo::discover(snap, self.cfg));
+        self.kept.put(key, Rc::clone(&ws));
+        ws
+    }
+}
+
 /// Audit a contiguous run of changes, oldest first, moving one tree snapshot along it.
 fn audit_segment(repo: &Repo, order: &[usize], work: &Work) -> Result<Segment> {
     let opts = AffectedOptions::default();
-    let mut arena: Vec<Workspace> = Vec::new();
-    let mut by_key: HashMap<u64, usize> = HashMap::new();
-    let mut intern = |snap: &TreeSnapshot<'_>, arena: &mut Vec<Workspace>| -> usize {
-        let key = monorepo::cache_key(snap);
-        *by_key.entry(key).or_insert_with(|| {
-            arena.push(monorepo::discover(snap, work.cfg));
-            arena.len() - 1
-        })
+    let mut spaces = Workspaces {
+        kept: clru::CLruCache::new(NonZeroUsize::new(WORKSPACES_KEPT).unwrap_or(NonZeroUsize::MIN)),
+        cfg: work.cfg,
     };
-    let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, usize)> = None;
+    let mut current: Option<(Option<Oid>, TreeSnapshot<'_>, Rc<Workspace>)> = None;
     let mut seg = Segment {
         results: Vec::with_capacity(order.len()),
         newest: None,
@@ -402,7 +427,7 @@ fn audit_segment(repo: &Repo, order: &[usize], work: &Work) -> Result<Segment> {
             Some((commit, snap, ws)) if commit == base => (snap, ws),
             _ => {
                 let snap = TreeSnapshot::at(repo, base)?.with_memo(work.memo);
-                let ws = intern(&snap, &mut arena);
+                let ws = spaces.of(&snap);
                 (snap, ws)
             }
         };
@@ -411,37 +436,23 @@ fn audit_segment(repo: &Repo, order: &[usize], work: &Work) -> Result<Segment> {
             let mut head = base_snap.clone();
             head.apply(diff);
             let head_ws = if touches_discovery(diff) {
-                intern(&head, &mut arena)
+                spaces.of(&head)
             } else {
-                base_ws
+                Rc::clone(&base_ws)
             };
-            let mut r = monorepo::affected(
-                &arena[base_ws],
-                &arena[head_ws],
-                &changed,
-                &base_snap,
-                &head,
-                &opts,
-            );
-            keep_broken_packages(&mut r, &arena[base_ws], &arena[head_ws]);
+            let mut r = monorepo::affected(&base_ws, &head_ws, &changed, &base_snap, &head, &opts);
+            keep_broken_packages(&mut r, &base_ws, &head_ws);
             (head, head_ws, r)
         } else {
             // Only non-manifest files changed: the engine reads neither tree by path.
-            let r = monorepo::affected(
-                &arena[base_ws],
-                &arena[base_ws],
-                &changed,
-                &base_snap,
-                &base_snap,
-                &opts,
-            );
+            let r = monorepo::affected(&base_ws, &base_ws, &changed, &base_snap, &base_snap, &opts);
             let mut head = base_snap;
             head.apply(diff);
             (head, base_ws, r)
         };
-        seg.results.push((i, stored(&result, &arena[head_ws])));
+        seg.results.push((i, stored(&result, &head_ws)));
         if i == 0 {
-            seg.newest = Some(monorepo::Inventory::of(&arena[head_ws]));
+            seg.newest = Some(monorepo::Inventory::of(&head_ws));
         }
         current = Some((Some(work.keys[i].1), head_snap, head_ws));
     }

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 mod diff;
 mod refs;
 mod remerge;
+mod walk;
 use diff::{Counting, DiffWorker};
 pub use refs::classify_ref_name;
 pub use remerge::{remerge_settings, RemergeJob, RemergeOptions, RemergeOutcome, BUDGET_SPENT};
@@ -306,8 +307,27 @@ impl Repo {
     }
 
     /// Every commit reachable from `tips`, with its parents, for the in-memory graph. Uses the
-    /// commit-graph file when present (no object reads at all).
+    /// commit-graph file when present (no object reads at all); otherwise the commits are read
+    /// on every core.
     pub fn load_graph(&self, tips: &[Oid]) -> Result<crate::history::graph::CommitGraph> {
+        let threads = rayon::current_num_threads();
+        let has_file = self.repo.commit_graph_if_enabled().ok().flatten().is_some();
+        let edges = if has_file || threads < 2 {
+            self.graph_edges_one_thread(tips)?
+        } else {
+            walk::edges(&self.ts, tips, &self.shallow, threads)
+                .map_err(|e| self.walk_failure(tips, e))?
+        };
+        let graph = crate::history::graph::CommitGraph::from_edges(edges);
+        match graph.cycle() {
+            Some(id) => Err(cycle_error(id)),
+            None => Ok(graph),
+        }
+    }
+
+    /// The edges of [`Repo::load_graph`] from gix's walk: the commit-graph file when there
+    /// is one and it is sound, the objects otherwise.
+    fn graph_edges_one_thread(&self, tips: &[Oid]) -> Result<Vec<(Oid, Vec<Oid>)>> {
         let edges = match self.graph_edges(tips, true) {
             Ok(edges) => edges,
             // A damaged commit-graph file: git falls back to the objects, and so do we.
@@ -325,11 +345,7 @@ impl Repo {
             }
             Err(e) => return Err(self.walk_failure(tips, e)),
         };
-        let graph = crate::history::graph::CommitGraph::from_edges(edges);
-        match graph.cycle() {
-            Some(id) => Err(cycle_error(id)),
-            None => Ok(graph),
-        }
+        Ok(edges)
     }
 
     /// `(commit, parents)` of the commits reachable from `tips` that `known` lacks: what the

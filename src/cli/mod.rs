@@ -103,7 +103,7 @@ pub struct ReadArgs {
     /// Configuration file [default: repohealth.toml at the work-tree root, if present].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Threads for diffing [default: all cores].
+    /// Threads for walking the history and diffing [default: all cores].
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// No progress messages on stderr.

@@ -178,6 +178,27 @@ fn corrupt_object_exits_5_naming_it() {
 }
 
 #[test]
+fn missing_commit_exits_5_naming_it_on_any_number_of_threads() {
+    let id = std::fs::read_to_string(bad().join("README.txt")).expect("README.txt");
+    let gone = id
+        .lines()
+        .find(|l| l.starts_with("missing_commit:"))
+        .and_then(|l| l.split_whitespace().find(|w| w.len() == 40))
+        .expect("the deleted commit's id")
+        .to_owned();
+    // One thread walks with gix; more share the walk between workers: both name the commit.
+    for threads in ["1", "4"] {
+        let (code, _, err) = run("missing_commit", &["--threads", threads]);
+        assert_eq!(code, Some(5), "{threads} threads: {err}");
+        assert!(err.contains(&gone), "{threads} threads: {err}");
+        assert!(
+            err.contains("missing or corrupt"),
+            "{threads} threads: {err}"
+        );
+    }
+}
+
+#[test]
 fn bare_repository_and_linked_worktree() {
     for (dir, bare) in [("bare.git", true), ("worktree", false), ("wt", false)] {
         let (code, out, err) = run(dir, &[]);

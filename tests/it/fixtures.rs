@@ -161,3 +161,22 @@ fn own_history_numstat_matches_git() {
     let n = assert_numstat_matches_git(&repo, &got);
     assert_eq!(n, got["changes"].as_array().map(Vec::len).unwrap_or(0));
 }
+
+/// The history walk shared between workers loads the graph one thread loads: every number of
+/// the analysis is the same on merge-heavy fixtures (no cache, so each run walks).
+#[test]
+fn history_walk_on_many_threads_equals_one_thread() {
+    for name in ["gitflow_parallel", "github_merge", "edge_cases"] {
+        let (_guard, repo) = build_fixture(name);
+        let until = Some(2_000_000_000);
+        let run = |threads: &str| analyze_json(&repo, until, &["--no-cache", "--threads", threads]);
+        let one = run("1");
+        assert!(
+            !one["changes"].as_array().expect("changes").is_empty(),
+            "{name}: no changes"
+        );
+        for threads in ["2", "7"] {
+            assert_eq!(run(threads), one, "{name}: {threads} threads");
+        }
+    }
+}

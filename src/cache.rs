@@ -543,13 +543,17 @@ pub enum GraphSource {
     Extended(usize),
 }
 
-/// The commit graph of everything reachable from `tips` (sorted): from the cache when it was
-/// stored for the same tips, the cached graph extended by the new commits only when refs
-/// moved, else walked. What is walked or extended is stored for the next run.
+/// The commit graph of everything reachable from `tips` (sorted), or more: from the cache
+/// when it was stored for the same tips, the cached graph extended by the new commits only
+/// when refs moved, else walked. A cached graph keeps the tips of `may_keep` (sorted: every
+/// ref's target) it was loaded from, so runs that need different refs (another window) do
+/// not walk again what an earlier run walked. What is walked or extended is stored for the
+/// next run.
 pub fn load_graph(
     repo: &crate::git::Repo,
     cache: Option<&Cache>,
     tips: &[Oid],
+    may_keep: &[Oid],
 ) -> Result<(CommitGraph, GraphSource)> {
     let Some(cache) = cache else {
         return Ok((repo.load_graph(tips)?, GraphSource::Walked));
@@ -562,6 +566,17 @@ pub fn load_graph(
             None
         }
     };
+    let mut tips = tips.to_vec();
+    if let Some((known_tips, _)) = &cached {
+        tips.extend(
+            known_tips
+                .iter()
+                .filter(|t| may_keep.binary_search(t).is_ok()),
+        );
+        tips.sort();
+        tips.dedup();
+    }
+    let tips = &tips[..];
     let (graph, source) = match cached {
         Some((known_tips, g)) if known_tips == tips => return Ok((g, GraphSource::Cached)),
         Some((_, g)) => match repo.new_graph_edges(&g, tips) {

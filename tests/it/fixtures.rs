@@ -180,3 +180,70 @@ fn history_walk_on_many_threads_equals_one_thread() {
         }
     }
 }
+
+/// The number of commits `REPOHEALTH_TRACE` says the graph holds after a walk (no cache).
+fn graph_commits(repo: &std::path::Path) -> usize {
+    let path = repo.to_str().expect("utf-8 path");
+    let args = [
+        "analyze",
+        path,
+        "--since",
+        "all",
+        "--until",
+        "@2000000000",
+        "--no-cache",
+    ];
+    let out = repohealth_with(&args, &[("REPOHEALTH_TRACE", "1")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.contains("commits in the graph"))
+        .unwrap_or_else(|| panic!("no graph line in\n{err}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| *w == "commits")
+        .expect("count before 'commits'");
+    words[at - 1].parse().expect("a count")
+}
+
+/// A pull-request head whose number no trunk message names is never asked about: its commits
+/// stay out of the graph, and the analysis is the same with it and without it. A head whose
+/// number a squash names (#11, reachable only through refs/pull/11/head) is walked.
+#[test]
+fn pull_request_heads_no_message_names_are_not_walked() {
+    let (_guard, repo) = build_fixture("github_squash");
+    let until = Some(2_000_000_000);
+    let before = analyze_json(&repo, until, &["--no-cache"]);
+    let walked = graph_commits(&repo);
+    // Two commits on a PR head numbered 4321, which no message names.
+    let tree = git(&repo, &["rev-parse", "main^{tree}"]);
+    let tree = String::from_utf8_lossy(&tree.stdout).trim().to_owned();
+    let mut parent = git(&repo, &["rev-parse", "main"]);
+    for subject in ["Unlanded one", "Unlanded two"] {
+        let p = String::from_utf8_lossy(&parent.stdout).trim().to_owned();
+        let id = ["-c", "user.name=Una", "-c", "user.email=una@example.com"];
+        let args = [&id[..], &["commit-tree", &tree, "-p", &p, "-m", subject]].concat();
+        parent = git(&repo, &args);
+        assert!(parent.status.success());
+    }
+    let head = String::from_utf8_lossy(&parent.stdout).trim().to_owned();
+    assert!(git(&repo, &["update-ref", "refs/pull/4321/head", &head])
+        .status
+        .success());
+    assert_eq!(graph_commits(&repo), walked, "the unnamed head was walked");
+    assert_eq!(analyze_json(&repo, until, &["--no-cache"]), before);
+    // Without refs/pull/11/head the graph loses the commits only that head reaches.
+    assert!(git(&repo, &["update-ref", "-d", "refs/pull/11/head"])
+        .status
+        .success());
+    assert!(
+        graph_commits(&repo) < walked,
+        "refs/pull/11/head was not walked"
+    );
+}

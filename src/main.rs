@@ -49,3 +49,16 @@ fn main() {
 /// the system allocator it cut user time by a third and peak RSS by 7% (docs/benchmarks.md).
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's options, read at its start (`_RJEM_MALLOC_CONF` in the environment still
+/// overrides them). `thp:always`: the heap in transparent huge pages where the kernel allows
+/// them, so a warm run faults in 2 MiB pages instead of 4 KiB ones; on a warm vite run that
+/// halves the system time (docs/benchmarks.md).
+#[repr(transparent)]
+pub struct MallocConf(*const std::ffi::c_char);
+
+// SAFETY: the pointer names a string constant, never written.
+unsafe impl Sync for MallocConf {}
+
+#[unsafe(export_name = "_rjem_malloc_conf")]
+pub static MALLOC_CONF: MallocConf = MallocConf(c"thp:always".as_ptr());

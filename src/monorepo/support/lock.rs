@@ -5,7 +5,9 @@
 //! everything". Every format (Cargo.lock, pnpm-lock.yaml, uv.lock) is turned into a
 //! [`LockGraph`]; the diff is the same for all.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+
+use foldhash::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// One resolved entry. Members stop closures and are keyed by name or directory only, so a
@@ -103,7 +105,7 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
         }
         let mut reason = None;
         let mut carrier = None;
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         // A member none of whose dependencies reaches a changed entry has an unchanged
         // closure: its walk would find nothing.
         let mut queue: VecDeque<&String> =
@@ -163,19 +165,23 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
 /// passing a member, the changed ones included. Changed: new, another fingerprint, or other
 /// dependencies than in `base`; exactly what the closure walk of [`scoped_diff`] reports.
 fn reaching_changes<'a>(base: &LockGraph, head: &'a LockGraph) -> HashSet<&'a str> {
-    let mut dependents: HashMap<&str, Vec<&str>> = HashMap::new();
-    let mut reaching = HashSet::new();
+    let mut dependents: HashMap<&str, Vec<&str>> = HashMap::default();
+    let mut reaching = HashSet::default();
     let mut stack = Vec::new();
+    // Both maps are sorted by key: one merged pass pairs each head entry with its base entry.
+    let mut olds = base.nodes.iter().peekable();
     for (k, n) in &head.nodes {
+        let k: &str = k;
+        while olds.next_if(|(b, _)| &***b < k).is_some() {}
+        let old = olds.next_if(|(b, _)| &***b == k).map(|(_, b)| b);
         if n.member {
             continue;
         }
-        let k: &str = k;
         for d in &n.deps {
             dependents.entry(d.as_str()).or_default().push(k);
         }
         // A node both graphs share (the same entry text, parsed once) is unchanged.
-        let changed = match base.nodes.get(k) {
+        let changed = match old {
             None => true,
             Some(b) => !Arc::ptr_eq(b, n) && (b.fp != n.fp || !same_deps(b, n)),
         };
@@ -258,7 +264,7 @@ mod tests {
         let mut out = Vec::new();
         for (key, node) in head.nodes.iter().filter(|(_, n)| n.member) {
             let (mut reason, mut carrier) = (None, None);
-            let mut seen = HashSet::new();
+            let mut seen = HashSet::default();
             let mut queue: VecDeque<&String> = node.deps.iter().collect();
             while let Some(k) = queue.pop_front() {
                 if !seen.insert(k.as_str()) {

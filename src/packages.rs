@@ -23,6 +23,8 @@ use store::{ChangeKey, Known, Stored, TipSummary};
 pub struct TreeSnapshot<'r> {
     repo: &'r Repo,
     entries: Vec<TreeEntry>,
+    /// The entries whose name is a meaning-level input, kept apart (see [`Snapshot::inputs`]).
+    inputs: Vec<TreeEntry>,
     memo: Option<&'r Memo>,
 }
 
@@ -36,6 +38,14 @@ impl Snapshot for TreeSnapshot<'_> {
     fn memo(&self) -> Option<&Memo> {
         self.memo
     }
+    fn inputs(&self) -> Option<&[TreeEntry]> {
+        Some(&self.inputs)
+    }
+}
+
+/// Whether the entry at `path` is a meaning-level input (by its file name).
+fn is_input(path: &[u8]) -> bool {
+    monorepo::is_semantic_input(&file_name(path))
 }
 
 impl<'r> TreeSnapshot<'r> {
@@ -45,9 +55,15 @@ impl<'r> TreeSnapshot<'r> {
             Some(c) => repo.tree_files(c)?,
             None => Vec::new(),
         };
+        let inputs = entries
+            .iter()
+            .filter(|e| is_input(&e.path))
+            .cloned()
+            .collect();
         Ok(TreeSnapshot {
             repo,
             entries,
+            inputs,
             memo: None,
         })
     }
@@ -61,28 +77,34 @@ impl<'r> TreeSnapshot<'r> {
     /// Move the snapshot across a diff (the tree of the diff's new side).
     pub fn apply(&mut self, diff: &DiffStat) {
         for f in &diff.files {
-            let at = self
-                .entries
-                .binary_search_by(|e| e.path.as_slice().cmp(&f.path));
-            match (f.new_blob, f.new_kind, at) {
-                (Some(blob), Some(kind), Ok(i)) => {
-                    self.entries[i].blob = blob;
-                    self.entries[i].mode = kind;
-                }
-                (Some(blob), Some(kind), Err(i)) => self.entries.insert(
-                    i,
-                    TreeEntry {
-                        path: f.path.clone(),
-                        blob,
-                        mode: kind,
-                    },
-                ),
-                (None, _, Ok(i)) => {
-                    self.entries.remove(i);
-                }
-                _ => {}
+            patch(&mut self.entries, f);
+            if is_input(&f.path) {
+                patch(&mut self.inputs, f);
             }
         }
+    }
+}
+
+/// Entries sorted by path, moved across the change of one file.
+fn patch(entries: &mut Vec<TreeEntry>, f: &crate::model::FileStat) {
+    let at = entries.binary_search_by(|e| e.path.as_slice().cmp(&f.path));
+    match (f.new_blob, f.new_kind, at) {
+        (Some(blob), Some(kind), Ok(i)) => {
+            entries[i].blob = blob;
+            entries[i].mode = kind;
+        }
+        (Some(blob), Some(kind), Err(i)) => entries.insert(
+            i,
+            TreeEntry {
+                path: f.path.clone(),
+                blob,
+                mode: kind,
+            },
+        ),
+        (None, _, Ok(i)) => {
+            entries.remove(i);
+        }
+        _ => {}
     }
 }
 

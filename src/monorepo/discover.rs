@@ -98,7 +98,8 @@ pub fn cache_key(snap: &dyn Snapshot) -> u64 {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
     };
-    for e in snap.entries() {
+    // Inputs hold every entry the loop feeds, in the same order.
+    for e in snap.inputs().unwrap_or(snap.entries()) {
         let name = e.path.rsplit(|b| *b == b'/').next().unwrap_or(&[]);
         let name = String::from_utf8_lossy(name);
         if is_discovery_input(&name) {

@@ -35,6 +35,14 @@ pub trait Snapshot {
     fn memo(&self) -> Option<&super::Memo> {
         None
     }
+    /// The entries whose file name is a meaning-level input
+    /// ([`super::is_semantic_input`]: manifests, presence files, lockfiles), in path order,
+    /// when the snapshot keeps them apart. Discovery looks files up by name among these alone,
+    /// and a history audit keeps them up to date change by change instead of scanning the
+    /// whole tree at every manifest change.
+    fn inputs(&self) -> Option<&[TreeEntry]> {
+        None
+    }
 }
 
 /// How a path changed between the two revisions (renames are off: rule 1).

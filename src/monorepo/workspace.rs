@@ -1,7 +1,9 @@
 //! [`Workspace`]: the packages of one revision, the typed graph between them, and who owns a
 //! changed path (rules 3-5, 9).
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use globset::{GlobSet, GlobSetBuilder};
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
@@ -24,9 +26,9 @@ pub struct Workspace {
     pub roots: Vec<Root>,
     pub external_edges: Vec<ExternalEdge>,
     pub diagnostics: Vec<Diagnostic>,
-    global_set: GlobSet,
-    user_ignore_set: GlobSet,
-    default_ignore_set: GlobSet,
+    global_set: Arc<GlobSet>,
+    user_ignore_set: Arc<GlobSet>,
+    default_ignore_set: Arc<GlobSet>,
     /// Non-root package and barrier directories: `Some(first package)` or `None` (barrier).
     dir_index: BTreeMap<Vec<u8>, Option<PackageId>>,
 }
@@ -42,7 +44,32 @@ const DEFAULT_IGNORES: &[&str] = &[
     ".changeset/*.md",
 ];
 
-fn globset(patterns: &[String]) -> (GlobSet, Vec<String>) {
+/// A compiled set and the diagnostics of the patterns that do not compile.
+type Compiled = (Arc<GlobSet>, Vec<String>);
+
+fn globset(patterns: &[String]) -> Compiled {
+    // A history audit builds a workspace at every manifest change, nearly always from the
+    // same few pattern lists: each list is compiled once per thread.
+    const KEEP: usize = 64;
+    thread_local! {
+        static COMPILED: RefCell<foldhash::HashMap<Vec<String>, Compiled>> =
+            RefCell::new(foldhash::HashMap::default());
+    }
+    if let Some(hit) = COMPILED.with(|c| c.borrow().get(patterns).cloned()) {
+        return hit;
+    }
+    let compiled = compile(patterns);
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEEP {
+            c.clear();
+        }
+        c.insert(patterns.to_vec(), compiled.clone());
+    });
+    compiled
+}
+
+fn compile(patterns: &[String]) -> Compiled {
     let mut b = GlobSetBuilder::new();
     let mut bad = Vec::new();
     for p in patterns {
@@ -53,7 +80,10 @@ fn globset(patterns: &[String]) -> (GlobSet, Vec<String>) {
             Err(e) => bad.push(format!("invalid glob {p:?}: {e}")),
         }
     }
-    (b.build().unwrap_or_else(|_| GlobSet::empty()), bad)
+    (
+        Arc::new(b.build().unwrap_or_else(|_| GlobSet::empty())),
+        bad,
+    )
 }
 
 impl Workspace {

@@ -131,7 +131,7 @@ fn workspace_members(
     ws: Option<&Value>,
 ) -> Vec<String> {
     let manifest = child(r, "pyproject.toml");
-    let globs = |key: &str, cx: &mut Ctx| -> Vec<globset::GlobMatcher> {
+    let globs = |key: &str, cx: &mut Ctx| -> Vec<std::sync::Arc<globset::GlobMatcher>> {
         toml_strings(ws.and_then(|w| w.get(key)))
             .iter()
             .filter_map(

@@ -28,6 +28,9 @@ pub(crate) struct Ctx<'a> {
     /// name, and one pass over the tree answers them all.
     names: HashMap<&'a str, Vec<&'a str>>,
     pub packages: Vec<Package>,
+    /// Index into `packages` by directory and ecosystem (packages are only ever added, through
+    /// [`Ctx::add_package`]): a large workspace adds hundreds and links thousands of specs.
+    package_index: HashMap<(String, Ecosystem), usize>,
     pub edges: Vec<(usize, usize, EdgeKind)>,
     pub barriers: Vec<String>,
     pub roots: Vec<Root>,
@@ -40,15 +43,16 @@ impl<'a> Ctx<'a> {
     pub(crate) fn new(snap: &'a dyn Snapshot, cfg: &'a Config) -> Ctx<'a> {
         // Borrowed from the snapshot: discovery runs once per manifest change in a history
         // audit, and copying every path of a large tree each time showed in its profile.
-        let mut files: Vec<(&str, &TreeEntry)> = snap
-            .entries()
-            .iter()
-            .filter_map(|e| Some((std::str::from_utf8(&e.path).ok()?, e)))
-            .collect();
+        let utf8 = |e: &'a TreeEntry| Some((std::str::from_utf8(&e.path).ok()?, e));
+        let mut files: Vec<(&str, &TreeEntry)> = snap.entries().iter().filter_map(utf8).collect();
         files.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut names: HashMap<&str, Vec<&str>> = HashMap::default();
-        for (p, _) in &files {
-            names.entry(paths::basename(p)).or_default().push(p);
+        let mut add = |p: &'a str| names.entry(paths::basename(p)).or_default().push(p);
+        match snap.inputs() {
+            // Every name discovery asks for is an input's (tested): the rest of the tree is
+            // not indexed by name.
+            Some(inputs) => inputs.iter().filter_map(utf8).for_each(|(p, _)| add(p)),
+            None => files.iter().for_each(|(p, _)| add(p)),
         }
         Ctx {
             snap,
@@ -57,6 +61,7 @@ impl<'a> Ctx<'a> {
             dirs: OnceCell::new(),
             names,
             packages: Vec::new(),
+            package_index: HashMap::default(),
             edges: Vec::new(),
             barriers: Vec::new(),
             roots: Vec::new(),
@@ -200,21 +205,17 @@ impl<'a> Ctx<'a> {
 
     /// Adds a package unless one of the same ecosystem already sits in that directory.
     pub(crate) fn add_package(&mut self, p: Package) -> usize {
-        if let Some(i) = self
-            .packages
-            .iter()
-            .position(|q| q.dir == p.dir && q.ecosystem == p.ecosystem)
-        {
-            return i;
+        let key = (p.dir.clone(), p.ecosystem);
+        if let Some(i) = self.package_index.get(&key) {
+            return *i;
         }
         self.packages.push(p);
+        self.package_index.insert(key, self.packages.len() - 1);
         self.packages.len() - 1
     }
 
     pub(crate) fn package_at(&self, dir: &str, eco: Ecosystem) -> Option<usize> {
-        self.packages
-            .iter()
-            .position(|p| p.dir == dir && p.ecosystem == eco)
+        self.package_index.get(&(dir.to_owned(), eco)).copied()
     }
 
     pub(crate) fn edge(&mut self, from: usize, to: usize, kind: EdgeKind) {

@@ -1,6 +1,8 @@
 //! Repository-relative path helpers. Paths use '/' and never start with '/'; `""` is the root.
 //! Comparisons are by component so that `libs/a` does not own `libs/a-b` (rule 3).
 
+use std::sync::Arc;
+
 use globset::{Glob, GlobBuilder};
 
 /// Directory part of a path (`""` for a top-level file).
@@ -88,8 +90,28 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// A glob where `*` does not cross '/' and `**` does (rule 12, rule 24).
-pub fn glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
-    Ok(glob_raw(pattern)?.compile_matcher())
+pub fn glob(pattern: &str) -> Result<Arc<globset::GlobMatcher>, globset::Error> {
+    // Discovery compiles the same member patterns at every manifest change of a history
+    // audit: each pattern is compiled once per thread, and its matcher (with the lazily built
+    // automaton states of its regex) is shared, not copied.
+    const KEEP: usize = 1024;
+    type Compiled = Result<Arc<globset::GlobMatcher>, globset::Error>;
+    thread_local! {
+        static COMPILED: std::cell::RefCell<foldhash::HashMap<String, Compiled>> =
+            std::cell::RefCell::new(foldhash::HashMap::default());
+    }
+    if let Some(hit) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
+        return hit;
+    }
+    let compiled = glob_raw(pattern).map(|g| Arc::new(g.compile_matcher()));
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= KEEP {
+            c.clear();
+        }
+        c.insert(pattern.to_owned(), compiled.clone());
+    });
+    compiled
 }
 
 pub fn glob_raw(pattern: &str) -> Result<Glob, globset::Error> {

@@ -258,6 +258,7 @@ fn link_dependencies(
     roots: &[RootInfo],
     members: Vec<Member>,
 ) {
+    let by_name = NpmNames::of(cx);
     for Member { package: i, root } in members {
         let Some(p) = cx.packages.get(i).cloned() else {
             continue;
@@ -280,7 +281,7 @@ fn link_dependencies(
                     inherits.push(format!("catalog:{c}:{dep}"));
                     continue;
                 }
-                if let Some(t) = resolve(cx, &p, info, dep, spec) {
+                if let Some(t) = resolve(cx, &by_name, &p, info, dep, spec) {
                     cx.edge(i, t, *kind);
                 }
             }
@@ -340,8 +341,8 @@ fn target_of(root: &str, spec: &str) -> Option<String> {
 
 /// Compiled workspace patterns of one root: a member matches an include and no exclude.
 struct MemberGlobs {
-    include: Vec<globset::GlobMatcher>,
-    exclude: Vec<globset::GlobMatcher>,
+    include: Vec<Arc<globset::GlobMatcher>>,
+    exclude: Vec<Arc<globset::GlobMatcher>>,
     /// Patterns without wildcards, which must name a directory with a package.json.
     literal: Vec<String>,
 }
@@ -487,6 +488,7 @@ fn members_of(
 /// The workspace package a dependency spec links to (rules 26-29).
 fn resolve(
     cx: &Ctx,
+    by_name: &NpmNames,
     from: &Package,
     info: Option<&RootInfo>,
     dep: &str,
@@ -502,7 +504,7 @@ fn resolve(
             Some(at) => (&rest[..at], &rest[at + 1..]),
             None => (dep, rest),
         };
-        return pick(cx, from, name, Pick::Workspace(range));
+        return pick(cx, by_name, from, name, Pick::Workspace(range));
     }
     for pre in ["link:", "file:", "portal:"] {
         if let Some(rest) = spec.strip_prefix(pre) {
@@ -517,7 +519,28 @@ fn resolve(
         return None;
     }
     let _ = info.manager;
-    pick(cx, from, dep, Pick::Plain(spec))
+    pick(cx, by_name, from, dep, Pick::Plain(spec))
+}
+
+/// The npm packages of a discovery by name, each list in package order: every dependency
+/// spec of every member looks its name up (vite: 279 packages, thousands of specs).
+struct NpmNames(foldhash::HashMap<String, Vec<usize>>);
+
+impl NpmNames {
+    fn of(cx: &Ctx) -> NpmNames {
+        let mut m: foldhash::HashMap<String, Vec<usize>> = foldhash::HashMap::default();
+        for (i, p) in cx.packages.iter().enumerate() {
+            if p.ecosystem == Ecosystem::Npm {
+                m.entry(p.name.clone()).or_default().push(i);
+            }
+        }
+        NpmNames(m)
+    }
+
+    /// Indices of the npm packages named `name`, ascending.
+    fn get(&self, name: &str) -> &[usize] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// How a dependency names a workspace package.
@@ -534,12 +557,12 @@ enum Pick<'a> {
 /// highest version, prereleases included; a package without a version counts as `0.0.0`), and
 /// among equal versions the last by directory. A single `workspace:` candidate is taken
 /// whatever its version (pnpm would refuse the install otherwise).
-fn pick(cx: &Ctx, from: &Package, name: &str, how: Pick) -> Option<usize> {
-    let mut cands: Vec<usize> = (0..cx.packages.len())
-        .filter(|i| {
-            let p = &cx.packages[*i];
-            p.ecosystem == Ecosystem::Npm && p.name == name && p.root == from.root
-        })
+fn pick(cx: &Ctx, by_name: &NpmNames, from: &Package, name: &str, how: Pick) -> Option<usize> {
+    let mut cands: Vec<usize> = by_name
+        .get(name)
+        .iter()
+        .copied()
+        .filter(|i| cx.packages[*i].root == from.root)
         .collect();
     cands.sort_by(|a, b| cx.packages[*a].dir.cmp(&cx.packages[*b].dir));
     let version = |i: usize| cx.packages[i].version.as_deref().unwrap_or("0.0.0");

@@ -14,7 +14,9 @@ fn main() -> Result<()> {
         .context("usage: discovery_bench REPO [REV] [N]")?;
     let rev = args.next().unwrap_or_else(|| "HEAD".to_owned());
     let n: u32 = match args.next() {
-        Some(n) => n.parse().with_context(|| format!("N: not a count: {n:?}"))?,
+        Some(n) => n
+            .parse()
+            .with_context(|| format!("N: not a count: {n:?}"))?,
         None => 1000,
     };
     let repo = Repo::open(std::path::Path::new(&path))?;

@@ -98,6 +98,11 @@ pub fn memo_parse(
 /// `lockfile: serde 1.0.1 -> 1.0.2`.
 pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> {
     let reaching = reaching_changes(base, head);
+    // Every node on a path to a changed entry reaches it, so a walk that only follows the
+    // entries of `reaching` meets them in the order the walk of the whole closure would, and
+    // finds the same first reason. Many members share a changed entry: each is described once.
+    let reaches = |d: &&String| reaching.contains(d.as_str());
+    let mut described: HashMap<&str, String> = HashMap::default();
     let mut out = Vec::new();
     for (key, node) in &head.nodes {
         if !node.member {
@@ -106,14 +111,7 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
         let mut reason = None;
         let mut carrier = None;
         let mut seen = HashSet::default();
-        // A member none of whose dependencies reaches a changed entry has an unchanged
-        // closure: its walk would find nothing.
-        let mut queue: VecDeque<&String> =
-            if node.deps.iter().any(|d| reaching.contains(d.as_str())) {
-                node.deps.iter().collect()
-            } else {
-                VecDeque::new()
-            };
+        let mut queue: VecDeque<&String> = node.deps.iter().filter(reaches).collect();
         while let Some(k) = queue.pop_front() {
             if !seen.insert(k.as_str()) {
                 continue;
@@ -125,24 +123,24 @@ pub fn scoped_diff(base: &LockGraph, head: &LockGraph) -> Vec<(String, String)> 
                 continue;
             }
             match base.nodes.get(k.as_str()) {
-                None => {
-                    reason = Some(describe(base, k, n));
+                Some(b) if b.fp == n.fp => {
+                    // Only its dependency list changed: keep looking for the change itself.
+                    if !same_deps(b, n) && carrier.is_none() {
+                        carrier = Some(format!(
+                            "lockfile: dependencies of {} {} changed",
+                            n.name, n.version
+                        ));
+                    }
+                }
+                _ => {
+                    let d = described
+                        .entry(k.as_str())
+                        .or_insert_with(|| describe(base, k, n));
+                    reason = Some(d.clone());
                     break;
                 }
-                Some(b) if b.fp != n.fp => {
-                    reason = Some(describe(base, k, n));
-                    break;
-                }
-                // Only its dependency list changed: keep looking for the change itself.
-                Some(b) if !same_deps(b, n) && carrier.is_none() => {
-                    carrier = Some(format!(
-                        "lockfile: dependencies of {} {} changed",
-                        n.name, n.version
-                    ));
-                }
-                Some(_) => {}
             }
-            queue.extend(n.deps.iter());
+            queue.extend(n.deps.iter().filter(reaches));
         }
         if reason.is_none() {
             reason = carrier;

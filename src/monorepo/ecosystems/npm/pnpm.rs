@@ -4,9 +4,11 @@
 //! version, and parsing the YAML dominates a history audit. With a [`Memo`], the text is cut
 //! into its top-level keys and the entries of `importers`, `packages` and `snapshots` (the
 //! lines from one two-space-indented key to the next), and each entry is parsed once per run
-//! whatever version it appears in. Text the cut cannot vouch for (document markers,
-//! directives, tabs, odd indentation, an entry that does not parse alone as one key, a
-//! section key twice) is parsed whole, so both ways give the same graph.
+//! whatever version it appears in: an entry equal to the one at the same place in the version
+//! the thread cut before is taken from it, any other is looked up in the memo. Text the cut
+//! cannot vouch for (document markers, directives, tabs, odd indentation, an entry that does
+//! not parse alone as one key, a section key twice) is parsed whole, so both ways give the
+//! same graph.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -353,12 +355,79 @@ pub(crate) fn parse_pnpm_lock_cut(text: &str, memo: &Memo) -> Option<LockGraph> 
         }
     };
     let mut pieces: [Vec<Arc<Piece>>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for (s, chunks) in c.sections.iter().enumerate() {
-        for chunk in chunks {
-            pieces[s].push(get(tag(s), chunk, Some(s), keys)?);
+    let mut kept: [Vec<Kept>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    PREVIOUS.with(|previous| -> Option<()> {
+        let previous = previous.borrow();
+        for (s, chunks) in c.sections.iter().enumerate() {
+            let mut at = 0;
+            for chunk in chunks {
+                let t = tag(s);
+                let piece = match previous
+                    .as_ref()
+                    .and_then(|p| p.aligned(s, &mut at, chunk, t))
+                {
+                    Some(p) => p,
+                    None => get(t, chunk, Some(s), keys)?,
+                };
+                let start = chunk.as_ptr() as usize - text.as_ptr() as usize;
+                kept[s].push((start..start + chunk.len(), t, Arc::clone(&piece)));
+                pieces[s].push(piece);
+            }
         }
-    }
+        Some(())
+    })?;
+    PREVIOUS.with(|previous| {
+        *previous.borrow_mut() = Some(Previous {
+            text: text.to_owned(),
+            chunks: kept,
+        });
+    });
     from_pieces(&pieces, c.seen[2])
+}
+
+/// An entry of the previous version: where its text lies, the tag it was parsed with, and
+/// its piece.
+type Kept = (std::ops::Range<usize>, u8, Arc<Piece>);
+
+/// The version this thread cut last, entry by entry.
+struct Previous {
+    text: String,
+    chunks: [Vec<Kept>; 3],
+}
+
+thread_local! {
+    /// Walking history, nearly every entry of a version is the previous version's, byte for
+    /// byte and in the same order: comparing it with the entry at the same place reads two
+    /// nearby texts once, where the memo hashes it and probes a table shared by all threads.
+    static PREVIOUS: std::cell::RefCell<Option<Previous>> = const { std::cell::RefCell::new(None) };
+}
+
+impl Previous {
+    /// The piece of the previous version's entry in section `s` at `*at` (or the one after
+    /// it, when an entry was removed) if its text and tag are `chunk`'s; `*at` moves past
+    /// it. When the text differs but the key line is the same (the entry changed), `*at`
+    /// moves past the old entry and None is returned.
+    fn aligned(&self, s: usize, at: &mut usize, chunk: &str, tag: u8) -> Option<Arc<Piece>> {
+        let old = &self.chunks[s];
+        for step in 0..2 {
+            let Some((range, t, piece)) = old.get(*at + step) else {
+                break;
+            };
+            if *t == tag && self.text.get(range.clone()) == Some(chunk) {
+                *at += step + 1;
+                return Some(Arc::clone(piece));
+            }
+        }
+        fn key(t: &str) -> &str {
+            t.split('\n').next().unwrap_or("")
+        }
+        if let Some((range, _, _)) = old.get(*at) {
+            if self.text.get(range.clone()).map(key) == Some(key(chunk)) {
+                *at += 1;
+            }
+        }
+        None
+    }
 }
 
 /// The graph from the pieces of each section (`snapshots` holds the packages when present);
@@ -501,6 +570,36 @@ packages:
         // A document marker is not cut: the whole parse decides.
         let marked = format!("---\n{V9}");
         assert_eq!(parse_pnpm_lock_cut(&marked, &Memo::default()), None);
+    }
+
+    #[test]
+    fn entries_equal_to_the_previous_versions_are_taken_from_it() {
+        // Each version read with a memo of its own: only the previous version can share.
+        let v1 = V9;
+        let changed = v1.replace("sha512-bbb", "sha512-BBB");
+        let inserted = changed.replace(
+            "  typescript@5.4.2:\n    resolution",
+            "  tslib@2.6.0:\n    resolution: {integrity: sha512-ddd}\n\n  typescript@5.4.2:\n    resolution",
+        );
+        let removed = inserted.replace(
+            "  react@18.2.0:\n    resolution: {integrity: sha512-aaa}\n\n",
+            "",
+        );
+        let mut last: Option<LockGraph> = None;
+        for text in [v1, &changed, &inserted, &removed, v1] {
+            let got = parse_pnpm_lock_cut(text, &Memo::default());
+            assert_eq!(got, parse_pnpm_lock(text), "{text}");
+            let got = got.expect("the versions are cut");
+            if let Some(prev) = &last {
+                let shared = |k: &str| match (prev.nodes.get(k), got.nodes.get(k)) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    _ => false,
+                };
+                // typescript's entries are the same text in every version.
+                assert!(shared("typescript@5.4.2"), "{text}");
+            }
+            last = Some(got);
+        }
     }
 
     proptest! {

@@ -18,10 +18,8 @@ use crate::monorepo::types::{
 pub(crate) struct Ctx<'a> {
     snap: &'a dyn Snapshot,
     pub cfg: &'a Config,
-    /// UTF-8 paths of every entry (non-UTF-8 paths cannot be manifests we parse).
-    /// Sorted by path, for binary search (built from the snapshot's entries, themselves sorted
-    /// in nearly every case, so the sort is one pass).
-    files: Vec<(&'a str, &'a TreeEntry)>,
+    /// Every entry, sorted by path for binary search.
+    files: Files<'a>,
     /// Every directory, `""` included: built on first use (few ecosystems ask for it).
     dirs: OnceCell<BTreeSet<&'a str>>,
     /// Paths by file name, each list in path order: every ecosystem asks for its manifests by
@@ -39,20 +37,48 @@ pub(crate) struct Ctx<'a> {
     pub globals: Vec<GlobalPattern>,
 }
 
+/// The entries of a snapshot in path order: its own list when sorted (as a git tree lists
+/// them), else a sorted copy of the UTF-8 ones. A `&str` looked up can only equal a UTF-8 path,
+/// and byte order is `str` order, so both answer the same.
+enum Files<'a> {
+    Sorted(&'a [TreeEntry]),
+    Copied(Vec<(&'a str, &'a TreeEntry)>),
+}
+
+impl<'a> Files<'a> {
+    /// The UTF-8 paths with their entries (non-UTF-8 paths cannot be manifests we parse).
+    fn utf8(&self) -> Box<dyn Iterator<Item = (&'a str, &'a TreeEntry)> + '_> {
+        match self {
+            Files::Sorted(entries) => Box::new(
+                entries
+                    .iter()
+                    .filter_map(|e| Some((std::str::from_utf8(&e.path).ok()?, e))),
+            ),
+            Files::Copied(files) => Box::new(files.iter().copied()),
+        }
+    }
+}
+
 impl<'a> Ctx<'a> {
     pub(crate) fn new(snap: &'a dyn Snapshot, cfg: &'a Config) -> Ctx<'a> {
         // Borrowed from the snapshot: discovery runs once per manifest change in a history
         // audit, and copying every path of a large tree each time showed in its profile.
         let utf8 = |e: &'a TreeEntry| Some((std::str::from_utf8(&e.path).ok()?, e));
-        let mut files: Vec<(&str, &TreeEntry)> = snap.entries().iter().filter_map(utf8).collect();
-        files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let entries = snap.entries();
+        let files = if entries.is_sorted_by(|a, b| a.path <= b.path) {
+            Files::Sorted(entries)
+        } else {
+            let mut files: Vec<(&str, &TreeEntry)> = entries.iter().filter_map(utf8).collect();
+            files.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            Files::Copied(files)
+        };
         let mut names: HashMap<&str, Vec<&str>> = HashMap::default();
         let mut add = |p: &'a str| names.entry(paths::basename(p)).or_default().push(p);
         match snap.inputs() {
             // Every name discovery asks for is an input's (tested): the rest of the tree is
             // not indexed by name.
             Some(inputs) => inputs.iter().filter_map(utf8).for_each(|(p, _)| add(p)),
-            None => files.iter().for_each(|(p, _)| add(p)),
+            None => files.utf8().for_each(|(p, _)| add(p)),
         }
         Ctx {
             snap,
@@ -117,8 +143,18 @@ impl<'a> Ctx<'a> {
 
     /// The tree entry at `path`.
     fn entry(&self, path: &str) -> Option<&'a TreeEntry> {
-        let i = self.files.binary_search_by(|(p, _)| (*p).cmp(path)).ok()?;
-        Some(self.files[i].1)
+        match &self.files {
+            Files::Sorted(entries) => {
+                let i = entries
+                    .binary_search_by(|e| e.path.as_slice().cmp(path.as_bytes()))
+                    .ok()?;
+                Some(&entries[i])
+            }
+            Files::Copied(files) => {
+                let i = files.binary_search_by(|(p, _)| (*p).cmp(path)).ok()?;
+                Some(files[i].1)
+            }
+        }
     }
 
     /// Every directory of the tree, `""` included, in path order.
@@ -126,7 +162,7 @@ impl<'a> Ctx<'a> {
         self.dirs.get_or_init(|| {
             let mut dirs = BTreeSet::new();
             dirs.insert("");
-            for (p, _) in &self.files {
+            for (p, _) in self.files.utf8() {
                 let mut d = paths::parent(p);
                 while !d.is_empty() && dirs.insert(d) {
                     d = paths::parent(d);
@@ -300,7 +336,7 @@ pub(crate) fn toml_strings(v: Option<&toml::Value>) -> Vec<String> {
 mod tests {
     use super::Ctx;
     use crate::monorepo::testutil::MemSnap;
-    use crate::monorepo::types::Config;
+    use crate::monorepo::types::{Config, Snapshot, TreeEntry};
 
     #[test]
     fn files_by_name_come_in_path_order_without_node_modules() {
@@ -324,6 +360,47 @@ mod tests {
         assert_eq!(
             cx.named_where(|n| n.starts_with("requirements") && n.ends_with(".txt")),
             ["requirements.txt", "svc/requirements-dev.txt"]
+        );
+    }
+
+    /// A snapshot listing its entries out of order.
+    struct Shuffled(Vec<TreeEntry>);
+
+    impl Snapshot for Shuffled {
+        fn entries(&self) -> &[TreeEntry] {
+            &self.0
+        }
+        fn read(&self, _: &crate::model::Oid) -> anyhow::Result<Vec<u8>> {
+            anyhow::bail!("not read")
+        }
+    }
+
+    #[test]
+    fn entries_out_of_order_are_found_as_in_order() {
+        let snap = MemSnap::new(&[
+            ("a-b/x", ""),
+            ("a.b", ""),
+            ("a/c", ""),
+            ("a/d/e", ""),
+            ("b", ""),
+        ]);
+        let mut reversed = snap.entries().to_vec();
+        reversed.reverse();
+        let reversed = Shuffled(reversed);
+        let cfg = Config::default();
+        let (sorted, shuffled) = (Ctx::new(&snap, &cfg), Ctx::new(&reversed, &cfg));
+        for p in ["a-b/x", "a.b", "a/c", "a/d/e", "b", "a", "a/d", "c", ""] {
+            assert_eq!(sorted.exists(p), shuffled.exists(p), "{p}");
+            assert_eq!(
+                sorted.exists(p),
+                !matches!(p, "a" | "a/d" | "c" | ""),
+                "{p}"
+            );
+        }
+        assert_eq!(sorted.dirs(), shuffled.dirs());
+        assert_eq!(
+            sorted.dirs().iter().copied().collect::<Vec<_>>(),
+            ["", "a", "a-b", "a/d"]
         );
     }
 }

@@ -4,8 +4,9 @@
 //! version, and parsing the YAML dominates a history audit. With a [`Memo`], the text is cut
 //! into its top-level keys and the entries of `importers`, `packages` and `snapshots` (the
 //! lines from one two-space-indented key to the next), and each entry is parsed once per run
-//! whatever version it appears in: an entry equal to the one at the same place in the version
-//! the thread cut before is taken from it, any other is looked up in the memo. Text the cut
+//! whatever version it appears in: an entry equal to the one with its key (at the same place,
+//! or a little further) in the version the thread cut before is taken from it, any other is
+//! looked up in the memo. Text the cut
 //! cannot vouch for (document markers, directives, tabs, odd indentation, an entry that does
 //! not parse alone as one key, a section key twice) is parsed whole, so both ways give the
 //! same graph.
@@ -370,7 +371,8 @@ pub(crate) fn parse_pnpm_lock_cut(text: &str, memo: &Memo) -> Option<LockGraph> 
                     None => get(t, chunk, Some(s), keys)?,
                 };
                 let start = chunk.as_ptr() as usize - text.as_ptr() as usize;
-                kept[s].push((start..start + chunk.len(), t, Arc::clone(&piece)));
+                let key = key_line(chunk).len();
+                kept[s].push((start..start + chunk.len(), key, t, Arc::clone(&piece)));
                 pieces[s].push(piece);
             }
         }
@@ -385,9 +387,18 @@ pub(crate) fn parse_pnpm_lock_cut(text: &str, memo: &Memo) -> Option<LockGraph> 
     from_pieces(&pieces, c.seen[2])
 }
 
-/// An entry of the previous version: where its text lies, the tag it was parsed with, and
-/// its piece.
-type Kept = (std::ops::Range<usize>, u8, Arc<Piece>);
+/// An entry of the previous version: where its text lies, the length of its key line, the
+/// tag it was parsed with, and its piece.
+type Kept = (std::ops::Range<usize>, usize, u8, Arc<Piece>);
+
+/// How far past the expected place an entry of the previous version is looked for by its key
+/// line: the entries removed since, in one run.
+const LOOKAHEAD: usize = 64;
+
+/// The first line of an entry: its key.
+fn key_line(chunk: &str) -> &str {
+    chunk.split('\n').next().unwrap_or("")
+}
 
 /// The version this thread cut last, entry by entry.
 struct Previous {
@@ -403,30 +414,21 @@ thread_local! {
 }
 
 impl Previous {
-    /// The piece of the previous version's entry in section `s` at `*at` (or the one after
-    /// it, when an entry was removed) if its text and tag are `chunk`'s; `*at` moves past
-    /// it. When the text differs but the key line is the same (the entry changed), `*at`
-    /// moves past the old entry and None is returned.
+    /// The piece of the previous version's entry in section `s` with `chunk`'s key line, at
+    /// `*at` or a little after it (entries removed since), if its text and tag are `chunk`'s.
+    /// `*at` moves past the entry with that key whether its text is the same or not; with no
+    /// such entry (a new key), it stays.
     fn aligned(&self, s: usize, at: &mut usize, chunk: &str, tag: u8) -> Option<Arc<Piece>> {
         let old = &self.chunks[s];
-        for step in 0..2 {
-            let Some((range, t, piece)) = old.get(*at + step) else {
-                break;
-            };
-            if *t == tag && self.text.get(range.clone()) == Some(chunk) {
-                *at += step + 1;
-                return Some(Arc::clone(piece));
-            }
-        }
-        fn key(t: &str) -> &str {
-            t.split('\n').next().unwrap_or("")
-        }
-        if let Some((range, _, _)) = old.get(*at) {
-            if self.text.get(range.clone()).map(key) == Some(key(chunk)) {
-                *at += 1;
-            }
-        }
-        None
+        let key = key_line(chunk);
+        let end = old.len().min(*at + LOOKAHEAD);
+        let i = (*at..end).find(|&i| {
+            let (range, len, _, _) = &old[i];
+            self.text.get(range.start..range.start + len) == Some(key)
+        })?;
+        *at = i + 1;
+        let (range, _, t, piece) = &old[i];
+        (*t == tag && self.text.get(range.clone()) == Some(chunk)).then(|| Arc::clone(piece))
     }
 }
 
@@ -585,8 +587,14 @@ packages:
             "  react@18.2.0:\n    resolution: {integrity: sha512-aaa}\n\n",
             "",
         );
+        // Two entries in a row gone from `snapshots`: the entry after them is still found.
+        let two_gone = removed.replace(
+            "  react@18.2.0:\n    dependencies:\n      loose-envify: 1.4.0\n\n  loose-envify@1.4.0: {}\n\n",
+            "",
+        );
+        assert_ne!(two_gone, removed);
         let mut last: Option<LockGraph> = None;
-        for text in [v1, &changed, &inserted, &removed, v1] {
+        for text in [v1, &changed, &inserted, &removed, &two_gone, v1] {
             let got = parse_pnpm_lock_cut(text, &Memo::default());
             assert_eq!(got, parse_pnpm_lock(text), "{text}");
             let got = got.expect("the versions are cut");

@@ -55,18 +55,7 @@ fn globset(patterns: &[String]) -> Compiled {
         static COMPILED: RefCell<foldhash::HashMap<Vec<String>, Compiled>> =
             RefCell::new(foldhash::HashMap::default());
     }
-    if let Some(hit) = COMPILED.with(|c| c.borrow().get(patterns).cloned()) {
-        return hit;
-    }
-    let compiled = compile(patterns);
-    COMPILED.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= KEEP {
-            c.clear();
-        }
-        c.insert(patterns.to_vec(), compiled.clone());
-    });
-    compiled
+    super::support::thread_memo(&COMPILED, patterns, KEEP, || compile(patterns))
 }
 
 fn compile(patterns: &[String]) -> Compiled {

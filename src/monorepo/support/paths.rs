@@ -100,18 +100,9 @@ pub fn glob(pattern: &str) -> Result<Arc<globset::GlobMatcher>, globset::Error> 
         static COMPILED: std::cell::RefCell<foldhash::HashMap<String, Compiled>> =
             std::cell::RefCell::new(foldhash::HashMap::default());
     }
-    if let Some(hit) = COMPILED.with(|c| c.borrow().get(pattern).cloned()) {
-        return hit;
-    }
-    let compiled = glob_raw(pattern).map(|g| Arc::new(g.compile_matcher()));
-    COMPILED.with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() >= KEEP {
-            c.clear();
-        }
-        c.insert(pattern.to_owned(), compiled.clone());
-    });
-    compiled
+    super::thread_memo(&COMPILED, pattern, KEEP, || {
+        glob_raw(pattern).map(|g| Arc::new(g.compile_matcher()))
+    })
 }
 
 pub fn glob_raw(pattern: &str) -> Result<Glob, globset::Error> {

@@ -100,7 +100,8 @@ struct Manifests {
 /// The outermost workspace roots, with the member directories they claim.
 struct Workspaces {
     roots: Vec<RootInfo>,
-    claimed: BTreeSet<String>,
+    /// Member directories (a set asked for membership only).
+    claimed: foldhash::HashSet<String>,
 }
 
 /// A package added to the context, with the index of the workspace root it belongs to.
@@ -161,7 +162,7 @@ fn outermost_roots(manifests: &Manifests) -> Vec<String> {
 
 fn add_roots(cx: &mut Ctx, tops: &[String], manifests: &Manifests) -> Workspaces {
     let mut roots = Vec::new();
-    let mut claimed = BTreeSet::new();
+    let mut claimed = foldhash::HashSet::default();
     for r in tops {
         let info = root_info(cx, r, &manifests.packages, manifests.pnpm.get(r));
         for m in &info.members {
@@ -183,7 +184,7 @@ fn add_roots(cx: &mut Ctx, tops: &[String], manifests: &Manifests) -> Workspaces
 fn fence_strays(
     cx: &mut Ctx,
     tops: &[String],
-    claimed: &BTreeSet<String>,
+    claimed: &foldhash::HashSet<String>,
     manifests: &Manifests,
 ) -> Vec<String> {
     let mut standalone = Vec::new();

@@ -43,11 +43,6 @@ impl Snapshot for TreeSnapshot<'_> {
     }
 }
 
-/// Whether the entry at `path` is a meaning-level input (by its file name).
-fn is_input(path: &[u8]) -> bool {
-    monorepo::is_semantic_input(&file_name(path))
-}
-
 impl<'r> TreeSnapshot<'r> {
     /// The tree of `commit`, or the empty tree.
     pub fn at(repo: &'r Repo, commit: Option<Oid>) -> Result<TreeSnapshot<'r>> {
@@ -57,7 +52,7 @@ impl<'r> TreeSnapshot<'r> {
         };
         let inputs = entries
             .iter()
-            .filter(|e| is_input(&e.path))
+            .filter(|e| monorepo::is_semantic_path(&e.path))
             .cloned()
             .collect();
         Ok(TreeSnapshot {
@@ -78,7 +73,7 @@ impl<'r> TreeSnapshot<'r> {
     pub fn apply(&mut self, diff: &DiffStat) {
         for f in &diff.files {
             patch(&mut self.entries, f);
-            if is_input(&f.path) {
+            if monorepo::is_semantic_path(&f.path) {
                 patch(&mut self.inputs, f);
             }
         }
@@ -142,7 +137,7 @@ fn touches_discovery(diff: &DiffStat) -> bool {
 fn touches_meaning(diff: &DiffStat) -> bool {
     diff.files
         .iter()
-        .any(|f| monorepo::is_semantic_input(&file_name(&f.path)))
+        .any(|f| monorepo::is_semantic_path(&f.path))
 }
 
 /// The `monorepo` section of `analyze`.

@@ -71,6 +71,13 @@ pub fn is_discovery_input(name: &str) -> bool {
     name_sets()[1].contains(name)
 }
 
+/// Whether the file at `path` is a meaning-level input, by its file name
+/// ([`is_semantic_input`]).
+pub fn is_semantic_path(path: &[u8]) -> bool {
+    let name = path.rsplit(|b| *b == b'/').next().unwrap_or(&[]);
+    is_semantic_input(&String::from_utf8_lossy(name))
+}
+
 /// File names a meaning-level diff may read at both revisions: the discovery inputs and
 /// every ecosystem's lockfiles (and other files diffed by meaning). A change touching none
 /// of them can be answered from one tree.

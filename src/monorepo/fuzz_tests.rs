@@ -183,10 +183,7 @@ fn memoized_snap<'a>(snap: &'a MemSnap, memo: &'a Memo) -> Memoized<'a> {
     let inputs = snap
         .entries()
         .iter()
-        .filter(|e| {
-            let name = e.path.rsplit(|b| *b == b'/').next().unwrap_or(&[]);
-            is_semantic_input(&String::from_utf8_lossy(name))
-        })
+        .filter(|e| is_semantic_path(&e.path))
         .cloned()
         .collect();
     Memoized(snap, memo, inputs)
@@ -223,8 +220,8 @@ fn shape(ws: &Workspace) -> String {
 }
 
 /// Walks `revisions` in order with one memo for the whole walk (so later revisions hit what
-/// earlier ones parsed, and names looked up among the inputs alone): each workspace and each change's affected set must equal what a
-/// run without the memo finds.
+/// earlier ones parsed), names looked up among the inputs alone: each workspace and each
+/// change's affected set must equal what a run over the whole tree without the memo finds.
 fn check_memo_walk(revisions: &[MemSnap]) -> Result<(), TestCaseError> {
     let cfg = Config::default();
     let memo = Memo::default();

@@ -37,7 +37,9 @@ pub use audit::{
     audit, audit_facts, audit_with, Audit, AuditOptions, AuditUnit, ChangeFacts, ChangeInput,
     ChangeStat, CoChange, Inventory,
 };
-pub use discover::{cache_key, discover, is_discovery_input, is_presence_input, is_semantic_input};
+pub use discover::{
+    cache_key, discover, is_discovery_input, is_presence_input, is_semantic_input, is_semantic_path,
+};
 pub use ecosystems::registry_name;
 pub use memo::Memo;
 pub use render::{render_graph, GraphFormat};

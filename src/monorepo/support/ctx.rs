@@ -45,15 +45,16 @@ enum Files<'a> {
     Copied(Vec<(&'a str, &'a TreeEntry)>),
 }
 
+/// An entry with its path as `&str`, if the path is UTF-8.
+fn utf8(e: &TreeEntry) -> Option<(&str, &TreeEntry)> {
+    Some((std::str::from_utf8(&e.path).ok()?, e))
+}
+
 impl<'a> Files<'a> {
     /// The UTF-8 paths with their entries (non-UTF-8 paths cannot be manifests we parse).
     fn utf8(&self) -> Box<dyn Iterator<Item = (&'a str, &'a TreeEntry)> + '_> {
         match self {
-            Files::Sorted(entries) => Box::new(
-                entries
-                    .iter()
-                    .filter_map(|e| Some((std::str::from_utf8(&e.path).ok()?, e))),
-            ),
+            Files::Sorted(entries) => Box::new(entries.iter().filter_map(utf8)),
             Files::Copied(files) => Box::new(files.iter().copied()),
         }
     }
@@ -63,7 +64,6 @@ impl<'a> Ctx<'a> {
     pub(crate) fn new(snap: &'a dyn Snapshot, cfg: &'a Config) -> Ctx<'a> {
         // Borrowed from the snapshot: discovery runs once per manifest change in a history
         // audit, and copying every path of a large tree each time showed in its profile.
-        let utf8 = |e: &'a TreeEntry| Some((std::str::from_utf8(&e.path).ok()?, e));
         let entries = snap.entries();
         let files = if entries.is_sorted_by(|a, b| a.path <= b.path) {
             Files::Sorted(entries)

@@ -6,10 +6,9 @@
 //! lines from one two-space-indented key to the next), and each entry is parsed once per run
 //! whatever version it appears in: an entry equal to the one with its key (at the same place,
 //! or a little further) in the version the thread cut before is taken from it, any other is
-//! looked up in the memo. Text the cut
-//! cannot vouch for (document markers, directives, tabs, odd indentation, an entry that does
-//! not parse alone as one key, a section key twice) is parsed whole, so both ways give the
-//! same graph.
+//! looked up in the memo. Text the cut cannot vouch for (document markers, directives, tabs,
+//! odd indentation, an entry that does not parse alone as one key, a section key twice) is
+//! parsed whole, so both ways give the same graph.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -408,8 +407,9 @@ struct Previous {
 
 thread_local! {
     /// Walking history, nearly every entry of a version is the previous version's, byte for
-    /// byte and in the same order: comparing it with the entry at the same place reads two
-    /// nearby texts once, where the memo hashes it and probes a table shared by all threads.
+    /// byte and in the same order: comparing it with the entry of the same key, found a few
+    /// places ahead at most, reads two nearby texts once, where the memo hashes it and probes
+    /// a table shared by all threads.
     static PREVIOUS: std::cell::RefCell<Option<Previous>> = const { std::cell::RefCell::new(None) };
 }
 
